@@ -1,0 +1,383 @@
+"""The two treatment matrices, their cells, the documents placed in them and the Matrix Bites."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+from markup.models import MarkupOwner
+
+
+class Role(models.TextChoices):
+    SEMINAL = "S", "Seminal studies"
+    KEY = "K", "Key studies"
+    REVIEW = "R", "Reviews"
+    GUIDANCE = "G", "Guidance"
+
+    @classmethod
+    def describe(cls, code):
+        return {
+            "S": "Older studies of lasting relevance",
+            "K": "Usually more recent studies of particular importance",
+            "R": "Reviews of the research",
+            "G": "Research-based practice guidelines",
+        }[code]
+
+
+ROLE_ORDER = [role.value for role in Role]
+
+
+class Matrix(MarkupOwner):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=60, help_text='e.g. "Alcohol"; the title adds "Treatment Matrix".')
+    legacy_folder = models.CharField(
+        max_length=40, unique=True, help_text='Folder name on the old site ("Alcohol", "Drugs").'
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    introduction = models.TextField(blank=True)
+    introduction_html = models.TextField(blank=True, editable=False)
+    audience_guidance = models.TextField(blank=True, help_text="Who should look where.")
+    audience_guidance_html = models.TextField(blank=True, editable=False)
+
+    markup_fields = ("introduction", "audience_guidance")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "matrices"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return f"{self.name} Treatment Matrix"
+
+    def get_absolute_url(self):
+        return reverse("matrix:matrix", args=[self.slug])
+
+    def markup_page(self):
+        return f"matrix:{self.slug}"
+
+
+class Column(models.Model):
+    """Intervention level, A (interventions) to E (treatment systems)."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    code = models.CharField(max_length=1, validators=[RegexValidator(r"^[A-E]$")])
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["matrix", "code"]
+        constraints = [models.UniqueConstraint(fields=["matrix", "code"], name="unique_column")]
+
+    def __str__(self):
+        return f"{self.matrix.name} {self.code}: {self.name}"
+
+
+class Row(MarkupOwner):
+    """Intervention type, 1 to 5; each row is also a Matrix Bites course."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    course_title = models.CharField(max_length=120, blank=True)
+    introduction = models.TextField(blank=True)
+    introduction_html = models.TextField(blank=True, editable=False)
+
+    markup_fields = ("introduction",)
+
+    class Meta:
+        ordering = ["matrix", "number"]
+        constraints = [models.UniqueConstraint(fields=["matrix", "number"], name="unique_row")]
+
+    def __str__(self):
+        return f"{self.matrix.name} row {self.number}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("matrix:row", args=[self.matrix.slug, self.number])
+
+    def markup_page(self):
+        return f"row:{self.matrix.slug}/{self.number}"
+
+
+class CellQuerySet(models.QuerySet):
+    def with_labels(self):
+        return self.select_related("matrix", "column", "row")
+
+    def published(self):
+        return self.filter(published=True)
+
+    def for_grid(self, *matrices):
+        """The cells of the given matrices with their S/K/R/G counts, in one query."""
+        counts = {
+            f"count_{code}": Count("entries", filter=Q(entries__roles__contains=code))
+            for code in ROLE_ORDER
+        }
+        return (
+            self.filter(matrix__in=matrices)
+            .select_related("column", "row")
+            .annotate(entry_count=Count("entries"), **counts)
+            .order_by("row__number", "column__code")
+        )
+
+    def for_cell_page(self):
+        """A cell with everything its page shows: entries, their documents, the bite."""
+        return self.with_labels().prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=CellEntry.objects.select_related("document").order_by("order", "pk"),
+            ),
+            Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
+        )
+
+    def for_row(self, row):
+        return self.filter(row=row).with_labels().order_by("column__code")
+
+    def by_key(self, matrix_slug, code):
+        return self.get(
+            matrix__slug=matrix_slug, column__code=code[0].upper(), row__number=int(code[1:])
+        )
+
+
+class Cell(MarkupOwner):
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="cells")
+    row = models.ForeignKey(Row, on_delete=models.PROTECT, related_name="cells")
+    label_override = models.CharField(
+        max_length=80, blank=True, help_text="Replaces the column name in this cell's title."
+    )
+    scope = models.TextField(blank=True, help_text="What the cell covers (markup).")
+    scope_html = models.TextField(blank=True, editable=False)
+    more_query = models.CharField(
+        max_length=200, blank=True, help_text="The search the MORE link runs."
+    )
+    more_note = models.TextField(blank=True, help_text="Text after the MORE link (markup).")
+    more_note_html = models.TextField(blank=True, editable=False)
+    first_uploaded = models.DateField(null=True, blank=True)
+    last_revised = models.DateField(null=True, blank=True)
+    published = models.BooleanField(default=True)
+
+    markup_fields = ("scope", "more_note")
+    objects = CellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["matrix", "row__number", "column__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "column", "row"], name="unique_cell")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def code(self):
+        return f"{self.column.code}{self.row.number}"
+
+    @property
+    def column_label(self):
+        return self.label_override or self.column.name
+
+    @property
+    def short_title(self):
+        return f"{self.column_label}; {self.row.name}"
+
+    @property
+    def title(self):
+        return f"{self.matrix.title} cell {self.code}: {self.short_title}"
+
+    @property
+    def key(self):
+        return f"{self.matrix.slug}/{self.code}"
+
+    @property
+    def has_content(self):
+        return bool(self.scope_html)
+
+    def get_absolute_url(self):
+        return reverse("matrix:cell", args=[self.matrix.slug, self.code])
+
+    def markup_page(self):
+        return f"cell:{self.key}"
+
+    def clean(self):
+        if self.column_id and self.matrix_id and self.column.matrix_id != self.matrix_id:
+            raise ValidationError({"column": "This column belongs to another matrix."})
+        if self.row_id and self.matrix_id and self.row.matrix_id != self.matrix_id:
+            raise ValidationError({"row": "This row belongs to another matrix."})
+        super().clean()
+
+    def neighbours(self, cells_by_code):
+        """The cells left, right, above and below, from a {code: cell} map of the matrix."""
+        col, row = self.column.code, self.row.number
+        steps = {
+            "left": (chr(ord(col) - 1), row),
+            "right": (chr(ord(col) + 1), row),
+            "up": (col, row - 1),
+            "down": (col, row + 1),
+        }
+        return {
+            direction: cells_by_code.get(f"{c}{r}")
+            for direction, (c, r) in steps.items()
+        }
+
+
+class CellEntry(MarkupOwner):
+    """A document placed in a cell, with its roles there and a cell-specific headline."""
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(
+        "studies.Document", on_delete=models.PROTECT, related_name="cell_entries"
+    )
+    roles = models.CharField(
+        max_length=4,
+        validators=[RegexValidator(r"^S?K?R?G?$", "Roles are S, K, R and G, in that order.")],
+        help_text="One or more of S, K, R, G.",
+    )
+    headline = models.CharField(max_length=300)
+    annotation = models.TextField(blank=True)
+    annotation_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    markup_fields = ("annotation",)
+
+    class Meta:
+        ordering = ["cell", "order", "pk"]
+        verbose_name_plural = "cell entries"
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "document"], name="unique_entry"),
+        ]
+
+    def __str__(self):
+        return f"{self.role_codes} {self.headline}"
+
+    @property
+    def role_codes(self):
+        return list(self.roles)
+
+    @property
+    def primary_role(self):
+        return self.roles[:1]
+
+    @property
+    def anchor(self):
+        return f"entry-{self.document.slug}"
+
+    def clean(self):
+        if not self.roles:
+            raise ValidationError({"roles": "Give the entry at least one role."})
+        super().clean()
+
+    def markup_page(self):
+        return self.cell.markup_page()
+
+    def own_anchors(self):
+        return [self.anchor] if self.document_id else []
+
+
+class BiteSection(MarkupOwner):
+    """One section of a cell's Matrix Bite essay."""
+
+    class Kind(models.TextChoices):
+        ABOUT = "about", "What is this cell about?"
+        START = "start", "Where should I start?"
+        HIGHLIGHTED = "highlighted", "Highlighted study"
+        ISSUE = "issue", "Issue to consider and discuss"
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="bite_sections")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="Required for issues; others default to their kind."
+    )
+    anchor = models.SlugField(
+        max_length=80, help_text="Name for links to this section, e.g. cell:alcohol/E4#mutual-aid."
+    )
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    markup_fields = ("body",)
+
+    class Meta:
+        ordering = ["cell", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "anchor"], name="unique_bite_anchor")
+        ]
+
+    def __str__(self):
+        return self.display_heading
+
+    @property
+    def display_heading(self):
+        return self.heading or self.Kind(self.kind).label
+
+    @property
+    def is_issue(self):
+        return self.kind == self.Kind.ISSUE
+
+    def clean(self):
+        from markup.references import ANCHOR_RE, RESERVED_ANCHORS
+
+        errors = {}
+        if self.kind == self.Kind.ISSUE and not self.heading:
+            errors["heading"] = "An issue needs a heading."
+        if self.anchor and (not ANCHOR_RE.match(self.anchor) or self.anchor in RESERVED_ANCHORS):
+            errors["anchor"] = (
+                f"'{self.anchor}' cannot be used: lowercase letters, digits and hyphens, "
+                "starting with a letter, and not a name the page reserves."
+            )
+        if errors:
+            raise ValidationError(errors)
+        super().clean()
+
+    def markup_page(self):
+        return self.cell.markup_page()
+
+    def own_anchors(self):
+        return [self.anchor] if self.anchor else []
+
+
+class Chart(models.Model):
+    """A small bar chart kept as data and drawn as accessible SVG when saved."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    caption = models.TextField(blank=True)
+    unit = models.CharField(max_length=20, blank=True, default="%")
+    data = models.TextField(
+        help_text=(
+            "One line per bar group: label, then one value per series, comma-separated. "
+            'The first line names the series and starts with "label".'
+        )
+    )
+    source = models.ForeignKey(
+        "studies.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="charts",
+    )
+    html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from .charts import ChartDataError, parse_data
+
+        try:
+            parse_data(self.data)
+        except ChartDataError as exc:
+            raise ValidationError({"data": str(exc)}) from exc
+
+    def save(self, *args, **kwargs):
+        from .charts import draw, refresh_texts_showing
+
+        self.html = draw(self)
+        super().save(*args, **kwargs)
+        refresh_texts_showing(self)

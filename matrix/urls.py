@@ -1,0 +1,14 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import converters  # noqa: F401  (registers <cellcode:…>)
+from . import views
+
+app_name = "matrix"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="home", permanent=False), name="index"),
+    path("<slug:matrix>/", views.matrix_detail, name="matrix"),
+    path("<slug:matrix>/rows/<int:number>/", views.row_detail, name="row"),
+    path("<slug:matrix>/<cellcode:code>/", views.cell_detail, name="cell"),
+]

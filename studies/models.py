@@ -1,0 +1,253 @@
+"""The bank: studies, reviews, guidance and the site's own analyses."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from markup.models import MarkupOwner
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.exclude(status=Document.Status.DRAFT)
+
+    def latest_additions(self, count=6):
+        return self.published().order_by("-first_published", "-pk")[:count]
+
+    def for_document_page(self):
+        """A document with its authors, sections, featured studies, translations, tags,
+        and every cell and hot topic that cites it."""
+        from matrix.models import CellEntry
+
+        return self.prefetch_related(
+            Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
+            Prefetch("sections", queryset=DocumentSection.objects.order_by("order", "pk")),
+            Prefetch(
+                "featured_links",
+                queryset=FeaturedStudy.objects.select_related("study").order_by("position", "pk"),
+            ),
+            "translations",
+            "tags",
+            Prefetch(
+                "cell_entries",
+                queryset=CellEntry.objects.filter(cell__published=True)
+                .select_related("cell__matrix", "cell__column", "cell__row")
+                .order_by("cell__matrix__position", "cell__row__number", "cell__column__code"),
+            ),
+            Prefetch("hot_topics", queryset=_published_topics()),
+        )
+
+    def search(self, query):
+        """Simple search over titles, cell headlines, abstracts and summaries."""
+        words = query.split()
+        if not words:
+            return self.none()
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(cell_entries__headline__icontains=word)
+                | Q(abstract__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(tags__name__iexact=word)
+            )
+        matches = self.filter(condition).values("pk")
+        return self.published().filter(pk__in=matches).order_by("-year", "title")
+
+
+def _published_topics():
+    from topics.models import HotTopic
+
+    return HotTopic.objects.filter(published=True).order_by("title")
+
+
+class Document(MarkupOwner):
+    class Kind(models.TextChoices):
+        STUDY = "study", "Study"
+        REVIEW = "review", "Review"
+        GUIDANCE = "guidance", "Guidance"
+        ANALYSIS = "analysis", "Analysis"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "Consultation draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STUDY)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    title = models.CharField(max_length=400)
+    authors_et_al = models.BooleanField(
+        "author list is cut short (et al.)", default=False
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Journal, publisher or issuing body."
+    )
+    jurisdiction = models.CharField(
+        max_length=40, blank=True, help_text='For guidance: "UK", "US", "Scotland"…'
+    )
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    free_url = models.URLField("free source URL", max_length=500, blank=True)
+    affiliations = models.TextField(blank=True)
+    standfirst = models.TextField(blank=True, help_text="Summary shown first (markup).")
+    standfirst_html = models.TextField(blank=True, editable=False)
+    key_points = models.TextField(blank=True, help_text="Markup, usually a bulleted list.")
+    key_points_html = models.TextField(blank=True, editable=False)
+    abstract = models.TextField(
+        blank=True,
+        help_text="Markup. Structured abstracts: paragraphs starting **Background** etc.",
+    )
+    abstract_html = models.TextField(blank=True, editable=False)
+    commentary = models.TextField(blank=True)
+    commentary_html = models.TextField(blank=True, editable=False)
+    first_published = models.DateField(null=True, blank=True)
+    last_revised = models.DateField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    tags = TaggableManager(blank=True)
+    featured = models.ManyToManyField(
+        "self", through="FeaturedStudy", symmetrical=False, related_name="featured_in", blank=True
+    )
+
+    markup_fields = ("standfirst", "key_points", "abstract", "commentary")
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        indexes = [models.Index(fields=["-first_published"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def get_absolute_url(self):
+        return reverse("studies:document", args=[self.slug])
+
+    def markup_page(self):
+        return f"doc:{self.slug}"
+
+    @property
+    def issuer(self):
+        """Issuing body with its jurisdiction, as guidance is cited: "[UK] NICE"."""
+        if self.jurisdiction:
+            return f"[{self.jurisdiction}] {self.source}"
+        return self.source
+
+    @property
+    def is_consultation_draft(self):
+        return self.status == self.Status.CONSULTATION
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def author_names(self):
+        names = [a.name for a in self.authorships.all()]
+        if self.authors_et_al:
+            names.append("et al.")
+        return names
+
+    @property
+    def short_citation(self):
+        """Authors (or issuing body) and year, for charts and lists."""
+        names = [a.name for a in self.authorships.all()]
+        who = names[0] + (" et al." if len(names) > 2 or self.authors_et_al else "") if names else ""
+        if len(names) == 2 and not self.authors_et_al:
+            who = f"{names[0]} and {names[1]}"
+        who = who or self.issuer or self.title
+        return f"{who} {self.year}" if self.year else who
+
+
+class DocumentAuthor(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="authorships")
+    name = models.CharField(max_length=120, help_text='As cited: "Humphreys K."')
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document", "position", "pk"]
+        verbose_name = "author"
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentSection(MarkupOwner):
+    """A section of an analysis (Findings, In context, Practice implications…)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    anchor = models.SlugField(max_length=80)
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    markup_fields = ("body",)
+
+    class Meta:
+        ordering = ["document", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_section_anchor")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def markup_page(self):
+        return self.document.markup_page()
+
+    def own_anchors(self):
+        return [self.anchor] if self.anchor else []
+
+
+class FeaturedStudy(models.Model):
+    """A study an analysis features, numbered in order."""
+
+    analysis = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="featured_links"
+    )
+    study = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["analysis", "position", "pk"]
+        verbose_name_plural = "featured studies"
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "study"], name="unique_featured_study")
+        ]
+
+    def __str__(self):
+        return str(self.study)
+
+
+class AbstractTranslation(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=20, help_text='Language code, e.g. "zh-hans", "es".')
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["document", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "language"], name="unique_translation")
+        ]
+
+    def __str__(self):
+        return f"{self.document.slug} [{self.language}]"
+
+    @property
+    def language_name(self):
+        from django.utils.translation import get_language_info
+
+        try:
+            return get_language_info(self.language)["name"]
+        except KeyError:
+            return self.language
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.text.split("\n") if p.strip()]

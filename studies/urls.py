@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "studies"
+
+urlpatterns = [
+    path("<slug:slug>/", views.document_detail, name="document"),
+]
