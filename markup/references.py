@@ -159,4 +159,4 @@ def existing_keys(references, anchors, exclude_source=None):
         return set()
     if len(parts) == 1:
         return set(parts[0])
-    return set(parts[0].union(*parts[1:], all=True))
+    return set(parts[0].union(*parts[1:], all=True).order_by())

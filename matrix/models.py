@@ -15,14 +15,14 @@ class Role(models.TextChoices):
     REVIEW = "R", "Reviews"
     GUIDANCE = "G", "Guidance"
 
-    @classmethod
-    def describe(cls, code):
+    @property
+    def description(self):
         return {
-            "S": "Older studies of lasting relevance",
-            "K": "Usually more recent studies of particular importance",
-            "R": "Reviews of the research",
-            "G": "Research-based practice guidelines",
-        }[code]
+            "S": "older studies of lasting relevance",
+            "K": "usually more recent studies of particular importance",
+            "R": "reviews of the research",
+            "G": "research-based practice guidelines",
+        }[self.value]
 
 
 ROLE_ORDER = [role.value for role in Role]
@@ -118,7 +118,7 @@ class CellQuerySet(models.QuerySet):
         }
         return (
             self.filter(matrix__in=matrices)
-            .select_related("column", "row")
+            .select_related("matrix", "column", "row")
             .annotate(entry_count=Count("entries"), **counts)
             .order_by("row__number", "column__code")
         )

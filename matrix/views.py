@@ -27,6 +27,7 @@ def grid_rows(cells):
     """Cells (ordered by row, then column) as [(row, [cells])] for a table."""
     rows = {}
     for cell in cells:
+        cell.role_counts = [(code, getattr(cell, f"count_{code}", 0)) for code in ROLE_ORDER]
         rows.setdefault(cell.row, []).append(cell)
     return list(rows.items())
 
@@ -45,7 +46,10 @@ def cell_detail(request, matrix, code):
     groups = [
         (Role(code), [e for e in entries if e.primary_role == code]) for code in ROLE_ORDER
     ]
-    siblings = {c.code: c for c in Cell.objects.filter(matrix=cell.matrix).with_labels()}
+    siblings = Cell.objects.filter(matrix=cell.matrix).with_labels()
+    if not request.user.is_staff:
+        siblings = siblings.published()
+    siblings = {c.code: c for c in siblings}
     sections = list(cell.bite_sections.all())
     return render(request, "matrix/cell.html", {
         "cell": cell,
@@ -63,7 +67,7 @@ def cell_detail(request, matrix, code):
 
 def row_detail(request, matrix, number):
     row = get_object_or_404(Row.objects.select_related("matrix"), matrix__slug=matrix, number=number)
-    cells = Cell.objects.for_grid(row.matrix).filter(row=row).select_related("matrix")
+    cells = Cell.objects.for_grid(row.matrix).filter(row=row)
     if not request.user.is_staff:
         cells = cells.published()
     return render(request, "matrix/row.html", {
