@@ -37,7 +37,9 @@ if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "development-only-secret-key-never-use-in-production"
     else:
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS and (DEBUG or TESTING):
@@ -158,3 +160,7 @@ LOGGING = {
 }
 
 SITE_NAME = "Evidence Bank"
+
+# In development and tests WhiteNoise serves straight from the app and static folders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING

@@ -22,7 +22,9 @@ class EditorMessage(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     message = models.TextField()
-    suggested_title = models.CharField("title of the suggested document", max_length=400, blank=True)
+    suggested_title = models.CharField(
+        "title of the suggested document", max_length=400, blank=True
+    )
     suggested_reference = models.CharField(
         "where to find it (DOI, URL or citation)", max_length=500, blank=True
     )

@@ -7,8 +7,14 @@ from . import views
 app_name = "feedback"
 
 urlpatterns = [
-    path("matrices/<slug:matrix>/<cellcode:code>/comment/", views.cell_comment, name="cell_comment"),
-    path("matrices/<slug:matrix>/<cellcode:code>/suggest/", views.cell_suggestion, name="cell_suggestion"),
+    path(
+        "matrices/<slug:matrix>/<cellcode:code>/comment/", views.cell_comment, name="cell_comment"
+    ),
+    path(
+        "matrices/<slug:matrix>/<cellcode:code>/suggest/",
+        views.cell_suggestion,
+        name="cell_suggestion",
+    ),
     path("documents/<slug:slug>/comment/", views.document_comment, name="document_comment"),
     path("thanks/<slug:kind>/", views.thanks, name="thanks"),
 ]

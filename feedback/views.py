@@ -30,20 +30,33 @@ def _handle(request, form_class, kind, about, template, **target):
 
 def cell_comment(request, matrix, code):
     cell = _cell(matrix, code)
-    return _handle(request, CommentForm, EditorMessage.Kind.COMMENT, cell,
-                   "feedback/comment.html", cell=cell)
+    return _handle(
+        request, CommentForm, EditorMessage.Kind.COMMENT, cell, "feedback/comment.html", cell=cell
+    )
 
 
 def cell_suggestion(request, matrix, code):
     cell = _cell(matrix, code)
-    return _handle(request, SuggestionForm, EditorMessage.Kind.SUGGESTION, cell,
-                   "feedback/suggest.html", cell=cell)
+    return _handle(
+        request,
+        SuggestionForm,
+        EditorMessage.Kind.SUGGESTION,
+        cell,
+        "feedback/suggest.html",
+        cell=cell,
+    )
 
 
 def document_comment(request, slug):
     document = get_object_or_404(Document.objects.published(), slug=slug)
-    return _handle(request, CommentForm, EditorMessage.Kind.COMMENT, document,
-                   "feedback/comment.html", document=document)
+    return _handle(
+        request,
+        CommentForm,
+        EditorMessage.Kind.COMMENT,
+        document,
+        "feedback/comment.html",
+        document=document,
+    )
 
 
 def thanks(request, kind):

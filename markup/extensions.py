@@ -219,6 +219,8 @@ class EditorMarkupExtension(Extension):
         # Editors write markup, not HTML: anything that looks like a tag is shown as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(PhraseNoteProcessor(PhraseNoteProcessor.PATTERN, md), "note", 175)
+        md.inlinePatterns.register(
+            PhraseNoteProcessor(PhraseNoteProcessor.PATTERN, md), "note", 175
+        )
         # After "inline" (20) and attr_list (8), so links and ids are final.
         md.treeprocessors.register(ReferenceTreeprocessor(md, self.collected), "references", 5)

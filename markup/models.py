@@ -37,6 +37,12 @@ class MarkupOwner(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        rendered = self.render_markup()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_anchors(rendered)
+
     def markup_page(self):
         raise NotImplementedError
 
@@ -74,9 +80,7 @@ class MarkupOwner(models.Model):
                 if ref.anchor and not (ref.page == page and ref.anchor in defined):
                     wanted_anchors.add((ref.page, ref.anchor))
             wanted_refs.extend(references.Reference("chart", slug) for slug in r.charts)
-            wanted_anchors.update(
-                (page, name) for name in r.local_anchors if name not in defined
-            )
+            wanted_anchors.update((page, name) for name in r.local_anchors if name not in defined)
         wanted_anchors = {a for a in wanted_anchors if a not in pending}
         found = references.existing_keys(
             wanted_refs, wanted_anchors, exclude_source=self.anchor_source() if self.pk else None
@@ -87,8 +91,10 @@ class MarkupOwner(models.Model):
             for ref in r.references + [references.Reference("chart", s) for s in r.charts]:
                 if ref.page not in found:
                     messages.append(f"Broken link '{ref}': there is no {ref.describe()}.")
-                elif ref.anchor and (ref.page, ref.anchor) in wanted_anchors and (
-                    f"{ref.page}#{ref.anchor}" not in found
+                elif (
+                    ref.anchor
+                    and (ref.page, ref.anchor) in wanted_anchors
+                    and (f"{ref.page}#{ref.anchor}" not in found)
                 ):
                     messages.append(
                         f"Broken link '{ref}': there is no passage '{ref.anchor}' on the "
@@ -96,7 +102,9 @@ class MarkupOwner(models.Model):
                     )
             for anchor in r.local_anchors:
                 if (page, anchor) in wanted_anchors and f"{page}#{anchor}" not in found:
-                    messages.append(f"Broken link '#{anchor}': there is no passage '{anchor}' on this page.")
+                    messages.append(
+                        f"Broken link '#{anchor}': there is no passage '{anchor}' on this page."
+                    )
             if messages:
                 errors[name] = list(dict.fromkeys(messages))
         return errors
@@ -107,18 +115,12 @@ class MarkupOwner(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        rendered = self.render_markup()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.sync_anchors(rendered)
-
     def sync_anchors(self, rendered=None):
         rendered = rendered if rendered is not None else self.render_markup()
         source = self.anchor_source()
         page = self.markup_page()
-        names = list(dict.fromkeys(
-            self.own_anchors() + [a for r in rendered.values() for a in r.anchors]
-        ))
+        names = list(
+            dict.fromkeys(self.own_anchors() + [a for r in rendered.values() for a in r.anchors])
+        )
         Anchor.objects.filter(source=source).delete()
         Anchor.objects.bulk_create(Anchor(page=page, name=n, source=source) for n in names)

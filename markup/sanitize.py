@@ -7,9 +7,29 @@ import nh3
 from .references import ANCHOR_RE
 
 TAGS = {
-    "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "hr",
-    "h3", "h4", "h5", "h6", "span", "button", "details", "summary", "div", "aside",
-    "sup", "sub",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "span",
+    "button",
+    "details",
+    "summary",
+    "div",
+    "aside",
+    "sup",
+    "sub",
 }
 ATTRIBUTES = {
     "a": {"href", "class", "aria-describedby"},
@@ -22,8 +42,18 @@ ATTRIBUTES = {
     **{tag: {"id", "class"} for tag in ("p", "li", "blockquote", "h3", "h4", "h5", "h6")},
 }
 CLASSES = {
-    "ref-doc", "ref-cell", "ref-topic", "ref-matrix", "ref-passage", "ext",
-    "has-note", "note", "note-phrase", "passage", "supplement", "supplement-body",
+    "ref-doc",
+    "ref-cell",
+    "ref-topic",
+    "ref-matrix",
+    "ref-passage",
+    "ext",
+    "has-note",
+    "note",
+    "note-phrase",
+    "passage",
+    "supplement",
+    "supplement-body",
     "pull-quote",
 }
 NOTE_ID_RE = re.compile(r"^note-[0-9a-f]{6}-\d+$")

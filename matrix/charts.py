@@ -31,7 +31,9 @@ def parse_data(text):
     """Parse ``label, series…`` then ``group label, values…`` lines; errors name the line."""
     lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
     if len(lines) < 2:
-        raise ChartDataError("Give a header line (label, series names) and at least one line of numbers.")
+        raise ChartDataError(
+            "Give a header line (label, series names) and at least one line of numbers."
+        )
     header = [cell.strip() for cell in lines[0].split(",")]
     if header[0].lower() != "label" or len(header) < 2 or not all(header[1:]):
         raise ChartDataError('The first line must be "label" followed by the series names.')
@@ -48,7 +50,9 @@ def parse_data(text):
         try:
             values = [float(cell) for cell in cells[1:]]
         except ValueError:
-            raise ChartDataError(f"Line {number} ({line!r}) has a value that is not a number.") from None
+            raise ChartDataError(
+                f"Line {number} ({line!r}) has a value that is not a number."
+            ) from None
         if any(v < 0 for v in values):
             raise ChartDataError(f"Line {number} ({line!r}) has a negative value.")
         groups.append((cells[0], values))
@@ -68,36 +72,49 @@ def draw(chart):
         group_top = y
         for index, value in enumerate(values):
             width = round(BAR_AREA * value / data.maximum, 1)
-            bars.append({
-                "x": LABEL_WIDTH, "y": y, "width": width, "height": BAR_HEIGHT,
-                "colour": SERIES_COLOURS[index], "text_x": LABEL_WIDTH + width + 6,
-                "text_y": y + BAR_HEIGHT - 6, "value": format_value(value, chart.unit),
-            })
+            bars.append(
+                {
+                    "x": LABEL_WIDTH,
+                    "y": y,
+                    "width": width,
+                    "height": BAR_HEIGHT,
+                    "colour": SERIES_COLOURS[index],
+                    "text_x": LABEL_WIDTH + width + 6,
+                    "text_y": y + BAR_HEIGHT - 6,
+                    "value": format_value(value, chart.unit),
+                }
+            )
             y += BAR_HEIGHT + BAR_GAP
         labels.append({"text": label, "y": (group_top + y - BAR_GAP) / 2 + 4})
         y += GROUP_GAP
     summary = "; ".join(
-        f"{label}: " + ", ".join(
-            f"{name} {format_value(v, chart.unit)}" for name, v in zip(data.series, values)
+        f"{label}: "
+        + ", ".join(
+            f"{name} {format_value(v, chart.unit)}"
+            for name, v in zip(data.series, values, strict=True)
         )
         for label, values in data.groups
     )
-    return render_to_string("matrix/includes/chart.html", {
-        "chart": chart,
-        "data": data,
-        "bars": bars,
-        "labels": labels,
-        "height": y,
-        "width": LABEL_WIDTH + BAR_AREA + 60,
-        "label_x": LABEL_WIDTH - 8,
-        "legend": [
-            {"name": name, "colour": SERIES_COLOURS[i]} for i, name in enumerate(data.series)
-        ],
-        "rows": [
-            (label, [format_value(v, chart.unit) for v in values]) for label, values in data.groups
-        ],
-        "summary": summary,
-    }).strip()
+    return render_to_string(
+        "matrix/includes/chart.html",
+        {
+            "chart": chart,
+            "data": data,
+            "bars": bars,
+            "labels": labels,
+            "height": y,
+            "width": LABEL_WIDTH + BAR_AREA + 60,
+            "label_x": LABEL_WIDTH - 8,
+            "legend": [
+                {"name": name, "colour": SERIES_COLOURS[i]} for i, name in enumerate(data.series)
+            ],
+            "rows": [
+                (label, [format_value(v, chart.unit) for v in values])
+                for label, values in data.groups
+            ],
+            "summary": summary,
+        },
+    ).strip()
 
 
 def place_charts(html, slugs):

@@ -30,7 +30,9 @@ ROLE_ORDER = [role.value for role in Role]
 
 class Matrix(MarkupOwner):
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=60, help_text='e.g. "Alcohol"; the title adds "Treatment Matrix".')
+    name = models.CharField(
+        max_length=60, help_text='e.g. "Alcohol"; the title adds "Treatment Matrix".'
+    )
     legacy_folder = models.CharField(
         max_length=40, unique=True, help_text='Folder name on the old site ("Alcohol", "Drugs").'
     )
@@ -80,7 +82,9 @@ class Row(MarkupOwner):
     """Intervention type, 1 to 5; each row is also a Matrix Bites course."""
 
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="rows")
-    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
     course_title = models.CharField(max_length=120, blank=True)
@@ -218,10 +222,7 @@ class Cell(MarkupOwner):
             "up": (col, row - 1),
             "down": (col, row + 1),
         }
-        return {
-            direction: cells_by_code.get(f"{c}{r}")
-            for direction, (c, r) in steps.items()
-        }
+        return {direction: cells_by_code.get(f"{c}{r}") for direction, (c, r) in steps.items()}
 
 
 class CellEntry(MarkupOwner):
@@ -367,6 +368,13 @@ class Chart(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        from .charts import draw, refresh_texts_showing
+
+        self.html = draw(self)
+        super().save(*args, **kwargs)
+        refresh_texts_showing(self)
+
     def clean(self):
         from .charts import ChartDataError, parse_data
 
@@ -374,10 +382,3 @@ class Chart(models.Model):
             parse_data(self.data)
         except ChartDataError as exc:
             raise ValidationError({"data": str(exc)}) from exc
-
-    def save(self, *args, **kwargs):
-        from .charts import draw, refresh_texts_showing
-
-        self.html = draw(self)
-        super().save(*args, **kwargs)
-        refresh_texts_showing(self)

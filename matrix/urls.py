@@ -1,8 +1,10 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import converters  # noqa: F401  (registers <cellcode:…>)
-from . import views
+from . import (
+    converters,  # noqa: F401  (registers <cellcode:…>)
+    views,
+)
 
 app_name = "matrix"
 

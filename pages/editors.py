@@ -1,6 +1,7 @@
 """The Editors group: may edit all content, but not users, groups or site settings."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 EDITORS = "Editors"
 CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit")
@@ -9,5 +10,9 @@ CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit")
 def ensure_editors_group(**kwargs):
     """Create the group (or top up its permissions) after every migrate."""
     group, _ = Group.objects.get_or_create(name=EDITORS)
-    permissions = Permission.objects.filter(content_type__app_label__in=CONTENT_APPS)
+    permissions = Permission.objects.filter(
+        Q(content_type__app_label__in=CONTENT_APPS)
+        # The list of link targets is derived from content: editors read it, never edit it.
+        | Q(content_type__app_label="markup", codename="view_anchor")
+    )
     group.permissions.add(*permissions)

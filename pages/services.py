@@ -26,9 +26,27 @@ from topics.models import HotTopic, TopicDocument
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DOCUMENT_FIELDS = (
-    "kind", "status", "title", "authors_et_al", "year", "source", "jurisdiction", "volume",
-    "issue", "pages", "doi", "pmid", "url", "free_url", "affiliations", "standfirst",
-    "key_points", "abstract", "commentary", "first_published", "last_revised",
+    "kind",
+    "status",
+    "title",
+    "authors_et_al",
+    "year",
+    "source",
+    "jurisdiction",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "free_url",
+    "affiliations",
+    "standfirst",
+    "key_points",
+    "abstract",
+    "commentary",
+    "first_published",
+    "last_revised",
 )
 
 
@@ -122,7 +140,9 @@ def load_documents(data, report):
         )
         keep = []
         for order, section in enumerate(item.get("sections") or []):
-            obj = DocumentSection.objects.filter(document=document, anchor=section["anchor"]).first()
+            obj = DocumentSection.objects.filter(
+                document=document, anchor=section["anchor"]
+            ).first()
             obj = obj or DocumentSection(document=document, anchor=section["anchor"])
             obj.heading, obj.body, obj.order = section["heading"], _text(section["body"]), order
             obj.save()
@@ -139,7 +159,9 @@ def load_documents(data, report):
         analysis = by_slug[item["slug"]]
         analysis.featured_links.all().delete()
         FeaturedStudy.objects.bulk_create(
-            FeaturedStudy(analysis=analysis, study=_document(by_slug, slug, item["slug"]), position=i)
+            FeaturedStudy(
+                analysis=analysis, study=_document(by_slug, slug, item["slug"]), position=i
+            )
             for i, slug in enumerate(item.get("featured") or [])
         )
 
@@ -164,7 +186,9 @@ def load_charts(data, report):
         chart.caption = _text(item.get("caption"))
         chart.unit = item.get("unit", "%")
         chart.data = "\n".join(lines)
-        chart.source = _document(by_slug, item["source"], item["slug"]) if item.get("source") else None
+        chart.source = (
+            _document(by_slug, item["source"], item["slug"]) if item.get("source") else None
+        )
         chart.full_clean()
         chart.save()
         report.add("charts")
@@ -236,6 +260,8 @@ def check_all_references():
             continue
         for owner in model.objects.all():
             for name, messages in owner.markup_errors(owner.render_markup()).items():
-                problems.extend(f"{model._meta.verbose_name} '{owner}' ({name}): {m}" for m in messages)
+                problems.extend(
+                    f"{model._meta.verbose_name} '{owner}' ({name}): {m}" for m in messages
+                )
     if problems:
         raise ContentError("The content has broken markup:\n" + "\n".join(problems))

@@ -17,18 +17,24 @@ SEARCH_PAGE_SIZE = 20
 
 def home(request):
     matrices = list(Matrix.objects.prefetch_related("columns"))
-    cells = Cell.objects.for_grid(*matrices).order_by("matrix__position", "row__number", "column__code")
+    cells = Cell.objects.for_grid(*matrices).order_by(
+        "matrix__position", "row__number", "column__code"
+    )
     by_matrix = {}
     for cell in cells:
         by_matrix.setdefault(cell.matrix_id, []).append(cell)
-    return render(request, "pages/home.html", {
-        "matrices": [
-            (matrix, list(matrix.columns.all()), grid_rows(by_matrix.get(matrix.pk, [])))
-            for matrix in matrices
-        ],
-        "latest": Document.objects.latest_additions(),
-        "topics": HotTopic.objects.published().order_by("title"),
-    })
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "matrices": [
+                (matrix, list(matrix.columns.all()), grid_rows(by_matrix.get(matrix.pk, [])))
+                for matrix in matrices
+            ],
+            "latest": Document.objects.latest_additions(),
+            "topics": HotTopic.objects.published().order_by("title"),
+        },
+    )
 
 
 def search(request):
@@ -40,15 +46,26 @@ def search(request):
         topics = HotTopic.objects.published().filter(
             Q(title__icontains=query) | Q(standfirst__icontains=query)
         )
-        cells = Cell.objects.published().with_labels().filter(
-            Q(scope__icontains=query) | Q(row__name__icontains=query) | Q(column__name__icontains=query)
-        ).exclude(scope="")
-    return render(request, "pages/search.html", {
-        "query": query,
-        "page": page,
-        "topics": list(topics),
-        "cells": list(cells),
-    })
+        cells = (
+            Cell.objects.published()
+            .with_labels()
+            .filter(
+                Q(scope__icontains=query)
+                | Q(row__name__icontains=query)
+                | Q(column__name__icontains=query)
+            )
+            .exclude(scope="")
+        )
+    return render(
+        request,
+        "pages/search.html",
+        {
+            "query": query,
+            "page": page,
+            "topics": list(topics),
+            "cells": list(cells),
+        },
+    )
 
 
 def legacy(request):
@@ -57,7 +74,9 @@ def legacy(request):
     wanted = parse_legacy_cell(target)
     if wanted:
         matrix = (
-            Matrix.objects.filter(Q(legacy_folder__iexact=wanted.folder) | Q(slug__iexact=wanted.folder))
+            Matrix.objects.filter(
+                Q(legacy_folder__iexact=wanted.folder) | Q(slug__iexact=wanted.folder)
+            )
             .only("slug")
             .first()
         )
@@ -72,4 +91,3 @@ def legacy(request):
         request,
     )
     return HttpResponseNotFound(content)
-

@@ -78,9 +78,7 @@ class Document(MarkupOwner):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STUDY)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     title = models.CharField(max_length=400)
-    authors_et_al = models.BooleanField(
-        "author list is cut short (et al.)", default=False
-    )
+    authors_et_al = models.BooleanField("author list is cut short (et al.)", default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.CharField(
         max_length=300, blank=True, help_text="Journal, publisher or issuing body."
@@ -157,7 +155,9 @@ class Document(MarkupOwner):
     def short_citation(self):
         """Authors (or issuing body) and year, for charts and lists."""
         names = [a.name for a in self.authorships.all()]
-        who = names[0] + (" et al." if len(names) > 2 or self.authors_et_al else "") if names else ""
+        who = (
+            names[0] + (" et al." if len(names) > 2 or self.authors_et_al else "") if names else ""
+        )
         if len(names) == 2 and not self.authors_et_al:
             who = f"{names[0]} and {names[1]}"
         who = who or self.issuer or self.title
@@ -208,9 +208,7 @@ class DocumentSection(MarkupOwner):
 class FeaturedStudy(models.Model):
     """A study an analysis features, numbered in order."""
 
-    analysis = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="featured_links"
-    )
+    analysis = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="featured_links")
     study = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -8,11 +8,15 @@ def document_detail(request, slug):
     if not request.user.is_staff:
         documents = documents.published()
     document = get_object_or_404(documents, slug=slug)
-    return render(request, "studies/document.html", {
-        "document": document,
-        "authors": document.author_names(),
-        "entries": list(document.cell_entries.all()),
-        "topics": list(document.hot_topics.all()),
-        "featured": [link.study for link in document.featured_links.all()],
-        "absolute_url": request.build_absolute_uri(document.get_absolute_url()),
-    })
+    return render(
+        request,
+        "studies/document.html",
+        {
+            "document": document,
+            "authors": document.author_names(),
+            "entries": list(document.cell_entries.all()),
+            "topics": list(document.hot_topics.all()),
+            "featured": [link.study for link in document.featured_links.all()],
+            "absolute_url": request.build_absolute_uri(document.get_absolute_url()),
+        },
+    )

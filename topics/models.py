@@ -17,9 +17,9 @@ class HotTopicQuerySet(models.QuerySet):
         return self.published().prefetch_related(
             Prefetch(
                 "topic_documents",
-                queryset=TopicDocument.objects.filter(
-                    document__in=Document.objects.published()
-                ).select_related("document").order_by("position", "pk"),
+                queryset=TopicDocument.objects.filter(document__in=Document.objects.published())
+                .select_related("document")
+                .order_by("position", "pk"),
             )
         )
 

@@ -1,0 +1,60 @@
+# Evidence Bank. Two commands for a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test test-browser lint check-python install install-test migrate demo bench clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if v >= (3, 12) else "Python 3.12 or newer is needed (3.13 recommended); found %d.%d. Set PYTHON=/path/to/python3.13." % v[:2])'
+
+$(VENV)/.installed: requirements.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo --demo-users
+
+## run: set up everything and serve the site on http://$(HOST)
+run: demo
+	@echo ""
+	@echo "  Evidence Bank on http://$(HOST)/  (cell E4: http://$(HOST)/matrices/alcohol/E4/)"
+	@echo "  Editors sign in at http://$(HOST)/admin/ as editor / editor (Editors group)"
+	@echo "  or admin / admin (superuser). These demo sign-ins exist only in this local database."
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+## test: set up, then run the whole suite (not the browser tests: see test-browser)
+test: install-test demo
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest tests --ignore=tests/browser
+
+## test-browser: the Playwright tests in Debian's chromium (apt-get install chromium)
+test-browser: install-test
+	$(VENV)/bin/pytest tests/browser
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install-test
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

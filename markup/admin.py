@@ -1,0 +1,88 @@
+"""Admin helpers shared by every model with markup, and the read-only list of link targets."""
+
+import re
+
+from django.contrib import admin
+
+from .models import Anchor, pending_anchors
+from .render import render
+
+MARKUP_HELP = (
+    "Markup: Markdown plus [text](doc:slug), [text](cell:alcohol/E4#anchor), [text](topic:slug), "
+    '[text](#anchor), [text](doc:slug "hover note"), [phrase]^[hover note], {#passage-name} at '
+    "the end of a paragraph, “/// supplement | Summary” … “///”, “/// pullquote” … “///”, and "
+    "[[chart:slug]] on its own line. Full guide: docs/markup.md."
+)
+
+
+class MarkupAdminMixin:
+    """Adds the markup cheat sheet to every markup field and gives them room."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in getattr(self.model, "markup_fields", ()):
+            field.help_text = " ".join(filter(None, [str(field.help_text), MARKUP_HELP]))
+            field.widget.attrs.update({"rows": 8, "cols": 90})
+        return field
+
+
+def anchors_submitted(post, page, text_fields, anchor_fields):
+    """Passage and section names a form submission is about to create on ``page``.
+
+    Lets an editor add a bite section and link to it from an entry in the same save.
+    """
+    names = set()
+    for key, value in post.items():
+        if not value:
+            continue
+        prefix = key.rsplit("-", 1)[0]
+        if post.get(f"{prefix}-DELETE"):
+            continue
+        field = key.rsplit("-", 1)[-1]
+        if field in anchor_fields and re.fullmatch(r"[a-z][a-z0-9-]*", value):
+            names.add(value)
+        elif field in text_fields:
+            names.update(render(value, page).anchors)
+    return frozenset((page, name) for name in names)
+
+
+class PendingAnchorsMixin:
+    """Admin for a page-owning model whose inlines may link to each other's new anchors."""
+
+    pending_text_fields = ()
+    pending_anchor_fields = ()
+
+    def submitted_anchors(self, request, obj):
+        return anchors_submitted(
+            request.POST, obj.markup_page(), self.pending_text_fields, self.pending_anchor_fields
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        token = None
+        if request.method == "POST" and object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                token = pending_anchors.set(self.submitted_anchors(request, obj))
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            if token is not None:
+                pending_anchors.reset(token)
+
+
+@admin.register(Anchor)
+class AnchorAdmin(admin.ModelAdmin):
+    """Every place a link can point to, for editors looking up an anchor name."""
+
+    list_display = ("page", "name", "source")
+    search_fields = ("page", "name")
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

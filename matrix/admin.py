@@ -1,0 +1,141 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.safestring import mark_safe
+
+from markup.admin import MarkupAdminMixin, PendingAnchorsMixin
+from studies.models import Document
+
+from .models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Role, Row
+
+
+class ColumnInline(admin.TabularInline):
+    model = Column
+    extra = 0
+    max_num = 5
+
+
+class RowInline(MarkupAdminMixin, admin.StackedInline):
+    model = Row
+    extra = 0
+    max_num = 5
+
+
+@admin.register(Matrix)
+class MatrixAdmin(MarkupAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "slug", "legacy_folder", "position")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ColumnInline, RowInline]
+
+
+class CellEntryForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="One or more."
+    )
+
+    class Meta:
+        model = CellEntry
+        fields = ["document", "roles", "headline", "annotation", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["roles"] = list(self.instance.roles or "")
+
+    def clean_roles(self):
+        chosen = self.cleaned_data["roles"]
+        return "".join(role.value for role in Role if role.value in chosen)
+
+
+class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
+    model = CellEntry
+    form = CellEntryForm
+    extra = 0
+    autocomplete_fields = ["document"]
+    ordering = ["order", "pk"]
+
+
+class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
+    model = BiteSection
+    extra = 0
+    ordering = ["order", "pk"]
+
+
+@admin.register(Cell)
+class CellAdmin(PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "code_label",
+        "matrix",
+        "short_title",
+        "entries_count",
+        "published",
+        "last_revised",
+    )
+    list_display_links = ("code_label",)
+    list_filter = ("matrix", "published", "column__code", "row__number")
+    search_fields = ("scope", "label_override", "column__name", "row__name")
+    list_select_related = ("matrix", "column", "row")
+    ordering = ("matrix__position", "row__number", "column__code")
+    fieldsets = [
+        (None, {"fields": ["matrix", "column", "row", "label_override", "published"]}),
+        ("Content", {"fields": ["scope", "more_query", "more_note"]}),
+        ("Dates", {"fields": ["first_uploaded", "last_revised"]}),
+    ]
+    inlines = [CellEntryInline, BiteSectionInline]
+    pending_text_fields = ("scope", "more_note", "annotation", "body")
+    pending_anchor_fields = ("anchor",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entries_total=Count("entries"))
+
+    @admin.display(description="Cell", ordering="column__code")
+    def code_label(self, cell):
+        return f"{cell.matrix.name} {cell.code}"
+
+    @admin.display(description="Entries", ordering="entries_total")
+    def entries_count(self, cell):
+        return cell.entries_total
+
+    def submitted_anchors(self, request, cell):
+        anchors = set(super().submitted_anchors(request, cell))
+        picked = [
+            v
+            for k, v in request.POST.items()
+            if k.startswith("entries-") and k.endswith("-document") and v.isdigit()
+        ]
+        for slug in Document.objects.filter(pk__in=picked).values_list("slug", flat=True):
+            anchors.add((cell.markup_page(), f"entry-{slug}"))
+        return frozenset(anchors)
+
+
+@admin.register(CellEntry)
+class CellEntryAdmin(MarkupAdminMixin, admin.ModelAdmin):
+    form = CellEntryForm
+    list_display = ("headline", "cell", "roles", "document", "order")
+    list_filter = ("cell__matrix", "roles")
+    search_fields = ("headline", "annotation", "document__title")
+    autocomplete_fields = ["document"]
+    list_select_related = ("cell__matrix", "cell__column", "cell__row", "document")
+    fields = ["cell", "document", "roles", "headline", "annotation", "order"]
+
+
+@admin.register(BiteSection)
+class BiteSectionAdmin(MarkupAdminMixin, admin.ModelAdmin):
+    list_display = ("display_heading", "cell", "kind", "anchor", "order")
+    list_filter = ("kind", "cell__matrix")
+    search_fields = ("heading", "body", "anchor")
+    list_select_related = ("cell__matrix", "cell__column", "cell__row")
+
+
+@admin.register(Chart)
+class ChartAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "source")
+    search_fields = ("title", "slug", "caption")
+    autocomplete_fields = ["source"]
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("drawn",)
+    fields = ["slug", "title", "caption", "unit", "data", "source", "drawn"]
+
+    @admin.display(description="How it looks (after saving)")
+    def drawn(self, chart):
+        # The chart is drawn by our own template from validated numbers, never from raw input.
+        return mark_safe(chart.html) if chart.html else "Not drawn yet."
