@@ -1,0 +1,156 @@
+"""Editors work in the admin: cells with entries and bite sections inline, markup errors."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from matrix.models import CellEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(demo):
+    user = User.objects.create_user("ed", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def form_data(response):
+    """The POST an unchanged admin change form would send, inlines included."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            bound = form[name]
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            bound = formset.management_form[name]
+            data[bound.html_name] = bound.value()
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def cell_change_url(cell):
+    return f"/admin/matrix/cell/{cell.pk}/change/"
+
+
+def entry_index(data, entry):
+    for key, value in data.items():
+        if key.startswith("entries-") and key.endswith("-id") and value == str(entry.pk):
+            return key.split("-")[1]
+    raise AssertionError("entry not in the form")
+
+
+def test_editor_opens_cell_with_entries_and_bite_inline(editor_client, e4):
+    response = editor_client.get(cell_change_url(e4))
+    assert response.status_code == 200
+    text = response.text
+    assert 'name="entries-0-roles"' in text and 'type="checkbox"' in text
+    assert "bite_sections-0-body" in text
+    assert "View on site" in text
+    assert "docs/markup.md" in text  # the markup cheat sheet sits under markup fields
+
+
+def test_broken_reference_is_an_error_naming_it_and_the_text_is_kept(editor_client, e4):
+    entry = e4.entries.order_by("order").first()
+    before = entry.annotation
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    i = entry_index(data, entry)
+    typed = "See [the missing study](doc:no-such-study) and [gone](#no-such-passage)."
+    data[f"entries-{i}-annotation"] = typed
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 200
+    assert "Broken link &#x27;doc:no-such-study&#x27;: there is no document" in response.text
+    assert "there is no passage &#x27;no-such-passage&#x27; on this page" in response.text
+    assert "the missing study](doc:no-such-study)" in response.text  # what was typed is kept
+    entry.refresh_from_db()
+    assert entry.annotation == before
+
+
+def test_section_added_and_linked_in_the_same_save(editor_client, e4):
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    total = int(data["bite_sections-TOTAL_FORMS"])
+    data.update({
+        "bite_sections-TOTAL_FORMS": str(total + 1),
+        f"bite_sections-{total}-kind": "issue",
+        f"bite_sections-{total}-heading": "Who pays for aftercare?",
+        f"bite_sections-{total}-anchor": "who-pays",
+        f"bite_sections-{total}-body": "A new question for commissioners. {#who-pays-question}",
+        f"bite_sections-{total}-order": "99",
+    })
+    entry = e4.entries.order_by("order").first()
+    i = entry_index(data, entry)
+    data[f"entries-{i}-annotation"] = "Discussed [below](#who-pays) ([the question](#who-pays-question))."
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    entry.refresh_from_db()
+    assert 'href="?bite=open#who-pays"' in entry.annotation_html
+    assert e4.bite_sections.filter(anchor="who-pays").exists()
+
+
+def test_roles_are_checkboxes_stored_in_legend_order(editor_client, e4):
+    entry = e4.entries.order_by("order").first()
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    i = entry_index(data, entry)
+    data[f"entries-{i}-roles"] = ["G", "S"]
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.roles == "SG"
+
+
+def test_an_entry_needs_a_role(editor_client, e4):
+    entry = e4.entries.order_by("order").first()
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    data.pop(f"entries-{entry_index(data, entry)}-roles")
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert CellEntry.objects.get(pk=entry.pk).roles == entry.roles
+
+
+def test_document_slug_is_fixed_once_created(editor_client, demo):
+    response = editor_client.get("/admin/studies/document/")
+    assert response.status_code == 200
+    from studies.models import Document
+
+    document = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
+    page = editor_client.get(f"/admin/studies/document/{document.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="slug"' not in page.text  # read-only: links name documents by slug
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/admin/matrix/cell/", 200),
+        ("/admin/studies/document/?q=Timko", 200),
+        ("/admin/topics/hottopic/", 200),
+        ("/admin/matrix/chart/", 200),
+        ("/admin/feedback/editormessage/", 200),
+        ("/admin/markup/anchor/?q=E4", 200),
+        ("/admin/auth/user/", 403),
+        ("/admin/auth/group/", 403),
+    ],
+)
+def test_editors_edit_content_but_not_users(editor_client, url, status):
+    assert editor_client.get(url).status_code == status
