@@ -89,17 +89,21 @@ def test_broken_reference_is_an_error_naming_it_and_the_text_is_kept(editor_clie
 def test_section_added_and_linked_in_the_same_save(editor_client, e4):
     data = form_data(editor_client.get(cell_change_url(e4)))
     total = int(data["bite_sections-TOTAL_FORMS"])
-    data.update({
-        "bite_sections-TOTAL_FORMS": str(total + 1),
-        f"bite_sections-{total}-kind": "issue",
-        f"bite_sections-{total}-heading": "Who pays for aftercare?",
-        f"bite_sections-{total}-anchor": "who-pays",
-        f"bite_sections-{total}-body": "A new question for commissioners. {#who-pays-question}",
-        f"bite_sections-{total}-order": "99",
-    })
+    data.update(
+        {
+            "bite_sections-TOTAL_FORMS": str(total + 1),
+            f"bite_sections-{total}-kind": "issue",
+            f"bite_sections-{total}-heading": "Who pays for aftercare?",
+            f"bite_sections-{total}-anchor": "who-pays",
+            f"bite_sections-{total}-body": "A new question for commissioners. {#who-pays-question}",
+            f"bite_sections-{total}-order": "99",
+        }
+    )
     entry = e4.entries.order_by("order").first()
     i = entry_index(data, entry)
-    data[f"entries-{i}-annotation"] = "Discussed [below](#who-pays) ([the question](#who-pays-question))."
+    data[f"entries-{i}-annotation"] = (
+        "Discussed [below](#who-pays) ([the question](#who-pays-question))."
+    )
     response = editor_client.post(cell_change_url(e4), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     entry.refresh_from_db()

@@ -39,11 +39,15 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[href*='#']");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    if (link.matches(".bite-open-link, .bite-close-link")) return; // handled below
     var url = new URL(link.href, location.href);
     if (url.origin !== location.origin || url.pathname !== location.pathname) return;
-    if (!targetOf(url.hash)) return;
+    var el = targetOf(url.hash);
+    if (!el) return;
     event.preventDefault();
-    history.pushState(null, "", url.pathname + location.search + url.hash);
+    unfoldAround(el);
+    // A real fragment navigation (not pushState), so :target moves to the new passage too.
+    if (location.hash !== url.hash) location.hash = url.hash;
     reveal(url.hash, true);
   });
 
