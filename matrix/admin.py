@@ -24,8 +24,14 @@ class RowInline(MarkupAdminMixin, admin.StackedInline):
 @admin.register(Matrix)
 class MatrixAdmin(MarkupAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "legacy_folder", "position")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = [ColumnInline, RowInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cell links name the matrix by slug (cell:alcohol/E4); changing it would break them.
+        return ("slug",) if obj else ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ("name",)}
 
 
 class CellEntryForm(forms.ModelForm):

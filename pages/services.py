@@ -25,28 +25,9 @@ from studies.models import (
 from topics.models import HotTopic, TopicDocument
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-DOCUMENT_FIELDS = (
-    "kind",
-    "status",
-    "title",
-    "authors_et_al",
-    "year",
-    "source",
-    "jurisdiction",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "free_url",
-    "affiliations",
-    "standfirst",
-    "key_points",
-    "abstract",
-    "commentary",
-    "first_published",
-    "last_revised",
+# Every plain field an editor can set on a document (not its key, relations or stored HTML).
+DOCUMENT_FIELDS = tuple(
+    f.name for f in Document._meta.concrete_fields if f.editable and f.name not in ("id", "slug")
 )
 
 
