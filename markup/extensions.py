@@ -5,13 +5,14 @@ the references exist is done afterwards, in one query (markup.references.existin
 """
 
 import hashlib
+import html
 import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import AMP_SUBSTITUTE, AtomicString
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
@@ -69,10 +70,17 @@ class ReferenceTreeprocessor(Treeprocessor):
                 self._passage(el)
             if el.tag == "a":
                 self._link(el, parents)
+            if el.tag == "img":
+                c.errors.append(
+                    "Images are not part of the markup; place a chart ([[chart:...]]) or link "
+                    "to the image instead."
+                )
             if el.tag == "p" and self._chart(el, parents):
                 continue
-            for text in (el.text, el.tail):
-                if text and LOOSE_CHART_RE.search(text) and not CHART_RE.match(text.strip()):
+            # Any other [[chart:...]] shares its line with something else (or sits in a list or
+            # after a link), so it would not be placed; code shows markup, so it is left alone.
+            for text in (el.tail,) if el.tag == "code" else (el.text, el.tail):
+                if text and LOOSE_CHART_RE.search(text):
                     c.errors.append("A chart ([[chart:...]]) must stand alone on its own line.")
         notes = [span for span in root.iter("span") if span.get("role") == "tooltip"]
         for number, note in enumerate(notes, start=1):
@@ -98,6 +106,8 @@ class ReferenceTreeprocessor(Treeprocessor):
     def _link(self, el, parents):
         c = self.collected
         href = (el.get("href") or "").strip()
+        if AMP_SUBSTITUTE in href:  # an e-mail autolink, obfuscated as character references
+            href = html.unescape(href.replace(AMP_SUBSTITUTE, "&"))
         classes = []
         if href.startswith("#"):
             name = href[1:]
@@ -105,8 +115,11 @@ class ReferenceTreeprocessor(Treeprocessor):
                 c.errors.append(f"'{href}' is not a valid link to a passage on this page.")
             else:
                 c.local_anchors.append(name)
-                if c.page and c.page.startswith("cell:"):
-                    href = f"?bite=open#{name}"
+                # The page's full address, so the link still works where the text is shown
+                # elsewhere (a cell's scope on its row page, a summary in search results).
+                kind, _, key = (c.page or "").partition(":")
+                if kind in ("doc", "cell", "topic"):
+                    href = references.Reference(kind, key, name).url()
                 classes.append("ref-passage")
         elif href.split(":", 1)[0] in references.KINDS and ":" in href:
             try:

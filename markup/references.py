@@ -18,7 +18,7 @@ RESERVED_ANCHORS = frozenset(
     {"bite", "main", "content", "entries", "top", "legend", "search", "nav", "site-nav"}
 )
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CELL_RE = re.compile(r"^(?P<matrix>[a-z]+)/(?P<column>[A-Ea-e])(?P<row>[1-5])$")
+CELL_RE = re.compile(r"^(?P<matrix>[a-z0-9][a-z0-9-]*)/(?P<column>[A-Ea-e])(?P<row>[1-5])$")
 KINDS = ("doc", "cell", "topic", "matrix", "chart")
 KIND_LABELS = {
     "doc": "document",

@@ -252,7 +252,7 @@ class CellEntry(MarkupOwner):
         ]
 
     def __str__(self):
-        return f"{self.role_codes} {self.headline}"
+        return f"{self.roles} {self.headline}"
 
     @property
     def role_codes(self):

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .models import ROLE_ORDER, Cell, Matrix, Role, Row
 
@@ -40,7 +41,9 @@ def grid_rows(cells):
 
 def cell_detail(request, matrix, code):
     if code != code.upper():
-        return redirect("matrix:cell", matrix, code.upper(), permanent=True)
+        url = reverse("matrix:cell", args=[matrix, code.upper()])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
     cells = Cell.objects.for_cell_page()
     if not request.user.is_staff:
         cells = cells.published()

@@ -1,5 +1,7 @@
 """The bank: studies, reviews, guidance and the site's own analyses."""
 
+import re
+
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -39,7 +41,7 @@ class DocumentQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Simple search over titles, cell headlines, abstracts and summaries."""
+        """Simple search over titles, cell headlines, abstracts, summaries and authors."""
         words = query.split()
         if not words:
             return self.none()
@@ -51,6 +53,7 @@ class DocumentQuerySet(models.QuerySet):
                 | Q(abstract__icontains=word)
                 | Q(standfirst__icontains=word)
                 | Q(tags__name__iexact=word)
+                | Q(authorships__name__icontains=word)
             )
         matches = self.filter(condition).values("pk")
         return self.published().filter(pk__in=matches).order_by("-year", "title")
@@ -223,6 +226,9 @@ class FeaturedStudy(models.Model):
         return str(self.study)
 
 
+STRUCTURED_LABEL_RE = re.compile(r"^\*\*(?P<label>[^*]+)\*\*\s*")
+
+
 class AbstractTranslation(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=20, help_text='Language code, e.g. "zh-hans", "es".')
@@ -248,4 +254,12 @@ class AbstractTranslation(models.Model):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.text.split("\n") if p.strip()]
+        """(label, text) per paragraph: "**Background** ..." in a structured abstract gives
+        its label, shown in bold as in the original abstract (not as literal asterisks)."""
+        paragraphs = []
+        for line in self.text.split("\n"):
+            line = line.strip()
+            if line:
+                m = STRUCTURED_LABEL_RE.match(line)
+                paragraphs.append((m["label"], line[m.end() :]) if m else ("", line))
+        return paragraphs

@@ -107,7 +107,7 @@ def test_section_added_and_linked_in_the_same_save(editor_client, e4):
     response = editor_client.post(cell_change_url(e4), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     entry.refresh_from_db()
-    assert 'href="?bite=open#who-pays"' in entry.annotation_html
+    assert 'href="/matrices/alcohol/E4/?bite=open#who-pays"' in entry.annotation_html
     assert e4.bite_sections.filter(anchor="who-pays").exists()
 
 

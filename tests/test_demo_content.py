@@ -1,0 +1,193 @@
+"""The demo content in fixtures/: complete, loadable twice, and refused whole when broken."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
+from pages.services import ContentError, load_demo_content
+from studies.models import Document
+from tests.factories import get_cell
+from tests.htmlparse import parse
+from topics.models import HotTopic
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+CONTENT_APPS = ("matrix", "studies", "topics", "markup", "taggit")
+
+
+def content_models():
+    return [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
+
+
+def counts():
+    return {model._meta.label: model.objects.count() for model in content_models()}
+
+
+def snapshot():
+    """Every row of every content table, to show that nothing at all changed."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values()) for model in content_models()
+    }
+
+
+def test_load_demo_twice_duplicates_nothing(db, capsys):
+    call_command("load_demo", verbosity=0)
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    out = capsys.readouterr().out
+    assert "Demo content loaded: 50 cells, 2 matrices, 24 documents" in out
+    assert "16 entries, 7 bite sections" in out
+    assert first["matrix.Matrix"] == 2
+    assert first["matrix.Cell"] == 50
+    assert first["matrix.CellEntry"] == 16
+    assert first["matrix.BiteSection"] == 7
+    assert first["matrix.Chart"] == 2
+    assert first["topics.HotTopic"] == 1
+    assert first["studies.Document"] == 24
+
+
+def test_both_matrices_are_complete(demo):
+    assert list(Matrix.objects.values_list("slug", "legacy_folder")) == [
+        ("alcohol", "Alcohol"),
+        ("drug", "Drugs"),
+    ]
+    assert Column.objects.count() == 10 and Row.objects.count() == 10
+    cells = list(Cell.objects.with_labels())
+    assert len(cells) == 50
+    assert len({(c.matrix.slug, c.code) for c in cells}) == 50
+    assert all(c.published for c in cells)
+    with_content = [c.key for c in cells if c.has_content]
+    assert with_content == ["alcohol/E4"]
+    assert [c.key for c in cells if c.label_override] == ["drug/E1"]
+    drug_e1 = get_cell("drug", "E1")
+    assert (
+        drug_e1.title == "Drug Treatment Matrix cell E1: Local and national systems; Reducing harm"
+    )
+
+
+def test_alcohol_e4_is_fully_populated(e4):
+    assert e4.title == "Alcohol Treatment Matrix cell E4: Treatment systems; Psychosocial therapies"
+    assert str(e4.first_uploaded) == "2013-06-01"
+    assert str(e4.last_revised) == "2020-11-20"
+    assert e4.more_query == "mutual aid"
+    entries = list(e4.entries.select_related("document"))
+    assert len(entries) == 16
+    assert [e.order for e in entries] == list(range(16))
+    assert "".join(e.roles for e in entries) == "S" + "K" * 6 + "R" * 5 + "G" * 4
+    assert all(e.annotation_html and e.headline for e in entries)
+    sections = list(e4.bite_sections.all())
+    assert len(sections) == 7
+    assert [s.kind for s in sections] == ["about", "start", "highlighted"] + ["issue"] * 4
+    bite = parse("".join(s.body_html for s in sections))
+    charts = [figure["id"] for figure in bite.find_all("figure", class_="chart")]
+    assert charts == ["chart-timko-2007-referral-outcomes", "chart-manning-2012-referral-outcomes"]
+    assert len(bite.find_all("details", class_="supplement")) == 1
+    assert len(bite.find_all("aside", class_="pull-quote")) == 2
+
+
+def test_the_bank_charts_and_topic(demo):
+    assert set(Document.objects.values_list("kind", flat=True)) == {
+        "study",
+        "review",
+        "guidance",
+        "analysis",
+    }
+    study = Document.objects.get(slug="humphreys-2020-twelve-step-six-trials")
+    assert list(study.translations.values_list("language", flat=True)) == ["zh-hans"]
+    nugget = Document.objects.get(slug="nugget-4-3-mutual-supports")
+    assert nugget.featured_links.count() == 3
+    assert nugget.sections.count() == 3
+    chart = Chart.objects.get(slug="timko-2007-referral-outcomes")
+    assert chart.source.slug == "timko-debenedetti-2007-intensive-referral"
+    assert "51%" in chart.html and "41%" in chart.html
+    topic = HotTopic.objects.get(slug="twelve-step-mutual-aid")
+    assert topic.search_query == "mutual aid"
+    assert topic.topic_documents.count() >= 4
+
+
+def broken_copy(tmp_path, replace, by, file="cells/alcohol-E4.yaml"):
+    copy = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, copy)
+    path = copy / file
+    text = path.read_text(encoding="utf-8")
+    assert replace in text
+    path.write_text(text.replace(replace, by, 1), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize(
+    "replace, by, named",
+    [
+        (
+            "(topic:twelve-step-mutual-aid)",
+            "(topic:twelve-step-mutual-aids)",
+            "Broken link 'topic:twelve-step-mutual-aids': there is no hot topic",
+        ),
+        (
+            "(doc:manning-2012-active-referral#modest-test",
+            "(doc:manning-2012-active-referral#no-such-passage",
+            "there is no passage 'no-such-passage'",
+        ),
+        ("(#aftercare-verdict)", "(#aftercare-verdicts)", "Broken link '#aftercare-verdicts'"),
+        (
+            "[[chart:manning-2012-referral-outcomes]]",
+            "[[chart:manning-2013]]",
+            "chart 'manning-2013'",
+        ),
+        ("(cell:alcohol/D2)", "(cell:heroin/D2)", "there is no cell heroin D2"),
+    ],
+)
+def test_load_demo_refuses_a_broken_reference_and_changes_nothing(
+    demo, tmp_path, replace, by, named
+):
+    fixtures = broken_copy(tmp_path, replace, by)
+    (fixtures / "documents.yaml").write_text(
+        (fixtures / "documents.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'title: "Mutual supports help sustain treatment gains"',
+            'title: "A title that must not be saved"',
+        ),
+        encoding="utf-8",
+    )
+    before = snapshot()
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert named in str(caught.value)
+    assert str(caught.value).startswith("The content has broken markup:")
+    assert snapshot() == before
+    assert not Document.objects.filter(title="A title that must not be saved").exists()
+
+
+def test_broken_content_is_refused_on_an_empty_database_too(db, tmp_path):
+    fixtures = broken_copy(tmp_path, "(cell:alcohol/E3)", "(cell:alcohol/E7)")
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert "cell:alcohol/E7" in str(caught.value)
+    assert all(number == 0 for number in counts().values()), counts()
+
+
+def test_an_entry_for_an_unknown_document_is_refused(demo, tmp_path, monkeypatch):
+    fixtures = broken_copy(
+        tmp_path,
+        "document: mocam-2006",
+        "document: mocam-2066",
+    )
+    before = snapshot()
+    monkeypatch.setattr(
+        "pages.management.commands.load_demo.load_demo_content",
+        lambda: load_demo_content(fixtures),
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("load_demo", verbosity=0)
+    assert "alcohol E4: there is no document 'mocam-2066'" in str(caught.value)
+    assert snapshot() == before
+    assert CellEntry.objects.filter(document__slug="mocam-2006").exists()
+    assert BiteSection.objects.count() == 7

@@ -1,0 +1,155 @@
+"""The main pages run a fixed number of queries, however much content they show."""
+
+import pytest
+
+from studies.models import AbstractTranslation, DocumentSection, FeaturedStudy
+from tests.factories import (
+    get_cell,
+    make_chart,
+    make_document,
+    make_entry,
+    make_matrix,
+    make_section,
+    make_topic,
+)
+from tests.htmlparse import page
+
+pytestmark = pytest.mark.django_db
+
+# Cell page: the cell with its labels, its entries with their documents, its bite sections,
+# and the cells of its matrix (for the neighbours).
+CELL_PAGE_QUERIES = 4
+# Grid: the matrix, its cells with their S/K/R/G counts, its columns.
+GRID_QUERIES = 3
+# Document: the document, then its authors, sections, featured studies, translations, tags,
+# cell entries (with their cells) and hot topics, one query each.
+DOCUMENT_QUERIES = 8
+# Home: the matrices, their columns, all cells with counts, latest additions, hot topics.
+HOME_QUERIES = 5
+# Row: the row with its matrix, its cells with counts.
+ROW_QUERIES = 2
+
+
+def fill_cell(cell, entries):
+    """A cell with `entries` entries (all four roles, guidance with an issuer, notes and
+    cross-links in the annotations) and a full Matrix Bite with a chart."""
+    documents = []
+    for number in range(entries):
+        roles = ["S", "K", "R", "G", "KR", "SG"][number % 6]
+        document = make_document(
+            kind="guidance" if "G" in roles else "study",
+            source="National Institute for Health and Care Excellence",
+            jurisdiction="UK" if "G" in roles else "",
+        )
+        previous = f" Compare [the one before](#entry-{documents[-1].slug})." if documents else ""
+        make_entry(
+            cell,
+            document=document,
+            roles=roles,
+            order=number,
+            annotation=(
+                f'A [phrase]^[with a note] and [a link](doc:{document.slug} "A note").'
+                f"{previous} For discussion [see below](#issue-one)."
+            ),
+        )
+        documents.append(document)
+    chart = f"{cell.matrix.slug}-{cell.code.lower()}-{entries}"
+    make_chart(slug=chart, source=documents[0])
+    make_section(cell, kind="about", body="About {#about-point}", order=0)
+    make_section(cell, kind="start", body="[Start here](#about-point).", order=1)
+    make_section(cell, kind="highlighted", anchor="highlighted", body="The study.", order=2)
+    for number in range(1, 4):
+        make_section(
+            cell,
+            kind="issue",
+            heading=f"Issue {number}",
+            anchor=f"issue-{'one' if number == 1 else number}",
+            body=(
+                "Text.\n\n/// supplement | More\nHidden text.\n///\n\n"
+                f"[[chart:{chart}]]\n\n/// pullquote\nQuote.\n///"
+            ),
+            order=2 + number,
+        )
+    cell.scope = "What this cell covers."
+    cell.more_query = "mutual aid"
+    cell.save()
+    return documents
+
+
+@pytest.fixture
+def matrix():
+    return make_matrix("test", "Test")
+
+
+def count_queries(client, url, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return page(response)
+
+
+@pytest.mark.parametrize("entries", [15, 150])
+def test_cell_page_queries_do_not_grow_with_its_entries(
+    client, matrix, django_assert_num_queries, entries
+):
+    fill_cell(get_cell(matrix, "B3"), entries)
+    tree = count_queries(client, "/matrices/test/B3/", django_assert_num_queries, CELL_PAGE_QUERIES)
+    assert len(tree.find_all("li", class_="entry")) == entries
+    assert len(tree.find_all("section", class_="bite-section")) == 6
+    assert len(tree.find_all("figure", class_="chart")) == 3
+    assert tree.find("nav", class_="neighbours").find("a", href="/matrices/test/A3/")
+
+
+@pytest.mark.parametrize("entries", [15, 150])
+def test_grid_queries_do_not_grow_with_the_entries(
+    client, matrix, django_assert_num_queries, entries
+):
+    fill_cell(get_cell(matrix, "B3"), entries)
+    fill_cell(get_cell(matrix, "E5"), 15)
+    tree = count_queries(client, "/matrices/test/", django_assert_num_queries, GRID_QUERIES)
+    counts = tree.find("td", id="test-cell-B3").find_all("span", class_="count")
+    total = sum(int(count.clean_text.split()[-1]) for count in counts)
+    assert total > entries  # entries with two roles count under both
+
+
+@pytest.mark.parametrize("cells", [1, 20])
+def test_document_page_queries_do_not_grow_with_the_cells_it_appears_in(
+    client, matrix, django_assert_num_queries, cells
+):
+    document = make_document(
+        slug="much-cited", authors=["A.", "B.", "C."], abstract="**Background** x"
+    )
+    DocumentSection(document=document, heading="Findings", anchor="findings", body="x").save()
+    AbstractTranslation.objects.create(document=document, language="zh-hans", text="**背景** x")
+    document.tags.add("mutual aid", "aftercare")
+    for position in range(3):
+        FeaturedStudy.objects.create(analysis=document, study=make_document(), position=position)
+    codes = [f"{c}{r}" for r in range(1, 6) for c in "ABCDE"][:cells]
+    for number, code in enumerate(codes):
+        make_entry(get_cell(matrix, code), document=document, roles="KR"[number % 2])
+    make_topic(slug="one", documents=[document])
+    make_topic(slug="two", title="Another", documents=[document])
+    tree = count_queries(
+        client, "/documents/much-cited/", django_assert_num_queries, DOCUMENT_QUERIES
+    )
+    appears = tree.find("section", class_="appears")
+    assert len(appears.find_all("a")) == cells + 2
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_home_page_queries_are_fixed(client, django_assert_num_queries, size):
+    for number in range(size):
+        matrix = make_matrix(f"m{number}", f"Matrix {number}", position=number)
+        fill_cell(get_cell(matrix, "A1"), 3)
+        make_topic(slug=f"topic-{number}", title=f"Topic {number}")
+    tree = count_queries(client, "/", django_assert_num_queries, HOME_QUERIES)
+    assert len(tree.find_all("table", class_="grid")) == size
+    assert len(tree.find_all("td", class_="grid-cell")) == 25 * size
+
+
+@pytest.mark.parametrize("entries", [3, 30])
+def test_row_page_queries_are_fixed(client, matrix, django_assert_num_queries, entries):
+    for code in ("A2", "C2", "E2"):
+        fill_cell(get_cell(matrix, code), entries)
+    tree = count_queries(client, "/matrices/test/rows/2/", django_assert_num_queries, ROW_QUERIES)
+    assert len(tree.find_all("li", class_="course-cell")) == 5
