@@ -3,8 +3,10 @@
 import re
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from .models import Anchor, pending_anchors
+from .models import Anchor, Link, describe_links, pending_anchors
 from .render import render
 
 MARKUP_HELP = (
@@ -70,12 +72,57 @@ class PendingAnchorsMixin:
                 pending_anchors.reset(token)
 
 
+class ProtectLinkedAdminMixin:
+    """Refuses to delete what other texts still link to, naming the links (the admin shows
+    them as protected objects on its delete confirmation page)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
+            protected.extend(describe_links(obj.links_in_the_way()))
+        return deleted, counts, perms_needed, protected
+
+
+class ProtectLinkedInlineFormSet(BaseInlineFormSet):
+    """The same for inline rows ticked for deletion (a bite section, an entry…)."""
+
+    def clean(self):
+        super().clean()
+        problems = []
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                problems.extend(describe_links(form.instance.links_in_the_way()))
+        if problems:
+            raise ValidationError(
+                [f"Cannot delete: {p}; change that link first." for p in problems]
+            )
+
+
 @admin.register(Anchor)
 class AnchorAdmin(admin.ModelAdmin):
     """Every place a link can point to, for editors looking up an anchor name."""
 
     list_display = ("page", "name", "source")
     search_fields = ("page", "name")
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Link)
+class LinkAdmin(admin.ModelAdmin):
+    """What links where: search a target (doc:slug, cell:alcohol/E4#about) to see its links."""
+
+    list_display = ("target", "label", "page")
+    search_fields = ("target", "label")
     list_per_page = 100
 
     def has_add_permission(self, request):

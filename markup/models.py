@@ -1,8 +1,8 @@
-"""Stored markup: the anchor registry and the mixin every model with long texts uses."""
+"""Stored markup: the registries of anchors and links, and the mixin for models with texts."""
 
 import contextvars
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from . import references
@@ -26,6 +26,31 @@ class Anchor(models.Model):
         return f"{self.page}#{self.name}"
 
 
+class Link(models.Model):
+    """A link a text makes to a page, passage or chart, so that removing the target can be
+    refused while something still links to it."""
+
+    source = models.CharField(max_length=100, db_index=True, help_text="The linking text.")
+    page = models.CharField(max_length=200, help_text="Where the linking text is shown.")
+    label = models.CharField(max_length=300, help_text="The linking text, named for editors.")
+    target = models.CharField(max_length=300, db_index=True)
+
+    def __str__(self):
+        return f"{self.label} → {self.target}"
+
+
+def links_into(targets, *, exclude_sources=(), exclude_page=None):
+    """Links from elsewhere into any of ``targets`` (keys like ``doc:slug``, ``cell:…#x``)."""
+    links = Link.objects.filter(target__in=set(targets)).exclude(source__in=exclude_sources)
+    if exclude_page:
+        links = links.exclude(page=exclude_page)
+    return links.order_by("label", "target")
+
+
+def describe_links(links):
+    return [f"“{link.target}” is linked from {link.label}" for link in links]
+
+
 class MarkupOwner(models.Model):
     """A model with markup fields ``x`` rendered on save into ``x_html``.
 
@@ -41,7 +66,7 @@ class MarkupOwner(models.Model):
         rendered = self.render_markup()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self.sync_anchors(rendered)
+            self.sync_registry(rendered)
 
     def markup_page(self):
         raise NotImplementedError
@@ -52,6 +77,48 @@ class MarkupOwner(models.Model):
 
     def anchor_source(self):
         return f"{self._meta.label_lower}:{self.pk}"
+
+    def link_label(self):
+        return f"{self._meta.verbose_name} “{self}” ({self.markup_page()})"
+
+    def is_page(self):
+        """Whether this object is the page its texts are on (a document, cell, topic…)."""
+        return False
+
+    def link_targets(self):
+        """What links elsewhere may point at and would lose if this object were deleted."""
+        if self.is_page():
+            page = self.markup_page()
+            names = Anchor.objects.filter(page=page).values_list("name", flat=True)
+            return [page] + [f"{page}#{name}" for name in names]
+        anchors = Anchor.objects.filter(source=self.anchor_source())
+        return [f"{a.page}#{a.name}" for a in anchors]
+
+    def links_in_the_way(self):
+        """Links from other texts that deleting this object would break."""
+        if self.is_page():
+            return links_into(self.link_targets(), exclude_page=self.markup_page())
+        return links_into(self.link_targets(), exclude_sources=[self.anchor_source()])
+
+    def dropped_anchor_errors(self, rendered):
+        """Anchors this object defined, is about to stop defining, and other texts link to."""
+        if not self.pk:
+            return []
+        page = self.markup_page()
+        keeps = set(self.own_anchors())
+        for r in rendered.values():
+            keeps.update(r.anchors)
+        dropped = [
+            f"{a_page}#{name}"
+            for a_page, name in Anchor.objects.filter(source=self.anchor_source()).values_list(
+                "page", "name"
+            )
+            if a_page != page or name not in keeps
+        ]
+        if not dropped:
+            return []
+        links = links_into(dropped, exclude_sources=[self.anchor_source()])
+        return [f"{m}; change that link first." for m in describe_links(links)]
 
     def render_markup(self):
         page = self.markup_page()
@@ -111,12 +178,16 @@ class MarkupOwner(models.Model):
 
     def clean(self):
         super().clean()
-        errors = self.markup_errors(self.render_markup())
+        rendered = self.render_markup()
+        errors = self.markup_errors(rendered)
+        dropped = self.dropped_anchor_errors(rendered)
+        if dropped:
+            errors[NON_FIELD_ERRORS] = dropped
         if errors:
             raise ValidationError(errors)
 
-    def sync_anchors(self, rendered=None):
-        rendered = rendered if rendered is not None else self.render_markup()
+    def sync_registry(self, rendered):
+        """Record the anchors this object defines and the links its texts make."""
         source = self.anchor_source()
         page = self.markup_page()
         names = list(
@@ -124,3 +195,13 @@ class MarkupOwner(models.Model):
         )
         Anchor.objects.filter(source=source).delete()
         Anchor.objects.bulk_create(Anchor(page=page, name=n, source=source) for n in names)
+        targets = set()
+        for r in rendered.values():
+            targets.update(str(ref) for ref in r.references)
+            targets.update(f"{page}#{name}" for name in r.local_anchors)
+            targets.update(f"chart:{slug}" for slug in r.charts)
+        label = self.link_label()[:300]
+        Link.objects.filter(source=source).delete()
+        Link.objects.bulk_create(
+            Link(source=source, page=page, label=label, target=t) for t in sorted(targets)
+        )

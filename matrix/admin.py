@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.safestring import mark_safe
 
-from markup.admin import MarkupAdminMixin, PendingAnchorsMixin
+from markup.admin import (
+    MarkupAdminMixin,
+    PendingAnchorsMixin,
+    ProtectLinkedAdminMixin,
+    ProtectLinkedInlineFormSet,
+)
 from studies.models import Document
 
 from .models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Role, Row
@@ -17,12 +22,13 @@ class ColumnInline(admin.TabularInline):
 
 class RowInline(MarkupAdminMixin, admin.StackedInline):
     model = Row
+    formset = ProtectLinkedInlineFormSet
     extra = 0
     max_num = 5
 
 
 @admin.register(Matrix)
-class MatrixAdmin(MarkupAdminMixin, admin.ModelAdmin):
+class MatrixAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "legacy_folder", "position")
     inlines = [ColumnInline, RowInline]
 
@@ -55,6 +61,7 @@ class CellEntryForm(forms.ModelForm):
 class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
     model = CellEntry
     form = CellEntryForm
+    formset = ProtectLinkedInlineFormSet
     extra = 0
     autocomplete_fields = ["document"]
     ordering = ["order", "pk"]
@@ -62,12 +69,13 @@ class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
 
 class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
     model = BiteSection
+    formset = ProtectLinkedInlineFormSet
     extra = 0
     ordering = ["order", "pk"]
 
 
 @admin.register(Cell)
-class CellAdmin(PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
+class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
     list_display = (
         "code_label",
         "matrix",
@@ -114,7 +122,7 @@ class CellAdmin(PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CellEntry)
-class CellEntryAdmin(MarkupAdminMixin, admin.ModelAdmin):
+class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
     form = CellEntryForm
     list_display = ("headline", "cell", "roles", "document", "order")
     list_filter = ("cell__matrix", "roles")
@@ -125,7 +133,7 @@ class CellEntryAdmin(MarkupAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BiteSection)
-class BiteSectionAdmin(MarkupAdminMixin, admin.ModelAdmin):
+class BiteSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
     list_display = ("display_heading", "cell", "kind", "anchor", "order")
     list_filter = ("kind", "cell__matrix")
     search_fields = ("heading", "body", "anchor")
@@ -133,7 +141,7 @@ class BiteSectionAdmin(MarkupAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Chart)
-class ChartAdmin(admin.ModelAdmin):
+class ChartAdmin(ProtectLinkedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "source")
     search_fields = ("title", "slug", "caption")
     autocomplete_fields = ["source"]

@@ -61,6 +61,9 @@ class Matrix(MarkupOwner):
     def markup_page(self):
         return f"matrix:{self.slug}"
 
+    def is_page(self):
+        return True
+
 
 class Column(models.Model):
     """Intervention level, A (interventions) to E (treatment systems)."""
@@ -105,6 +108,9 @@ class Row(MarkupOwner):
 
     def markup_page(self):
         return f"row:{self.matrix.slug}/{self.number}"
+
+    def is_page(self):
+        return True
 
 
 class CellQuerySet(models.QuerySet):
@@ -205,6 +211,9 @@ class Cell(MarkupOwner):
 
     def markup_page(self):
         return f"cell:{self.key}"
+
+    def is_page(self):
+        return True
 
     def clean(self):
         if self.column_id and self.matrix_id and self.column.matrix_id != self.matrix_id:
@@ -382,3 +391,9 @@ class Chart(models.Model):
             parse_data(self.data)
         except ChartDataError as exc:
             raise ValidationError({"data": str(exc)}) from exc
+
+    def links_in_the_way(self):
+        """Texts that place this chart, which deleting it would break."""
+        from markup.models import links_into
+
+        return links_into([f"chart:{self.slug}"])

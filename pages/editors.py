@@ -13,6 +13,6 @@ def ensure_editors_group(**kwargs):
     permissions = Permission.objects.filter(
         Q(content_type__app_label__in=CONTENT_APPS)
         # The list of link targets is derived from content: editors read it, never edit it.
-        | Q(content_type__app_label="markup", codename="view_anchor")
+        | Q(content_type__app_label="markup", codename__in=["view_anchor", "view_link"])
     )
     group.permissions.add(*permissions)

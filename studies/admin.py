@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from markup.admin import MarkupAdminMixin, PendingAnchorsMixin
+from markup.admin import (
+    MarkupAdminMixin,
+    PendingAnchorsMixin,
+    ProtectLinkedAdminMixin,
+    ProtectLinkedInlineFormSet,
+)
 
 from .models import AbstractTranslation, Document, DocumentAuthor, DocumentSection, FeaturedStudy
 
@@ -13,6 +18,7 @@ class AuthorInline(admin.TabularInline):
 
 class SectionInline(MarkupAdminMixin, admin.StackedInline):
     model = DocumentSection
+    formset = ProtectLinkedInlineFormSet
     extra = 0
     ordering = ["order", "pk"]
 
@@ -32,7 +38,9 @@ class TranslationInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(
+    ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin
+):
     list_display = ("title", "kind", "year", "status", "first_published")
     list_filter = ("kind", "status", "tags", "year")
     search_fields = ("title", "slug", "authorships__name", "source", "doi", "pmid")
@@ -75,7 +83,7 @@ class DocumentAdmin(PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DocumentSection)
-class DocumentSectionAdmin(MarkupAdminMixin, admin.ModelAdmin):
+class DocumentSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
     list_display = ("heading", "document", "anchor", "order")
     search_fields = ("heading", "body", "document__title")
     autocomplete_fields = ["document"]

@@ -133,6 +133,9 @@ class Document(MarkupOwner):
     def markup_page(self):
         return f"doc:{self.slug}"
 
+    def is_page(self):
+        return True
+
     @property
     def issuer(self):
         """Issuing body with its jurisdiction, as guidance is cited: "[UK] NICE"."""

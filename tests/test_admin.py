@@ -158,3 +158,71 @@ def test_document_slug_is_fixed_once_created(editor_client, demo):
 )
 def test_editors_edit_content_but_not_users(editor_client, url, status):
     assert editor_client.get(url).status_code == status
+
+
+def section_index(data, anchor):
+    for key, value in data.items():
+        if key.startswith("bite_sections-") and key.endswith("-anchor") and value == anchor:
+            return key.split("-")[1]
+    raise AssertionError("section not in the form")
+
+
+def test_renaming_a_linked_section_anchor_is_refused_naming_the_links(editor_client, e4):
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    i = section_index(data, "aftercare-mutual-aid")
+    data[f"bite_sections-{i}-anchor"] = "aftercare"
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 200
+    assert "“cell:alcohol/E4#aftercare-mutual-aid” is linked from" in response.text
+    assert "change that link first" in response.text
+    assert e4.bite_sections.filter(anchor="aftercare-mutual-aid").exists()
+
+
+def test_deleting_a_linked_section_is_refused(editor_client, e4):
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    i = section_index(data, "care-coordination")
+    data[f"bite_sections-{i}-DELETE"] = "on"
+    response = editor_client.post(cell_change_url(e4), data)
+    assert response.status_code == 200
+    assert "Cannot delete: “cell:alcohol/E4#care-coordination” is linked from" in response.text
+    assert e4.bite_sections.filter(anchor="care-coordination").exists()
+
+
+def test_deleting_a_linked_document_is_refused_naming_the_links(editor_client, demo):
+    from studies.models import Document
+
+    guideline = Document.objects.get(slug="nice-2011-cg115")
+    url = f"/admin/studies/document/{guideline.pk}/delete/"
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert "“doc:nice-2011-cg115” is linked from cell entry" in page.text
+    editor_client.post(url, {"post": "yes"})
+    assert Document.objects.filter(pk=guideline.pk).exists()
+
+
+def test_deleting_a_placed_chart_is_refused(editor_client, demo):
+    from matrix.models import Chart
+
+    chart = Chart.objects.get(slug="timko-2007-referral-outcomes")
+    url = f"/admin/matrix/chart/{chart.pk}/delete/"
+    assert "“chart:timko-2007-referral-outcomes” is linked from bite section" in (
+        editor_client.get(url).text
+    )
+    editor_client.post(url, {"post": "yes"})
+    assert Chart.objects.filter(pk=chart.pk).exists()
+
+
+def test_an_unlinked_section_can_be_deleted(editor_client, e4):
+    from tests.factories import make_section
+
+    make_section(e4, kind="issue", heading="Spare", anchor="spare", body="Nothing links here.")
+    data = form_data(editor_client.get(cell_change_url(e4)))
+    data[f"bite_sections-{section_index(data, 'spare')}-DELETE"] = "on"
+    assert editor_client.post(cell_change_url(e4), data).status_code == 302
+    assert not e4.bite_sections.filter(anchor="spare").exists()
+
+
+def test_editors_can_see_what_links_to_a_target(editor_client):
+    response = editor_client.get("/admin/markup/link/?q=doc:nice-2011-cg115")
+    assert response.status_code == 200
+    assert "cell entry" in response.text

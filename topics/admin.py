@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from markup.admin import MarkupAdminMixin
+from markup.admin import MarkupAdminMixin, ProtectLinkedAdminMixin
 
 from .models import HotTopic, TopicDocument
 
@@ -13,7 +13,7 @@ class TopicDocumentInline(admin.TabularInline):
 
 
 @admin.register(HotTopic)
-class HotTopicAdmin(MarkupAdminMixin, admin.ModelAdmin):
+class HotTopicAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
     list_display = ("title", "search_query", "published", "last_revised")
     list_filter = ("published",)
     search_fields = ("title", "standfirst", "essay")

@@ -55,6 +55,9 @@ class HotTopic(MarkupOwner):
     def markup_page(self):
         return f"topic:{self.slug}"
 
+    def is_page(self):
+        return True
+
 
 class TopicDocument(models.Model):
     topic = models.ForeignKey(HotTopic, on_delete=models.CASCADE, related_name="topic_documents")
