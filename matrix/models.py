@@ -275,6 +275,9 @@ class CellEntry(MarkupOwner):
     def anchor(self):
         return f"entry-{self.document.slug}"
 
+    def get_absolute_url(self):
+        return f"{self.cell.get_absolute_url()}#{self.anchor}"
+
     def clean(self):
         if not self.roles:
             raise ValidationError({"roles": "Give the entry at least one role."})
@@ -318,6 +321,9 @@ class BiteSection(MarkupOwner):
 
     def __str__(self):
         return self.display_heading
+
+    def get_absolute_url(self):
+        return f"{self.cell.get_absolute_url()}?bite=open#{self.anchor}"
 
     @property
     def display_heading(self):

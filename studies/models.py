@@ -204,6 +204,9 @@ class DocumentSection(MarkupOwner):
     def __str__(self):
         return self.heading
 
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
     def markup_page(self):
         return self.document.markup_page()
 

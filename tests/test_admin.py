@@ -226,3 +226,21 @@ def test_editors_can_see_what_links_to_a_target(editor_client):
     response = editor_client.get("/admin/markup/link/?q=doc:nice-2011-cg115")
     assert response.status_code == 200
     assert "cell entry" in response.text
+
+
+def test_view_on_site_everywhere_content_is_shown(editor_client, e4):
+    from studies.models import DocumentSection
+
+    section = e4.bite_sections.get(anchor="care-coordination")
+    entry = e4.entries.order_by("order").first()
+    part = DocumentSection.objects.get(anchor="findings")
+    for model, obj in (
+        ("matrix/bitesection", section),
+        ("matrix/cellentry", entry),
+        ("studies/documentsection", part),
+        ("matrix/cell", e4),
+    ):
+        page = editor_client.get(f"/admin/{model}/{obj.pk}/change/")
+        assert page.status_code == 200
+        assert "View on site" in page.text, model
+    assert section.get_absolute_url() == "/matrices/alcohol/E4/?bite=open#care-coordination"
