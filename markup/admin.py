@@ -99,37 +99,32 @@ class ProtectLinkedInlineFormSet(BaseInlineFormSet):
             )
 
 
+class RegistryAdmin(admin.ModelAdmin):
+    """The registries are derived from content when it is saved: read them, never edit them."""
+
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Anchor)
-class AnchorAdmin(admin.ModelAdmin):
+class AnchorAdmin(RegistryAdmin):
     """Every place a link can point to, for editors looking up an anchor name."""
 
     list_display = ("page", "name", "source")
     search_fields = ("page", "name")
-    list_per_page = 100
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(RegistryAdmin):
     """What links where: search a target (doc:slug, cell:alcohol/E4#about) to see its links."""
 
     list_display = ("target", "label", "page")
     search_fields = ("target", "label")
-    list_per_page = 100
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
