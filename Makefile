@@ -27,10 +27,11 @@ migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=1 $(PY) manage.py load_demo --demo-users
+	DEBUG=1 $(PY) manage.py load_demo
 
 ## run: set up everything and serve the site on http://$(HOST)
-run: demo
+run: migrate
+	DEBUG=1 $(PY) manage.py load_demo --demo-users
 	@echo ""
 	@echo "  Evidence Bank on http://$(HOST)/  (cell E4: http://$(HOST)/matrices/alcohol/E4/)"
 	@echo "  Editors sign in at http://$(HOST)/admin/ as editor / editor (Editors group)"
