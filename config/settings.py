@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,13 +32,16 @@ DEBUG = env_bool("DEBUG")
 TESTING = env_bool("DJANGO_TESTING") or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "development-only-secret-key-never-use-in-production"
     else:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
-        )
+        # Management commands (migrate, makemigrations --check) may run without one; the web
+        # entry points, config/wsgi.py and config/asgi.py, refuse to serve with this key.
+        from django.core.management.utils import get_random_secret_key
+
+        SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS and (DEBUG or TESTING):
