@@ -143,9 +143,6 @@ class CellQuerySet(models.QuerySet):
             Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
         )
 
-    def for_row(self, row):
-        return self.filter(row=row).with_labels().order_by("column__code")
-
     def by_key(self, matrix_slug, code):
         return self.get(
             matrix__slug=matrix_slug, column__code=code[0].upper(), row__number=int(code[1:])
