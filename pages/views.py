@@ -43,19 +43,8 @@ def search(request):
     page = Paginator(documents, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     topics = cells = []
     if query and page.number == 1:
-        topics = HotTopic.objects.published().filter(
-            Q(title__icontains=query) | Q(standfirst__icontains=query)
-        )
-        cells = (
-            Cell.objects.published()
-            .with_labels()
-            .filter(
-                Q(scope__icontains=query)
-                | Q(row__name__icontains=query)
-                | Q(column__name__icontains=query)
-            )
-            .exclude(scope="")
-        )
+        topics = HotTopic.objects.search(query)
+        cells = Cell.objects.search(query)
     return render(
         request,
         "pages/search.html",

@@ -1,8 +1,9 @@
 """The main pages run a fixed number of queries, however much content they show."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
-from studies.models import AbstractTranslation, DocumentSection, FeaturedStudy
+from studies.models import AbstractTranslation, Document, DocumentSection, FeaturedStudy
 from tests.factories import (
     get_cell,
     make_chart,
@@ -153,3 +154,20 @@ def test_row_page_queries_are_fixed(client, matrix, django_assert_num_queries, e
         fill_cell(get_cell(matrix, code), entries)
     tree = count_queries(client, "/matrices/test/rows/2/", django_assert_num_queries, ROW_QUERIES)
     assert len(tree.find_all("li", class_="course-cell")) == 5
+
+
+# Search: the count of matching documents, one page of them, matching topics, matching cells.
+SEARCH_QUERIES = 4
+
+
+@pytest.mark.parametrize("documents", [3, 40])
+def test_search_queries_do_not_grow_with_the_results(client, django_assert_num_queries, documents):
+    for number in range(documents):
+        make_document(title=f"Mutual aid study {number}")
+    make_topic(title="Mutual aid groups")
+    # The tag lookup needs the document content type, which Django caches per process.
+    ContentType.objects.get_for_model(Document)
+    tree = count_queries(client, "/search/?q=mutual+aid", django_assert_num_queries, SEARCH_QUERIES)
+    results = tree.find("ol", class_="results").find_all("li")
+    assert len(results) == min(documents, 20)
+    assert "Mutual aid groups" in [a.clean_text for a in tree.find_all("a")]

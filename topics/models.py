@@ -1,7 +1,7 @@
 """Hot topics: short essays that gather the bank's documents on a live question."""
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from markup.models import MarkupOwner
@@ -10,6 +10,10 @@ from markup.models import MarkupOwner
 class HotTopicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def search(self, query):
+        """Published topics whose title or standfirst mentions the query."""
+        return self.published().filter(Q(title__icontains=query) | Q(standfirst__icontains=query))
 
     def for_topic_page(self):
         from studies.models import Document
