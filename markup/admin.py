@@ -1,30 +1,42 @@
 """Admin helpers shared by every model with markup, and the read-only list of link targets."""
 
 import re
+from contextlib import contextmanager
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 
 from .models import Anchor, Link, describe_links, pending_anchors
+from .registry import cheat_sheet
 from .render import render
-
-MARKUP_HELP = (
-    "Markup: Markdown plus [text](doc:slug), [text](cell:alcohol/E4#anchor), [text](topic:slug), "
-    '[text](#anchor), [text](doc:slug "hover note"), [phrase]^[hover note], {#passage-name} at '
-    "the end of a paragraph, “/// supplement | Summary” … “///”, “/// pullquote” … “///”, and "
-    "[[chart:slug]] on its own line. Full guide: docs/markup.md."
-)
 
 
 class MarkupAdminMixin:
-    """Adds the markup cheat sheet to every markup field and gives them room."""
+    """Adds the markup cheat sheet to every markup field, gives them room, and (with
+    JavaScript) an "Insert a link…" search under each."""
+
+    class Media:
+        js = ["admin-editors/link-finder.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in getattr(self.model, "markup_fields", ()):
-            field.help_text = " ".join(filter(None, [str(field.help_text), MARKUP_HELP]))
-            field.widget.attrs.update({"rows": 8, "cols": 90})
+            guide, finder = reverse("admin:markup_guide"), reverse("admin:link_lookup")
+            help_text = (
+                f"{cheat_sheet()} Full guide, with live examples: {guide}; find a link's "
+                f"reference: {finder}."
+            )
+            field.help_text = " ".join(filter(None, [str(field.help_text), help_text]))
+            field.widget.attrs.update(
+                {
+                    "rows": 8,
+                    "cols": 90,
+                    "data-markup": "",
+                    "data-link-finder": finder,
+                }
+            )
         return field
 
 
@@ -59,17 +71,26 @@ class PendingAnchorsMixin:
             request.POST, obj.markup_page(), self.pending_text_fields, self.pending_anchor_fields
         )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    @contextmanager
+    def anchors_pending(self, request, object_id):
         token = None
         if request.method == "POST" and object_id:
             obj = self.get_object(request, object_id)
             if obj is not None:
                 token = pending_anchors.set(self.submitted_anchors(request, obj))
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            yield
         finally:
             if token is not None:
                 pending_anchors.reset(token)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self.anchors_pending(request, object_id):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id=None):
+        with self.anchors_pending(request, object_id):
+            return super().preview_view(request, object_id)
 
 
 class ProtectLinkedAdminMixin:
@@ -118,8 +139,9 @@ class RegistryAdmin(admin.ModelAdmin):
 class AnchorAdmin(RegistryAdmin):
     """Every place a link can point to, for editors looking up an anchor name."""
 
-    list_display = ("page", "name", "source")
-    search_fields = ("page", "name")
+    list_display = ("page", "name", "label", "public")
+    list_filter = ("public",)
+    search_fields = ("page", "name", "label")
 
 
 @admin.register(Link)

@@ -6,4 +6,9 @@ class MarkupConfig(AppConfig):
     verbose_name = "Editors' markup"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from editorial import places
+
+        from . import constructs, signals  # noqa: F401  (built-in constructs; receivers)
+        from .places import texts_linking_here
+
+        places.register("*", texts_linking_here)

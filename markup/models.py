@@ -2,11 +2,14 @@
 
 import contextvars
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
-from . import references
-from .render import render
+from editorial.signals import content_changed
+
+from .render import render_texts, size_error
 
 # Anchors that are about to exist (e.g. bite sections submitted in the same admin form).
 pending_anchors = contextvars.ContextVar("pending_anchors", default=frozenset())
@@ -18,6 +21,10 @@ class Anchor(models.Model):
     page = models.CharField(max_length=200, db_index=True)
     name = models.CharField(max_length=80)
     source = models.CharField(max_length=100, db_index=True, help_text="What defines it.")
+    label = models.CharField(max_length=300, blank=True, help_text="What defines it, named.")
+    public = models.BooleanField(
+        default=True, help_text="Whether readers see what defines it (an entry of a draft no)."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["page", "name"])]
@@ -28,7 +35,7 @@ class Anchor(models.Model):
 
 class Link(models.Model):
     """A link a text makes to a page, passage or chart, so that removing the target can be
-    refused while something still links to it."""
+    refused while something still links to it, and hiding it re-renders the text."""
 
     source = models.CharField(max_length=100, db_index=True, help_text="The linking text.")
     page = models.CharField(max_length=200, help_text="Where the linking text is shown.")
@@ -47,8 +54,31 @@ def links_into(targets, *, exclude_sources=(), exclude_page=None):
     return links.order_by("label", "target")
 
 
+def links_into_page(page):
+    """Links to a page or to any anchor on it."""
+    return Link.objects.filter(Q(target=page) | Q(target__startswith=f"{page}#"))
+
+
 def describe_links(links):
     return [f"“{link.target}” is linked from {link.label}" for link in links]
+
+
+def owner_of(source):
+    """The object a registry ``source`` key (``matrix.cellentry:12``) names, or None."""
+    label, _, pk = source.rpartition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model._default_manager.filter(pk=pk).first()
+
+
+def refresh_texts(sources):
+    """Re-render the texts of each registry source (after something they show changed)."""
+    for source in sorted(set(sources)):
+        owner = owner_of(source)
+        if owner is not None:
+            owner.refresh_markup()
 
 
 class MarkupOwner(models.Model):
@@ -63,10 +93,21 @@ class MarkupOwner(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        rendered = self.render_markup()
+        texts = self._texts_for_save()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self.sync_registry(rendered)
+            self.sync_registry(texts)
+
+    def refresh_markup(self):
+        """Render the texts again and store only the HTML: what they show has changed (a
+        target was hidden or published, a chart was redrawn); the text itself has not."""
+        texts = self.render_markup()
+        html = {f"{name}_html": texts.html[name] for name in self.markup_fields}
+        with transaction.atomic():
+            type(self)._default_manager.filter(pk=self.pk).update(**html)
+            self.sync_registry(texts)
+        content_changed.send(sender=type(self), instance=self)
+        return texts
 
     def markup_page(self):
         raise NotImplementedError
@@ -74,6 +115,10 @@ class MarkupOwner(models.Model):
     def own_anchors(self):
         """Anchors this object defines besides the passages in its texts."""
         return []
+
+    def anchors_public(self):
+        """Whether readers see what this object defines (an entry of a draft: no)."""
+        return True
 
     def anchor_source(self):
         return f"{self._meta.label_lower}:{self.pk}"
@@ -100,14 +145,32 @@ class MarkupOwner(models.Model):
             return links_into(self.link_targets(), exclude_page=self.markup_page())
         return links_into(self.link_targets(), exclude_sources=[self.anchor_source()])
 
-    def dropped_anchor_errors(self, rendered):
+    def deletion_problems(self):
+        """Why deleting this would break other texts (for restoring an older revision)."""
+        return [
+            f"{link}, and {self._meta.verbose_name} “{self}” would go."
+            for link in describe_links(self.links_in_the_way())
+        ]
+
+    def restore_problems(self):
+        """Why this object, as restored, would break links (its own or others')."""
+        texts = self.render_markup()
+        problems = [
+            f"{self._meta.verbose_name} “{self}”: {message}"
+            for messages in texts.errors.values()
+            for message in messages
+        ]
+        return problems + self.dropped_anchor_errors(texts)
+
+    def after_restore(self):
+        self.refresh_markup()
+
+    def dropped_anchor_errors(self, texts):
         """Anchors this object defined, is about to stop defining, and other texts link to."""
         if not self.pk:
             return []
         page = self.markup_page()
-        keeps = set(self.own_anchors())
-        for r in rendered.values():
-            keeps.update(r.anchors)
+        keeps = set(texts.anchors)
         dropped = [
             f"{a_page}#{name}"
             for a_page, name in Anchor.objects.filter(source=self.anchor_source()).values_list(
@@ -120,88 +183,78 @@ class MarkupOwner(models.Model):
         links = links_into(dropped, exclude_sources=[self.anchor_source()])
         return [f"{m}; change that link first." for m in describe_links(links)]
 
+    def _sources(self):
+        return {name: getattr(self, name) for name in self.markup_fields}
+
     def render_markup(self):
-        page = self.markup_page()
-        rendered = {name: render(getattr(self, name), page) for name in self.markup_fields}
-        charts = {slug for r in rendered.values() for slug in r.charts}
-        if charts:
-            from matrix.charts import place_charts
-
-            for r in rendered.values():
-                r.html = place_charts(r.html, charts)
-        for name, r in rendered.items():
-            setattr(self, f"{name}_html", r.html)
-        return rendered
-
-    def markup_errors(self, rendered):
-        """Errors per field for broken markup and references that do not resolve."""
-        page = self.markup_page()
-        defined = set(self.own_anchors())
-        for r in rendered.values():
-            defined.update(r.anchors)
-        pending = pending_anchors.get()
-        wanted_refs, wanted_anchors = [], set()
-        for r in rendered.values():
-            for ref in r.references:
-                wanted_refs.append(ref)
-                if ref.anchor and not (ref.page == page and ref.anchor in defined):
-                    wanted_anchors.add((ref.page, ref.anchor))
-            wanted_refs.extend(references.Reference("chart", slug) for slug in r.charts)
-            wanted_anchors.update((page, name) for name in r.local_anchors if name not in defined)
-        wanted_anchors = {a for a in wanted_anchors if a not in pending}
-        found = references.existing_keys(
-            wanted_refs, wanted_anchors, exclude_source=self.anchor_source() if self.pk else None
+        """Render every text, settle its references in one query, and set ``x_html``."""
+        texts = render_texts(
+            self._sources(),
+            self.markup_page(),
+            source=self.anchor_source() if self.pk else None,
+            own_anchors=self.own_anchors(),
+            pending=pending_anchors.get(),
         )
-        errors = {}
-        for name, r in rendered.items():
-            messages = list(r.errors)
-            for ref in r.references + [references.Reference("chart", s) for s in r.charts]:
-                if ref.page not in found:
-                    messages.append(f"Broken link '{ref}': there is no {ref.describe()}.")
-                elif (
-                    ref.anchor
-                    and (ref.page, ref.anchor) in wanted_anchors
-                    and (f"{ref.page}#{ref.anchor}" not in found)
-                ):
-                    messages.append(
-                        f"Broken link '{ref}': there is no passage '{ref.anchor}' on the "
-                        f"page of {ref.describe()}."
-                    )
-            for anchor in r.local_anchors:
-                if (page, anchor) in wanted_anchors and f"{page}#{anchor}" not in found:
-                    messages.append(
-                        f"Broken link '#{anchor}': there is no passage '{anchor}' on this page."
-                    )
-            if messages:
-                errors[name] = list(dict.fromkeys(messages))
-        return errors
+        for name in self.markup_fields:
+            setattr(self, f"{name}_html", texts.html[name])
+        self._rendered = (self._render_key(), texts)
+        return texts
+
+    def _render_key(self):
+        return (self.pk, self.markup_page(), tuple(self.own_anchors()), *self._sources().values())
+
+    def _texts_for_save(self):
+        # clean() has just rendered the same texts (the admin validates before saving).
+        cached = getattr(self, "_rendered", None)
+        if cached and cached[0] == self._render_key():
+            return cached[1]
+        return self.render_markup()
 
     def clean(self):
         super().clean()
-        rendered = self.render_markup()
-        errors = self.markup_errors(rendered)
-        dropped = self.dropped_anchor_errors(rendered)
-        if dropped:
-            errors[NON_FIELD_ERRORS] = dropped
+        errors = {}
+        for name in self.markup_fields:
+            problem = size_error(getattr(self, name))
+            if problem:
+                errors[name] = [problem]
+        if errors:
+            # Too big to render in reasonable time; say so before trying.
+            raise ValidationError(errors)
+        texts = self.render_markup()
+        errors = dict(texts.errors)
+        problems = self.dropped_anchor_errors(texts)
+        for name in self.own_anchors():
+            if name in texts.taken:
+                problems.append(
+                    f"The name '{name}' is already used on this page by {texts.taken[name]}; "
+                    "choose another."
+                )
+        if problems:
+            errors[NON_FIELD_ERRORS] = problems
         if errors:
             raise ValidationError(errors)
 
-    def sync_registry(self, rendered):
-        """Record the anchors this object defines and the links its texts make."""
+    def sync_registry(self, texts):
+        """Record the anchors this object defines and the links its texts make; re-render
+        the texts linking to anchors it stopped defining or whose visibility changed."""
         source = self.anchor_source()
         page = self.markup_page()
-        names = list(
-            dict.fromkeys(self.own_anchors() + [a for r in rendered.values() for a in r.anchors])
-        )
-        Anchor.objects.filter(source=source).delete()
-        Anchor.objects.bulk_create(Anchor(page=page, name=n, source=source) for n in names)
-        targets = set()
-        for r in rendered.values():
-            targets.update(str(ref) for ref in r.references)
-            targets.update(f"{page}#{name}" for name in r.local_anchors)
-            targets.update(f"chart:{slug}" for slug in r.charts)
+        public = self.anchors_public()
         label = self.link_label()[:300]
+        before = dict(Anchor.objects.filter(source=source).values_list("name", "public").order_by())
+        Anchor.objects.filter(source=source).delete()
+        Anchor.objects.bulk_create(
+            Anchor(page=page, name=name, source=source, label=label, public=public)
+            for name in texts.anchors
+        )
         Link.objects.filter(source=source).delete()
         Link.objects.bulk_create(
-            Link(source=source, page=page, label=label, target=t) for t in sorted(targets)
+            Link(source=source, page=page, label=label, target=target)
+            for target in sorted(texts.targets)
         )
+        changed = [n for n, was in before.items() if was != public and n in texts.anchors]
+        if changed:
+            targets = [f"{page}#{name}" for name in changed]
+            refresh_texts(
+                links_into(targets, exclude_sources=[source]).values_list("source", flat=True)
+            )

@@ -1,32 +1,19 @@
 """Internal references in the editors' markup: parsing, URLs, and resolution in one query.
 
-A reference names a thing, never a URL: ``doc:SLUG``, ``cell:alcohol/E4``, ``topic:SLUG``,
-``matrix:alcohol``, ``chart:SLUG``, optionally followed by ``#anchor``; a bare ``#anchor``
-points into the page the text is shown on.
+A reference names a thing, never a URL: ``kind:key`` optionally followed by ``#anchor``, for
+every kind an app has registered (``doc:``, ``cell:``, ``topic:``…); a bare ``#anchor`` points
+into the page the text is shown on.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
-from django.urls import reverse
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
+from django.db.models.functions import Concat
+
+from .registry import reference_kinds, reserved_ids
 
 ANCHOR_RE = re.compile(r"^[a-z][a-z0-9-]{0,79}$")
-RESERVED_ANCHORS = frozenset(
-    {"bite", "main", "content", "entries", "top", "legend", "search", "nav", "site-nav"}
-)
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CELL_RE = re.compile(r"^(?P<matrix>[a-z0-9][a-z0-9-]*)/(?P<column>[A-Ea-e])(?P<row>[1-5])$")
-KINDS = ("doc", "cell", "topic", "matrix", "chart")
-KIND_LABELS = {
-    "doc": "document",
-    "cell": "cell",
-    "topic": "hot topic",
-    "matrix": "matrix",
-    "chart": "chart",
-}
 
 
 class ReferenceError(ValueError):
@@ -35,8 +22,8 @@ class ReferenceError(ValueError):
 
 @dataclass(frozen=True)
 class Reference:
-    kind: str  # one of KINDS
-    key: str  # slug, or "alcohol/E4" for cells
+    kind: str
+    key: str  # a slug, or "alcohol/E4" for cells
     anchor: str = ""
 
     @property
@@ -47,116 +34,159 @@ class Reference:
     def __str__(self):
         return self.page + (f"#{self.anchor}" if self.anchor else "")
 
+    @property
+    def definition(self):
+        return reference_kinds()[self.kind]
+
     def describe(self):
-        label = KIND_LABELS[self.kind]
-        if self.kind == "cell":
-            matrix, code = self.key.split("/")
-            return f"{label} {matrix} {code}"
-        return f"{label} '{self.key}'"
+        kind = self.definition
+        return kind.describe(self.key) if kind.describe else f"{kind.label} '{self.key}'"
 
     def url(self):
-        if self.kind == "doc":
-            path = reverse("studies:document", args=[self.key])
-        elif self.kind == "cell":
-            matrix, code = self.key.split("/")
-            path = reverse("matrix:cell", args=[matrix, code])
-            if self.anchor:
-                # Anchors on a cell page are mostly inside the folded Matrix Bite.
+        kind = self.definition
+        if not kind.linkable:
+            raise ReferenceError(f"{kind.label}s are placed, not linked")
+        path = kind.url(self.key)
+        if self.anchor:
+            if kind.anchors_open_bite:
                 path += "?bite=open"
-        elif self.kind == "topic":
-            path = reverse("topics:topic", args=[self.key])
-        elif self.kind == "matrix":
-            path = reverse("matrix:matrix", args=[self.key])
-        else:
-            raise ReferenceError(f"{self.kind} references are placed, not linked")
-        return path + (f"#{self.anchor}" if self.anchor else "")
+            path += f"#{self.anchor}"
+        return path
+
+
+def is_reference(href):
+    kind, colon, _ = href.partition(":")
+    return bool(colon) and kind in reference_kinds()
 
 
 def parse(target):
     """Parse ``kind:key#anchor``; raise ReferenceError with a message naming the problem."""
-    kind, _, rest = target.partition(":")
+    kind_name, _, rest = target.partition(":")
     key, _, anchor = rest.partition("#")
     key = key.strip()
-    if kind not in KINDS:
-        raise ReferenceError(f"unknown kind of reference '{kind}:'")
+    kind = reference_kinds().get(kind_name)
+    if kind is None:
+        raise ReferenceError(f"unknown kind of reference '{kind_name}:'")
     if anchor and not ANCHOR_RE.match(anchor):
         raise ReferenceError(f"'{anchor}' is not a valid anchor name in '{target}'")
-    if kind == "cell":
-        m = CELL_RE.match(key)
-        if not m:
-            raise ReferenceError(
-                f"'{target}' is not a cell reference; write it like cell:alcohol/E4"
-            )
-        key = f"{m['matrix']}/{m['column'].upper()}{m['row']}"
-    elif not SLUG_RE.match(key):
-        raise ReferenceError(f"'{key}' in '{target}' is not a valid slug")
-    if anchor and kind in ("matrix", "chart"):
-        raise ReferenceError(f"a {KIND_LABELS[kind]} reference cannot carry an anchor")
-    return Reference(kind, key, anchor)
+    if anchor and not kind.anchors:
+        raise ReferenceError(f"a {kind.label} reference cannot carry an anchor")
+    try:
+        key = kind.normalised(key)
+    except ValueError as exc:
+        raise ReferenceError(f"{exc} in '{target}'") from None
+    return Reference(kind_name, key, anchor)
 
 
-def _keys(queryset, *parts):
+def anchor_name_problem(name):
+    """Why ``name`` cannot name a passage or section, or "" if it can."""
+    if not ANCHOR_RE.match(name):
+        return (
+            f"'{name}' is not a valid name: use lowercase letters, digits and hyphens, "
+            "starting with a letter"
+        )
+    reserved = reserved_ids()
+    if name in reserved.names:
+        return f"'{name}' is reserved for {reserved.names[name]}"
+    for prefix, what in reserved.prefixes.items():
+        if name.startswith(prefix):
+            return f"'{name}' is reserved: names starting '{prefix}' are kept for {what}"
+    for suffix, what in reserved.suffixes.items():
+        if name.endswith(suffix):
+            return f"'{name}' is reserved: names ending '{suffix}' are kept for {what}"
+    return ""
+
+
+@dataclass
+class Resolution:
+    """What exists among the targets asked about, and whether readers may see it."""
+
+    pages: dict = field(default_factory=dict)  # "doc:slug" -> public?
+    anchors: dict = field(default_factory=dict)  # "doc:slug#name" -> public?
+    taken: dict = field(default_factory=dict)  # name -> label of what already uses it
+
+    def exists(self, target):
+        page, _, anchor = target.partition("#")
+        if page not in self.pages:
+            return False
+        return not anchor or target in self.anchors
+
+    def public(self, target):
+        page, _, anchor = target.partition("#")
+        if not self.pages.get(page, False):
+            return False
+        return not anchor or self.anchors.get(target, False)
+
+
+def _rows(queryset, key_parts, public, label=None):
+    label = Value("") if label is None else label
     return (
-        queryset.annotate(ref_key=Concat(*parts, output_field=CharField()))
+        queryset.annotate(
+            ref_key=Concat(*key_parts, output_field=CharField()),
+            ref_public=public,
+            ref_label=Concat(label, Value(""), output_field=CharField()),
+        )
         .order_by()
-        .values_list("ref_key", flat=True)
+        .values_list("ref_key", "ref_public", "ref_label")
     )
 
 
-def existing_keys(references, anchors, exclude_source=None):
-    """Return which of the given targets exist, asking the database exactly once.
+def _public(q):
+    if not q:
+        return Value(True, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def resolve(references, anchors=(), *, exclude_source=None, own_page=None, defined=()):
+    """Say which targets exist and which are public, asking the database exactly once.
 
     ``references`` are Reference objects (their pages are checked); ``anchors`` are
-    (page, name) pairs. The answer is a set of strings like ``doc:slug`` and
-    ``cell:alcohol/E4#about``. Anchors registered by ``exclude_source`` (the text being
+    (page, name) pairs. ``defined`` are the names a text is about to define on ``own_page``:
+    any already registered there by another source than ``exclude_source`` come back in
+    ``taken`` with what defines them. Anchors registered by ``exclude_source`` (the text being
     checked, whose old anchors may be stale) do not count.
     """
-    by_kind = {kind: set() for kind in KINDS}
+    from .models import Anchor
+
+    kinds = reference_kinds()
+    by_kind = {}
     for ref in references:
-        by_kind[ref.kind].add(ref.key)
+        by_kind.setdefault(ref.kind, set()).add(ref.page)
     parts = []
-    Document = apps.get_model("studies", "Document")
-    HotTopic = apps.get_model("topics", "HotTopic")
-    Matrix = apps.get_model("matrix", "Matrix")
-    Chart = apps.get_model("matrix", "Chart")
-    Cell = apps.get_model("matrix", "Cell")
-    Anchor = apps.get_model("markup", "Anchor")
-    for kind, model in (("doc", Document), ("topic", HotTopic), ("chart", Chart)):
-        if by_kind[kind]:
-            parts.append(
-                _keys(model.objects.filter(slug__in=by_kind[kind]), Value(f"{kind}:"), "slug")
-            )
-    if by_kind["matrix"]:
+    for name, pages in by_kind.items():
+        kind = kinds[name]
+        model = kind.get_model()
         parts.append(
-            _keys(Matrix.objects.filter(slug__in=by_kind["matrix"]), Value("matrix:"), "slug")
-        )
-    if by_kind["cell"]:
-        cell_keys = [f"cell:{key}" for key in by_kind["cell"]]
-        parts.append(
-            _keys(
-                Cell.objects.all(),
-                Value("cell:"),
-                "matrix__slug",
-                Value("/"),
-                "column__code",
-                Cast("row__number", CharField()),
-            ).filter(ref_key__in=cell_keys)
+            _rows(
+                model._default_manager.all(),
+                (Value(f"{name}:"), *kind.key_parts),
+                _public(kind.public_q()),
+            ).filter(ref_key__in=pages)
         )
     if anchors:
-        anchor_keys = [f"{page}#{name}" for page, name in anchors]
+        wanted = {f"{page}#{name}" for page, name in anchors}
         registered = Anchor.objects.filter(page__in={page for page, _ in anchors})
         if exclude_source:
             registered = registered.exclude(source=exclude_source)
         parts.append(
-            _keys(
-                registered,
-                "page",
-                Value("#"),
-                "name",
-            ).filter(ref_key__in=anchor_keys)
+            _rows(registered, ("page", Value("#"), "name"), _public(Q(public=True))).filter(
+                ref_key__in=wanted
+            )
         )
+    if own_page and defined:
+        taken = Anchor.objects.filter(page=own_page, name__in=set(defined))
+        if exclude_source:
+            taken = taken.exclude(source=exclude_source)
+        parts.append(_rows(taken, (Value("="), "name"), _public(Q(public=True)), label=F("label")))
+    resolution = Resolution()
     if not parts:
-        return set()
-    if len(parts) == 1:
-        return set(parts[0])
-    return set(parts[0].union(*parts[1:], all=True).order_by())
+        return resolution
+    query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by()
+    for key, public, label in query:
+        if key.startswith("="):
+            resolution.taken[key[1:]] = label
+        elif "#" in key:
+            resolution.anchors[key] = bool(public)
+        else:
+            resolution.pages[key] = bool(public)
+    return resolution

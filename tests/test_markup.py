@@ -196,9 +196,9 @@ def test_a_passage_name_on_its_own_final_line_names_the_paragraph():
 
 
 def test_list_items_and_headings_can_be_passages():
-    tree = parse(html_of("- an item {#the-item}\n- another\n\n## A heading {#the-heading}"))
+    tree = parse(html_of("- an item {#the-item}\n- another\n\n## A heading {#a-title}"))
     assert only(tree, "li", id="the-item")["class"] == "passage"
-    assert only(tree, "h4", id="the-heading").text == "A heading"
+    assert only(tree, "h4", id="a-title").text == "A heading"
 
 
 @pytest.mark.parametrize(
@@ -206,8 +206,11 @@ def test_list_items_and_headings_can_be_passages():
     [
         ("Text {#bite}", "'bite' is reserved"),
         ("Text {#main}", "'main' is reserved"),
-        ("Text {#Bad_Name}", "'Bad_Name' is not a valid passage name"),
-        ("Text {#9lives}", "'9lives' is not a valid passage name"),
+        ("Text {#about-heading}", "names ending '-heading' are kept"),
+        ("Text {#entry-smith-2001}", "names starting 'entry-' are kept for the cell page"),
+        ("Text {#note-abc123-1}", "names starting 'note-' are kept for hover notes"),
+        ("Text {#Bad_Name}", "'Bad_Name' is not a valid name"),
+        ("Text {#9lives}", "'9lives' is not a valid name"),
         ("One {#twice}\n\nTwo {#twice}", "'twice' is used twice"),
     ],
 )
@@ -278,7 +281,7 @@ def test_a_chart_alone_on_its_line_is_placed_as_an_accessible_figure(e4):
     tree = parse(BiteSection.objects.get(pk=section.pk).body_html)
     figure = only(tree, "figure", id="chart-referral")
     assert figure["class"] == "chart"
-    svg = only(figure, "svg")
+    svg = only(figure, "svg", class_="chart-svg")
     assert svg["role"] == "img"
     assert only(svg, "title").text == "Abstinent after referral"
     assert "Intensive 51%, Standard 41%" in only(svg, "desc").text
@@ -324,7 +327,7 @@ def test_a_chart_not_alone_on_its_line_is_an_error(e4, body):
 def test_chart_markup_in_code_is_shown_not_placed():
     rendered = render("Place one with `[[chart:slug]]` on its own line.", DOC_PAGE)
     assert rendered.errors == []
-    assert rendered.charts == []
+    assert rendered.placed == []
     assert "<code>[[chart:slug]]</code>" in rendered.html
 
 
@@ -357,7 +360,7 @@ def targets(alcohol, e4):
 )
 def test_a_broken_reference_is_a_validation_error_naming_it(targets, text, named):
     source = f"Before.\n\n{text}\n\nAfter."
-    document = Document(slug="new-document", title="New", commentary=source)
+    document = Document(slug="new-document", kind="study", title="New", commentary=source)
     anchors_before = Anchor.objects.count()
     with pytest.raises(ValidationError) as caught:
         document.full_clean()
@@ -374,6 +377,7 @@ def test_a_broken_reference_is_a_validation_error_naming_it(targets, text, named
 def test_valid_references_pass_full_clean(targets):
     document = Document(
         slug="new-document",
+        kind="study",
         title="New",
         commentary=(
             "[a](doc:manning-2012) [b](doc:manning-2012#findings) [c](cell:alcohol/A4) "
@@ -387,6 +391,7 @@ def test_valid_references_pass_full_clean(targets):
 def test_errors_are_reported_on_the_field_that_has_them(targets):
     document = Document(
         slug="new-document",
+        kind="study",
         title="New",
         standfirst="Fine [link](doc:manning-2012).",
         abstract="Broken [link](doc:missing-one).",
@@ -471,14 +476,13 @@ def test_checking_a_text_with_many_references_runs_one_query(
         anchor="start",
         body=" ".join(links) + " {#mine}\n\n[[chart:referral]]",
     )
-    rendered = section.render_markup()  # drawing the placed chart reads it: not part of the check
-    assert len(rendered["body"].references) == 26
-    with django_assert_num_queries(1):
-        errors = section.markup_errors(rendered)
-    assert errors == {}
+    assert len(render(section.body, "cell:alcohol/E4").references) == 26
+    # One query settles every reference; a second draws the placed chart.
+    with django_assert_num_queries(2):
+        texts = section.render_markup()
+    assert texts.errors == {}
 
     section.body += "\n\n[a](doc:missing) [b](topic:missing) [c](#missing)\n\n[[chart:missing]]"
-    rendered = section.render_markup()
-    with django_assert_num_queries(1):
-        errors = section.markup_errors(rendered)
-    assert len(errors["body"]) == 4
+    with django_assert_num_queries(2):
+        texts = section.render_markup()
+    assert len(texts.errors["body"]) == 4

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from matrix.models import BiteSection
+from tests.factories import get_cell
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "markup.md"
 BLOCKS = re.findall(r"```text\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
@@ -20,8 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def errors_for(text, e4):
+    if "[[chart:" in text:
+        # E4 places the guide's chart already; a page may show a chart once.
+        e4 = get_cell("alcohol", "E3")
     section = BiteSection(cell=e4, kind="issue", heading="Guide example", anchor="guide", body=text)
-    return section.markup_errors(section.render_markup())
+    return section.render_markup().errors
 
 
 def test_the_guide_has_examples():
