@@ -3,10 +3,18 @@
 from django.db import models
 
 
+class EditorMessageQuerySet(models.QuerySet):
+    def unhandled(self):
+        return self.filter(handled=False).select_related(
+            "cell__matrix", "cell__column", "cell__row", "document"
+        )
+
+
 class EditorMessage(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment or query"
         SUGGESTION = "suggestion", "Suggested document"
+        CONSULTATION = "consultation", "Consultation response"
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cell = models.ForeignKey(
@@ -30,6 +38,8 @@ class EditorMessage(models.Model):
     )
     received = models.DateTimeField(auto_now_add=True)
     handled = models.BooleanField(default=False)
+
+    objects = EditorMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["handled", "-received"]

@@ -15,6 +15,16 @@ urlpatterns = [
         views.cell_suggestion,
         name="cell_suggestion",
     ),
+    path(
+        "matrices/<slug:matrix>/<cellcode:code>/consultation/",
+        views.cell_consultation,
+        name="cell_consultation",
+    ),
     path("documents/<slug:slug>/comment/", views.document_comment, name="document_comment"),
+    path(
+        "documents/<slug:slug>/consultation/",
+        views.document_consultation,
+        name="document_consultation",
+    ),
     path("thanks/<slug:kind>/", views.thanks, name="thanks"),
 ]

@@ -1,8 +1,12 @@
+import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.safestring import mark_safe
 
+from editorial.admin import EditorialAdmin, EditorialForm
 from markup.admin import (
     MarkupAdminMixin,
     PendingAnchorsMixin,
@@ -28,7 +32,7 @@ class RowInline(MarkupAdminMixin, admin.StackedInline):
 
 
 @admin.register(Matrix)
-class MatrixAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
+class MatrixAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
     list_display = ("title", "slug", "legacy_folder", "position")
     inlines = [ColumnInline, RowInline]
 
@@ -40,7 +44,23 @@ class MatrixAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
         return {} if obj else {"slug": ("name",)}
 
 
+@admin.register(Row)
+class RowAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
+    list_display = ("__str__", "course_title")
+    list_filter = ("matrix",)
+    list_select_related = ("matrix",)
+    fields = ["name", "description", "course_title", "introduction"]
+
+    def has_add_permission(self, request):
+        return False  # every matrix has its five rows
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CellEntryForm(forms.ModelForm):
+    """An entry's roles as check boxes, stored in legend order ("SG")."""
+
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="One or more."
     )
@@ -58,10 +78,24 @@ class CellEntryForm(forms.ModelForm):
         return "".join(role.value for role in Role if role.value in chosen)
 
 
+class CellEntryAdminForm(CellEntryForm, EditorialForm):
+    """The same, on an entry's own page, with the editorial fields."""
+
+
+class PagedEntryFormSet(ProtectLinkedInlineFormSet):
+    """A cell's entries, a page at a time: a cell with hundreds of entries stays editable."""
+
+    def __init__(self, *args, page=None, **kwargs):
+        self.page = page
+        super().__init__(*args, **kwargs)
+
+
 class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
     model = CellEntry
     form = CellEntryForm
-    formset = ProtectLinkedInlineFormSet
+    formset = PagedEntryFormSet
+    template = "admin/matrix/cell/entries_inline.html"
+    show_change_link = True
     extra = 0
     autocomplete_fields = ["document"]
     ordering = ["order", "pk"]
@@ -75,24 +109,30 @@ class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
 
 
 @admin.register(Cell)
-class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin):
+class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):
+    preview = True
     list_display = (
         "code_label",
         "matrix",
         "short_title",
         "entries_count",
-        "published",
+        "status",
         "last_revised",
+        "review_due",
     )
     list_display_links = ("code_label",)
-    list_filter = ("matrix", "published", "column__code", "row__number")
+    list_filter = ("matrix", "status", "column__code", "row__number")
     search_fields = ("scope", "label_override", "column__name", "row__name")
     list_select_related = ("matrix", "column", "row")
     ordering = ("matrix__position", "row__number", "column__code")
     fieldsets = [
-        (None, {"fields": ["matrix", "column", "row", "label_override", "published"]}),
+        (None, {"fields": ["matrix", "column", "row", "label_override"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_at", "consultation_closes", "review_due"]},
+        ),
         ("Content", {"fields": ["scope", "more_query", "more_note"]}),
-        ("Dates", {"fields": ["first_uploaded", "last_revised"]}),
+        ("Dates", {"fields": ["first_uploaded", "last_revised", "revision_note"]}),
     ]
     inlines = [CellEntryInline, BiteSectionInline]
     pending_text_fields = ("scope", "more_note", "annotation", "body")
@@ -109,6 +149,26 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
     def entries_count(self, cell):
         return cell.entries_total
 
+    def entries_page(self, request, cell, inline):
+        entries = super().inline_rows(request, cell, inline).order_by("order", "pk")
+        paginator = Paginator(entries, settings.ADMIN_ENTRIES_PER_PAGE)
+        return paginator.get_page(request.GET.get("entries_page"))
+
+    def inline_rows(self, request, obj, inline):
+        if isinstance(inline, CellEntryInline):
+            page = self.entries_page(request, obj, inline)
+            return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list])
+        return super().inline_rows(request, obj, inline)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CellEntryInline) and obj is not None and obj.pk:
+            kwargs["page"] = self.entries_page(request, obj, inline)
+        return kwargs
+
+    def revision_touches_bite(self, obj, formsets):
+        return any(formset.model is BiteSection and formset.has_changed() for formset in formsets)
+
     def submitted_anchors(self, request, cell):
         anchors = set(super().submitted_anchors(request, cell))
         picked = [
@@ -122,8 +182,10 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
 
 
 @admin.register(CellEntry)
-class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
-    form = CellEntryForm
+class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
+    """An entry edited on its own page is a change to its cell: the revision holds both."""
+
+    form = CellEntryAdminForm
     list_display = ("headline", "cell", "roles", "document", "order")
     list_filter = ("cell__matrix", "roles")
     search_fields = ("headline", "annotation", "document__title")
@@ -131,17 +193,25 @@ class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin
     list_select_related = ("cell__matrix", "cell__column", "cell__row", "document")
     fields = ["cell", "document", "roles", "headline", "annotation", "order"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reversion.add_to_revision(obj.cell)
+
 
 @admin.register(BiteSection)
-class BiteSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
+class BiteSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
     list_display = ("display_heading", "cell", "kind", "anchor", "order")
     list_filter = ("kind", "cell__matrix")
     search_fields = ("heading", "body", "anchor")
     list_select_related = ("cell__matrix", "cell__column", "cell__row")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reversion.add_to_revision(obj.cell)
+
 
 @admin.register(Chart)
-class ChartAdmin(ProtectLinkedAdminMixin, admin.ModelAdmin):
+class ChartAdmin(ProtectLinkedAdminMixin, EditorialAdmin):
     list_display = ("title", "slug", "source")
     search_fields = ("title", "slug", "caption")
     autocomplete_fields = ["source"]

@@ -1,15 +1,17 @@
 """Charts: parse the editors' table of numbers and draw it as accessible SVG."""
 
-import re
+import math
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.template.loader import render_to_string
 
-from markup.models import MarkupOwner
-
-PLACEHOLDER_RE = re.compile(r"<p>\[\[chart:(?P<slug>[a-z0-9-]+)\]\]</p>")
-SERIES_COLOURS = ["#1d5a8a", "#c4622d", "#4f7f3a", "#7a4a8c"]
+# Colour-blind-safe series colours (Okabe–Ito, darkened for contrast with white labels).
+SERIES_COLOURS = [
+    "#1d5a8a", "#c4622d", "#4f7f3a", "#7a4a8c", "#8a6d1d", "#2d7f7f", "#a33b5c", "#4a4a4a",
+]  # fmt: skip
+MAX_GROUPS = 50
+MAX_VALUE = 1_000_000_000
+MAX_LABEL = 100
 LABEL_WIDTH, BAR_AREA, BAR_HEIGHT, BAR_GAP, GROUP_GAP = 190, 330, 20, 4, 16
 
 
@@ -27,6 +29,25 @@ class ChartData:
         return max((v for _, values in self.groups for v in values), default=0) or 1
 
 
+def _number(cell, number, line):
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ChartDataError(
+            f"Line {number} ({line!r}) has a value that is not a number: {cell!r}."
+        ) from None
+    if not math.isfinite(value):
+        raise ChartDataError(f"Line {number} ({line!r}) has {cell!r}: give a finite number.")
+    if value < 0:
+        raise ChartDataError(f"Line {number} ({line!r}) has a negative value.")
+    if value > MAX_VALUE:
+        raise ChartDataError(
+            f"Line {number} ({line!r}) has {cell}, more than the largest value a chart can "
+            f"draw ({MAX_VALUE:,}); change the unit (thousands, millions)."
+        )
+    return value
+
+
 def parse_data(text):
     """Parse ``label, series…`` then ``group label, values…`` lines; errors name the line."""
     lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
@@ -34,12 +55,19 @@ def parse_data(text):
         raise ChartDataError(
             "Give a header line (label, series names) and at least one line of numbers."
         )
+    if len(lines) - 1 > MAX_GROUPS:
+        raise ChartDataError(
+            f"A chart can show at most {MAX_GROUPS} groups of bars; this one has "
+            f"{len(lines) - 1}. Split it into several charts."
+        )
     header = [cell.strip() for cell in lines[0].split(",")]
     if header[0].lower() != "label" or len(header) < 2 or not all(header[1:]):
         raise ChartDataError('The first line must be "label" followed by the series names.')
     series = header[1:]
     if len(series) > len(SERIES_COLOURS):
-        raise ChartDataError(f"A chart can show at most {len(SERIES_COLOURS)} series.")
+        raise ChartDataError(
+            f"A chart can show at most {len(SERIES_COLOURS)} series; this one has {len(series)}."
+        )
     groups = []
     for number, line in enumerate(lines[1:], start=2):
         cells = [cell.strip() for cell in line.split(",")]
@@ -47,15 +75,14 @@ def parse_data(text):
             raise ChartDataError(
                 f"Line {number} ({line!r}) needs a label and {len(series)} value(s)."
             )
-        try:
-            values = [float(cell) for cell in cells[1:]]
-        except ValueError:
+        if len(cells[0]) > MAX_LABEL:
             raise ChartDataError(
-                f"Line {number} ({line!r}) has a value that is not a number."
-            ) from None
-        if any(v < 0 for v in values):
-            raise ChartDataError(f"Line {number} ({line!r}) has a negative value.")
-        groups.append((cells[0], values))
+                f"Line {number}: the label is {len(cells[0])} characters; keep it to {MAX_LABEL}."
+            )
+        groups.append((cells[0], [_number(cell, number, line) for cell in cells[1:]]))
+    for name in series:
+        if len(name) > MAX_LABEL:
+            raise ChartDataError(f"The series name {name[:40]!r}… is over {MAX_LABEL} characters.")
     return ChartData(series=series, groups=groups)
 
 
@@ -65,7 +92,11 @@ def format_value(value, unit):
 
 
 def draw(chart):
-    """The chart's figure: SVG bars with a text alternative, caption, source and table."""
+    """The chart's figure: SVG bars with a text alternative, caption, source and table.
+
+    The source is named only while readers may see it: a chart drawn from a draft says
+    nothing of it.
+    """
     data = parse_data(chart.data)
     bars, labels, y = [], [], 8
     for label, values in data.groups:
@@ -95,10 +126,12 @@ def draw(chart):
         )
         for label, values in data.groups
     )
+    source = chart.source if chart.source_id and chart.source.is_public else None
     return render_to_string(
         "matrix/includes/chart.html",
         {
             "chart": chart,
+            "source": source,
             "data": data,
             "bars": bars,
             "labels": labels,
@@ -117,19 +150,8 @@ def draw(chart):
     ).strip()
 
 
-def place_charts(html, slugs):
-    """Put each chart's drawn figure where the text placed it."""
-    Chart = apps.get_model("matrix", "Chart")
-    drawn = dict(Chart.objects.filter(slug__in=slugs).values_list("slug", "html"))
-    return PLACEHOLDER_RE.sub(lambda m: drawn.get(m["slug"], m.group(0)), html)
+def drawn_charts(slugs):
+    """{slug: drawn html} for the charts a text places, in one query."""
+    from .models import Chart
 
-
-def refresh_texts_showing(chart):
-    """Re-render every text that places this chart, so it shows the new numbers."""
-    marker = f"[[chart:{chart.slug}]]"
-    for model in apps.get_models():
-        if not issubclass(model, MarkupOwner):
-            continue
-        for field in model.markup_fields:
-            for owner in model.objects.filter(**{f"{field}__contains": marker}):
-                owner.save()
+    return dict(Chart.objects.filter(slug__in=slugs).values_list("slug", "html"))

@@ -1,12 +1,16 @@
 """The two treatment matrices, their cells, the documents placed in them and the Matrix Bites."""
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db import models, transaction
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.urls import reverse
 
+from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
 from markup.models import MarkupOwner
+from studies.models import Document
 
 
 class Role(models.TextChoices):
@@ -24,8 +28,47 @@ class Role(models.TextChoices):
             "G": "research-based practice guidelines",
         }[self.value]
 
+    @property
+    def singular(self):
+        return {"S": "Seminal study", "K": "Key study", "R": "Review", "G": "Guidance"}[self.value]
+
+    @property
+    def counted(self):
+        """How a count of it reads: "seminal studies", "guidance"."""
+        return {"S": "seminal studies", "K": "key studies", "R": "reviews", "G": "guidance"}[
+            self.value
+        ]
+
 
 ROLE_ORDER = [role.value for role in Role]
+
+
+class MatrixQuerySet(models.QuerySet):
+    def grid_page(self, user, slug):
+        """One matrix's grid: its columns and rows of cells with their S/K/R/G counts."""
+        matrix = self.prefetch_related("columns").get(slug=slug)
+        return _grids([matrix], user)[0]
+
+    def home_grids(self, user):
+        """Every matrix's grid, for the home page, in three queries whatever their size."""
+        return _grids(list(self.prefetch_related("columns")), user)
+
+
+@dataclass
+class Grid:
+    matrix: "Matrix"
+    columns: list
+    rows: list = field(default_factory=list)  # [(row, [cells])], cells carry role_counts
+
+
+def _grids(matrices, user):
+    grids = {m.pk: Grid(matrix=m, columns=list(m.columns.all())) for m in matrices}
+    rows = {}
+    for cell in Cell.objects.for_grid(user, *matrices):
+        rows.setdefault((cell.matrix_id, cell.row), []).append(cell)
+    for (matrix_id, row), cells in rows.items():
+        grids[matrix_id].rows.append((row, cells))
+    return list(grids.values())
 
 
 class Matrix(MarkupOwner):
@@ -43,6 +86,7 @@ class Matrix(MarkupOwner):
     audience_guidance_html = models.TextField(blank=True, editable=False)
 
     markup_fields = ("introduction", "audience_guidance")
+    objects = MatrixQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -113,40 +157,103 @@ class Row(MarkupOwner):
         return True
 
 
-class CellQuerySet(models.QuerySet):
+class CellQuerySet(VisibleQuerySet):
     def with_labels(self):
         return self.select_related("matrix", "column", "row")
 
-    def published(self):
-        return self.filter(published=True)
-
-    def for_grid(self, *matrices):
-        """The cells of the given matrices with their S/K/R/G counts, in one query."""
+    def for_grid(self, user, *matrices):
+        """The cells of the given matrices with the S/K/R/G counts of the entries ``user``
+        may see, in one query. A cell the user may not see shows no counts at all."""
+        staff = sees_unpublished(user)
+        visible = Q() if staff else Document.public_q("entries__document__")
         counts = {
-            f"count_{code}": Count("entries", filter=Q(entries__roles__contains=code))
+            f"count_{code}": Count("entries", filter=visible & Q(entries__roles__contains=code))
             for code in ROLE_ORDER
         }
-        return (
+        cells = (
             self.filter(matrix__in=matrices)
             .select_related("matrix", "column", "row")
-            .annotate(entry_count=Count("entries"), **counts)
-            .order_by("row__number", "column__code")
+            .annotate(entry_count=Count("entries", filter=visible), **counts)
+            .order_by("matrix__position", "row__number", "column__code")
+        )
+        for cell in cells:
+            cell.shown = staff or cell.is_public
+            if not cell.shown:
+                cell.entry_count = 0
+            cell.role_counts = [
+                (role, getattr(cell, f"count_{role.value}") if cell.shown else 0) for role in Role
+            ]
+            yield cell
+
+    def cell_page(self, user, matrix_slug, code):
+        """A cell page: the cell, its entries (those ``user`` may see) grouped by role, its
+        Matrix Bite sections and issues apart, and its neighbours. Raises DoesNotExist."""
+        cell = (
+            self.visible_to(user)
+            .with_labels()
+            .prefetch_related(
+                Prefetch(
+                    "entries",
+                    queryset=CellEntry.objects.visible_to(user)
+                    .select_related("document")
+                    .order_by("order", "pk"),
+                ),
+                Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
+            )
+            .by_key(matrix_slug, code)
+        )
+        entries = list(cell.entries.all())
+        sections = list(cell.bite_sections.all())
+        siblings = Cell.objects.visible_to(user).with_labels().filter(matrix=cell.matrix_id)
+        return CellPage(
+            cell=cell,
+            groups=[
+                (role, group)
+                for role in Role
+                if (group := [e for e in entries if e.primary_role == role.value])
+            ],
+            entry_count=len(entries),
+            sections=[s for s in sections if not s.is_issue],
+            issues=[s for s in sections if s.is_issue],
+            neighbours=cell.neighbours({c.code: c for c in siblings}),
         )
 
-    def for_cell_page(self):
-        """A cell with everything its page shows: entries, their documents, the bite."""
-        return self.with_labels().prefetch_related(
-            Prefetch(
-                "entries",
-                queryset=CellEntry.objects.select_related("document").order_by("order", "pk"),
-            ),
-            Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
-        )
+    def row_page(self, user, matrix_slug, number):
+        """A row read as a course: the row and its cells with their counts."""
+        row = Row.objects.select_related("matrix").get(matrix__slug=matrix_slug, number=number)
+        cells = [c for c in self.filter(row=row).for_grid(user, row.matrix) if c.shown]
+        return RowPage(row=row, cells=cells)
 
-    def search(self, query):
-        """Published cells with content whose scope, row or column name mentions the query."""
+    def by_freshness(self, today):
+        """Cells with content, for the editors' dashboard: the year of their newest seminal
+        or key study, when last revised, when a review is due; overdue reviews first."""
+        sk = Q(entries__roles__contains="S") | Q(entries__roles__contains="K")
         return (
-            self.published()
+            self.with_labels()
+            .annotate(
+                entry_total=Count("entries"),
+                newest_study=Max("entries__document__year", filter=sk),
+                overdue=Case(
+                    When(review_due__lt=today, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+            )
+            .filter(Q(entry_total__gt=0) | ~Q(scope=""))
+            .order_by(
+                "overdue",
+                F("review_due").asc(nulls_last=True),
+                F("last_revised").asc(nulls_first=True),
+                "matrix__position",
+                "row__number",
+                "column__code",
+            )
+        )
+
+    def search(self, query, user):
+        """Cells with content whose scope, row or column name mentions the query."""
+        return (
+            self.visible_to(user)
             .with_labels()
             .exclude(scope="")
             .filter(
@@ -162,7 +269,27 @@ class CellQuerySet(models.QuerySet):
         )
 
 
-class Cell(MarkupOwner):
+@dataclass
+class CellPage:
+    cell: "Cell"
+    groups: list  # [(Role, [entries])], by each entry's first role
+    entry_count: int
+    sections: list
+    issues: list
+    neighbours: dict
+
+    @property
+    def has_bite(self):
+        return bool(self.sections or self.issues)
+
+
+@dataclass
+class RowPage:
+    row: "Row"
+    cells: list
+
+
+class Cell(Workflow, MarkupOwner):
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="cells")
     column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="cells")
     row = models.ForeignKey(Row, on_delete=models.PROTECT, related_name="cells")
@@ -177,10 +304,12 @@ class Cell(MarkupOwner):
     more_note = models.TextField(blank=True, help_text="Text after the MORE link (markup).")
     more_note_html = models.TextField(blank=True, editable=False)
     first_uploaded = models.DateField(null=True, blank=True)
-    last_revised = models.DateField(null=True, blank=True)
-    published = models.BooleanField(default=True)
+    review_due = models.DateField(
+        null=True, blank=True, help_text="When the editors mean to look at this cell again."
+    )
 
     markup_fields = ("scope", "more_note")
+    first_public_field = "first_uploaded"
     objects = CellQuerySet.as_manager()
 
     class Meta:
@@ -216,6 +345,10 @@ class Cell(MarkupOwner):
     def has_content(self):
         return bool(self.scope_html)
 
+    @property
+    def has_bite(self):
+        return self.bite_sections.exists() if self.pk else False
+
     def get_absolute_url(self):
         return reverse("matrix:cell", args=[self.matrix.slug, self.code])
 
@@ -244,6 +377,10 @@ class Cell(MarkupOwner):
         return {direction: cells_by_code.get(f"{c}{r}") for direction, (c, r) in steps.items()}
 
 
+class CellEntryQuerySet(VisibleQuerySet):
+    pass
+
+
 class CellEntry(MarkupOwner):
     """A document placed in a cell, with its roles there and a cell-specific headline."""
 
@@ -262,6 +399,7 @@ class CellEntry(MarkupOwner):
     order = models.PositiveSmallIntegerField(default=0)
 
     markup_fields = ("annotation",)
+    objects = CellEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["cell", "order", "pk"]
@@ -273,9 +411,14 @@ class CellEntry(MarkupOwner):
     def __str__(self):
         return f"{self.roles} {self.headline}"
 
+    @classmethod
+    def public_q(cls, prefix=""):
+        """Readers see an entry when they see both its cell and its document."""
+        return Cell.public_q(f"{prefix}cell__") & Document.public_q(f"{prefix}document__")
+
     @property
-    def role_codes(self):
-        return list(self.roles)
+    def role_list(self):
+        return [Role(code) for code in self.roles]
 
     @property
     def primary_role(self):
@@ -298,6 +441,9 @@ class CellEntry(MarkupOwner):
 
     def own_anchors(self):
         return [self.anchor] if self.document_id else []
+
+    def anchors_public(self):
+        return self.document.is_public
 
 
 class BiteSection(MarkupOwner):
@@ -344,16 +490,14 @@ class BiteSection(MarkupOwner):
         return self.kind == self.Kind.ISSUE
 
     def clean(self):
-        from markup.references import ANCHOR_RE, RESERVED_ANCHORS
+        from markup.references import anchor_name_problem
 
         errors = {}
         if self.kind == self.Kind.ISSUE and not self.heading:
             errors["heading"] = "An issue needs a heading."
-        if self.anchor and (not ANCHOR_RE.match(self.anchor) or self.anchor in RESERVED_ANCHORS):
-            errors["anchor"] = (
-                f"'{self.anchor}' cannot be used: lowercase letters, digits and hyphens, "
-                "starting with a letter, and not a name the page reserves."
-            )
+        problem = self.anchor and anchor_name_problem(self.anchor)
+        if problem:
+            errors["anchor"] = f"'{self.anchor}' cannot be used: {problem}."
         if errors:
             raise ValidationError(errors)
         super().clean()
@@ -394,11 +538,21 @@ class Chart(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from .charts import draw, refresh_texts_showing
+        self.redraw()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_texts_placing_it()
+
+    def redraw(self):
+        from .charts import draw
 
         self.html = draw(self)
-        super().save(*args, **kwargs)
-        refresh_texts_showing(self)
+
+    def refresh_texts_placing_it(self):
+        """Texts store the drawn chart where they place it: draw it there again."""
+        from markup.models import links_into, refresh_texts
+
+        refresh_texts(links_into([f"chart:{self.slug}"]).values_list("source", flat=True))
 
     def clean(self):
         from .charts import ChartDataError, parse_data

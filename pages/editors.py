@@ -14,5 +14,8 @@ def ensure_editors_group(**kwargs):
         Q(content_type__app_label__in=CONTENT_APPS)
         # The list of link targets is derived from content: editors read it, never edit it.
         | Q(content_type__app_label="markup", codename__in=["view_anchor", "view_link"])
+        # They run bulletins and read outgoing mail; readers' addresses stay with admins.
+        | Q(content_type__app_label="readers", content_type__model="bulletin")
+        | Q(content_type__app_label="mail", codename__startswith="view_")
     )
     group.permissions.add(*permissions)

@@ -1,20 +1,22 @@
 """Loading the demo content in fixtures/ (matrices, bank, charts, topics, cells).
 
-Everything is keyed by natural keys (slugs, codes), so loading twice changes nothing. All of
-it happens in one transaction and every text's references are checked at the end: content
-with a broken link is refused whole.
+The load only adds. Into an empty bank it loads everything; on a bank editors have worked on
+it adds what is missing (matched by slug or code) and never changes or deletes a row that is
+already there: a document, chart or topic that exists is left as the editors have it, and a
+cell that has any content keeps it. It reports both. All of it happens in one transaction,
+and every text it added is checked at the end: content with a broken link is refused whole.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
-from markup.models import MarkupOwner
+from editorial.changes import quietly
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
+from search.indexing import reindex_documents
 from studies.models import (
     AbstractTranslation,
     Document,
@@ -37,10 +39,19 @@ class ContentError(Exception):
 
 @dataclass
 class LoadReport:
-    counts: dict = field(default_factory=dict)
+    added: dict = field(default_factory=dict)
+    left_alone: dict = field(default_factory=dict)  # kind -> [names]
+    created: list = field(default_factory=list)  # objects with texts, checked at the end
 
     def add(self, name, number=1):
-        self.counts[name] = self.counts.get(name, 0) + number
+        self.added[name] = self.added.get(name, 0) + number
+
+    def leave(self, kind, name):
+        self.left_alone.setdefault(kind, []).append(name)
+
+    def made(self, obj, name):
+        self.created.append(obj)
+        self.add(name)
 
 
 def _read(path):
@@ -54,7 +65,11 @@ def _text(value):
 
 @transaction.atomic
 def load_demo_content(directory=FIXTURES):
-    directory = Path(directory)
+    with quietly():  # loading the demo is not news for the "what changed" record
+        return _load(Path(directory))
+
+
+def _load(directory):
     report = LoadReport()
     load_matrices(_read(directory / "matrices.yaml"), report)
     load_documents(_read(directory / "documents.yaml"), report)
@@ -62,83 +77,107 @@ def load_demo_content(directory=FIXTURES):
     load_topics(_read(directory / "topics.yaml"), report)
     for path in sorted((directory / "cells").glob("*.yaml")):
         load_cell(_read(path), report)
-    check_all_references()
+    finish_texts(report)
+    # Authors are bulk-created, which sends no signal: index the new documents once, whole.
+    reindex_documents([obj.pk for obj in report.created if isinstance(obj, Document)])
     return report
 
 
 def load_matrices(data, report):
     for position, item in enumerate(data["matrices"], start=1):
-        matrix = Matrix.objects.filter(slug=item["slug"]).first() or Matrix(slug=item["slug"])
-        matrix.name = item["name"]
-        matrix.legacy_folder = item["legacy_folder"]
-        matrix.position = position
-        matrix.introduction = _text(item.get("introduction"))
-        matrix.audience_guidance = _text(item.get("audience_guidance"))
-        matrix.save()
-        columns = {}
-        for col in item["columns"]:
-            columns[col["code"]], _ = Column.objects.update_or_create(
-                matrix=matrix,
-                code=col["code"],
-                defaults={"name": col["name"], "description": _text(col.get("description"))},
+        matrix = Matrix.objects.filter(slug=item["slug"]).first()
+        if matrix is None:
+            matrix = Matrix(
+                slug=item["slug"],
+                name=item["name"],
+                legacy_folder=item["legacy_folder"],
+                position=position,
+                introduction=_text(item.get("introduction")),
+                audience_guidance=_text(item.get("audience_guidance")),
             )
-        rows = {}
+            matrix.save()
+            report.made(matrix, "matrices")
+        else:
+            report.leave("matrices", matrix.slug)
+        columns = {c.code: c for c in matrix.columns.all()}
+        for col in item["columns"]:
+            if col["code"] not in columns:
+                columns[col["code"]] = Column.objects.create(
+                    matrix=matrix,
+                    code=col["code"],
+                    name=col["name"],
+                    description=_text(col.get("description")),
+                )
+                report.add("columns")
+        rows = {r.number: r for r in matrix.rows.all()}
         for row_data in item["rows"]:
-            row = Row.objects.filter(matrix=matrix, number=row_data["number"]).first()
-            row = row or Row(matrix=matrix, number=row_data["number"])
-            row.name = row_data["name"]
-            row.description = _text(row_data.get("description"))
-            row.course_title = _text(row_data.get("course_title"))
-            row.introduction = _text(row_data.get("introduction"))
-            row.save()
-            rows[row.number] = row
+            if row_data["number"] not in rows:
+                row = Row(
+                    matrix=matrix,
+                    number=row_data["number"],
+                    name=row_data["name"],
+                    description=_text(row_data.get("description")),
+                    course_title=_text(row_data.get("course_title")),
+                    introduction=_text(row_data.get("introduction")),
+                )
+                row.save()
+                rows[row.number] = row
+                report.made(row, "rows")
         overrides = {c["code"]: c for c in item.get("cells") or []}
+        existing = {(c.column_id, c.row_id) for c in matrix.cells.all()}
         for code, column in columns.items():
             for number, row in rows.items():
-                cell, created = Cell.objects.get_or_create(matrix=matrix, column=column, row=row)
+                if (column.pk, row.pk) in existing:
+                    continue
                 label = _text(overrides.get(f"{code}{number}", {}).get("label_override"))
-                if created or cell.label_override != label:
-                    cell.label_override = label
-                    cell.save()
+                # An empty published cell says so and invites suggestions.
+                Cell(
+                    matrix=matrix,
+                    column=column,
+                    row=row,
+                    label_override=label,
+                    status=Cell.Status.PUBLISHED,
+                ).save()
                 report.add("cells")
-        report.add("matrices")
 
 
 def load_documents(data, report):
     documents = data["documents"]
+    existing = set(Document.objects.values_list("slug", flat=True))
+    created = []
     for item in documents:
-        document = Document.objects.filter(slug=item["slug"]).first() or Document(slug=item["slug"])
+        if item["slug"] in existing:
+            report.leave("documents", item["slug"])
+            continue
+        document = Document(slug=item["slug"])
         for name in DOCUMENT_FIELDS:
             if name in item:
                 value = item[name]
                 setattr(document, name, value if not isinstance(value, str) else value.strip())
         document.save()
-        document.tags.set(item.get("tags") or [], clear=True)
-        document.authorships.all().delete()
+        report.made(document, "documents")
+        created.append((document, item))
+        document.tags.set(item.get("tags") or [])
         DocumentAuthor.objects.bulk_create(
             DocumentAuthor(document=document, name=name, position=i)
             for i, name in enumerate(item.get("authors") or [])
         )
-        keep = []
         for order, section in enumerate(item.get("sections") or []):
-            obj = DocumentSection.objects.filter(
-                document=document, anchor=section["anchor"]
-            ).first()
-            obj = obj or DocumentSection(document=document, anchor=section["anchor"])
-            obj.heading, obj.body, obj.order = section["heading"], _text(section["body"]), order
+            obj = DocumentSection(
+                document=document,
+                anchor=section["anchor"],
+                heading=section["heading"],
+                body=_text(section["body"]),
+                order=order,
+            )
             obj.save()
-            keep.append(obj.pk)
-        document.sections.exclude(pk__in=keep).delete()
-        document.translations.all().delete()
+            report.created.append(obj)
         AbstractTranslation.objects.bulk_create(
             AbstractTranslation(document=document, language=t["language"], text=_text(t["text"]))
             for t in item.get("translations") or []
         )
-        report.add("documents")
     by_slug = {d.slug: d for d in Document.objects.all()}
-    for item in documents:
-        analysis = by_slug[item["slug"]]
-        analysis.featured_links.all().delete()
+    for analysis, item in created:
         FeaturedStudy.objects.bulk_create(
             FeaturedStudy(
                 analysis=analysis, study=_document(by_slug, slug, item["slug"]), position=i
@@ -156,19 +195,23 @@ def _document(by_slug, slug, where):
 
 def load_charts(data, report):
     by_slug = {d.slug: d for d in Document.objects.all()}
+    existing = set(Chart.objects.values_list("slug", flat=True))
     for item in data.get("charts") or []:
+        if item["slug"] in existing:
+            report.leave("charts", item["slug"])
+            continue
         header = "label, " + ", ".join(s["name"] for s in item["series"])
         lines = [header] + [
             ", ".join([label] + [f"{s['values'][i]:g}" for s in item["series"]])
             for i, label in enumerate(item["labels"])
         ]
-        chart = Chart.objects.filter(slug=item["slug"]).first() or Chart(slug=item["slug"])
-        chart.title = item["title"]
-        chart.caption = _text(item.get("caption"))
-        chart.unit = item.get("unit", "%")
-        chart.data = "\n".join(lines)
-        chart.source = (
-            _document(by_slug, item["source"], item["slug"]) if item.get("source") else None
+        chart = Chart(
+            slug=item["slug"],
+            title=item["title"],
+            caption=_text(item.get("caption")),
+            unit=item.get("unit", "%"),
+            data="\n".join(lines),
+            source=_document(by_slug, item["source"], item["slug"]) if item.get("source") else None,
         )
         chart.full_clean()
         chart.save()
@@ -177,20 +220,35 @@ def load_charts(data, report):
 
 def load_topics(data, report):
     by_slug = {d.slug: d for d in Document.objects.all()}
+    existing = set(HotTopic.objects.values_list("slug", flat=True))
     for item in data.get("topics") or []:
-        topic = HotTopic.objects.filter(slug=item["slug"]).first() or HotTopic(slug=item["slug"])
-        topic.title = item["title"]
-        topic.standfirst = _text(item.get("standfirst"))
-        topic.essay = _text(item.get("essay"))
-        topic.search_query = item["search_query"]
-        topic.last_revised = item.get("last_revised")
+        if item["slug"] in existing:
+            report.leave("hot topics", item["slug"])
+            continue
+        topic = HotTopic(
+            slug=item["slug"],
+            title=item["title"],
+            standfirst=_text(item.get("standfirst")),
+            essay=_text(item.get("essay")),
+            search_query=item["search_query"],
+            last_revised=item.get("last_revised"),
+        )
         topic.save()
-        topic.topic_documents.all().delete()
+        report.made(topic, "hot topics")
         TopicDocument.objects.bulk_create(
             TopicDocument(topic=topic, document=_document(by_slug, slug, item["slug"]), position=i)
             for i, slug in enumerate(item.get("documents") or [])
         )
-        report.add("topics")
+
+
+def _has_content(cell):
+    return bool(
+        cell.scope
+        or cell.more_query
+        or cell.more_note
+        or cell.entries.exists()
+        or cell.bite_sections.exists()
+    )
 
 
 def load_cell(data, report):
@@ -199,50 +257,48 @@ def load_cell(data, report):
         cell = Cell.objects.with_labels().by_key(data["matrix"], data["code"])
     except Cell.DoesNotExist:
         raise ContentError(f"{where}: no such cell (load the matrices first).") from None
+    if _has_content(cell):
+        report.leave("cells with content", where)
+        return
     cell.scope = _text(data.get("scope"))
     cell.more_query = _text(data.get("more_query"))
     cell.more_note = _text(data.get("more_note"))
     cell.first_uploaded = data.get("first_uploaded")
     cell.last_revised = data.get("last_revised")
     cell.save()
+    report.made(cell, "cell contents")
     by_slug = {d.slug: d for d in Document.objects.all()}
-    keep = []
     for order, item in enumerate(data.get("entries") or []):
-        document = _document(by_slug, item["document"], where)
-        entry = CellEntry.objects.filter(cell=cell, document=document).first()
-        entry = entry or CellEntry(cell=cell, document=document)
-        entry.roles = "".join(code for code in "SKRG" if code in item["roles"])
-        entry.headline = item["headline"]
-        entry.annotation = _text(item.get("annotation"))
-        entry.order = order
+        entry = CellEntry(
+            cell=cell,
+            document=_document(by_slug, item["document"], where),
+            roles="".join(code for code in "SKRG" if code in item["roles"]),
+            headline=item["headline"],
+            annotation=_text(item.get("annotation")),
+            order=order,
+        )
         entry.save()
-        keep.append(entry.pk)
-        report.add("entries")
-    cell.entries.exclude(pk__in=keep).delete()
-    keep = []
+        report.made(entry, "entries")
     for order, item in enumerate(data.get("bite") or []):
-        section = BiteSection.objects.filter(cell=cell, anchor=item["anchor"]).first()
-        section = section or BiteSection(cell=cell, anchor=item["anchor"])
-        section.kind = item["kind"]
-        section.heading = _text(item.get("heading"))
-        section.body = _text(item["body"])
-        section.order = order
+        section = BiteSection(
+            cell=cell,
+            anchor=item["anchor"],
+            kind=item["kind"],
+            heading=_text(item.get("heading")),
+            body=_text(item["body"]),
+            order=order,
+        )
         section.save()
-        keep.append(section.pk)
-        report.add("bite sections")
-    cell.bite_sections.exclude(pk__in=keep).delete()
+        report.made(section, "bite sections")
 
 
-def check_all_references():
-    """Check every stored text's markup and references; raise listing all problems."""
+def finish_texts(report):
+    """Render what was added once everything is in place (texts saved early link to things
+    saved later), then check every link it makes; raise listing all problems."""
     problems = []
-    for model in apps.get_models():
-        if not issubclass(model, MarkupOwner):
-            continue
-        for owner in model.objects.all():
-            for name, messages in owner.markup_errors(owner.render_markup()).items():
-                problems.extend(
-                    f"{model._meta.verbose_name} '{owner}' ({name}): {m}" for m in messages
-                )
+    for owner in report.created:
+        texts = owner.refresh_markup()
+        for name, messages in texts.errors.items():
+            problems.extend(f"{owner._meta.verbose_name} '{owner}' ({name}): {m}" for m in messages)
     if problems:
         raise ContentError("The content has broken markup:\n" + "\n".join(problems))

@@ -1,4 +1,5 @@
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Q
 from django.http import HttpResponseNotFound
 from django.shortcuts import redirect, render
@@ -6,53 +7,22 @@ from django.template import loader
 from django.urls import reverse
 
 from matrix.models import Cell, Matrix
-from matrix.views import grid_rows
+from ops.pagecache import shows_lists
 from studies.models import Document
 from topics.models import HotTopic
 
 from .legacy import legacy_target, parse_legacy_cell, search_words
 
-SEARCH_PAGE_SIZE = 20
 
-
+@shows_lists(Document, HotTopic)
 def home(request):
-    matrices = list(Matrix.objects.prefetch_related("columns"))
-    cells = Cell.objects.for_grid(*matrices).order_by(
-        "matrix__position", "row__number", "column__code"
-    )
-    by_matrix = {}
-    for cell in cells:
-        by_matrix.setdefault(cell.matrix_id, []).append(cell)
     return render(
         request,
         "pages/home.html",
         {
-            "matrices": [
-                (matrix, list(matrix.columns.all()), grid_rows(by_matrix.get(matrix.pk, [])))
-                for matrix in matrices
-            ],
-            "latest": Document.objects.latest_additions(),
-            "topics": HotTopic.objects.published().order_by("title"),
-        },
-    )
-
-
-def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    documents = Document.objects.search(query) if query else Document.objects.none()
-    page = Paginator(documents, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    topics = cells = []
-    if query and page.number == 1:
-        topics = HotTopic.objects.search(query)
-        cells = Cell.objects.search(query)
-    return render(
-        request,
-        "pages/search.html",
-        {
-            "query": query,
-            "page": page,
-            "topics": list(topics),
-            "cells": list(cells),
+            "grids": Matrix.objects.home_grids(request.user),
+            "latest": Document.objects.latest_additions(request.user),
+            "topics": HotTopic.objects.topic_list(request.user),
         },
     )
 
@@ -62,15 +32,19 @@ def legacy(request):
     target = legacy_target(request.GET)
     wanted = parse_legacy_cell(target)
     if wanted:
-        matrix = (
-            Matrix.objects.filter(
-                Q(legacy_folder__iexact=wanted.folder) | Q(slug__iexact=wanted.folder)
+        cell = (
+            Cell.objects.visible_to(request.user)
+            .filter(
+                Q(matrix__legacy_folder__iexact=wanted.folder)
+                | Q(matrix__slug__iexact=wanted.folder),
+                column__code=wanted.code[0],
+                row__number=int(wanted.code[1]),
             )
-            .only("slug")
+            .values_list("matrix__slug", flat=True)
             .first()
         )
-        if matrix:
-            url = reverse("matrix:cell", args=[matrix.slug, wanted.code])
+        if cell:
+            url = reverse("matrix:cell", args=[cell, wanted.code])
             if request.GET.get("format") == "open":
                 url += "?bite=open#bite"
             return redirect(url, permanent=True)
@@ -80,3 +54,20 @@ def legacy(request):
         request,
     )
     return HttpResponseNotFound(content)
+
+
+def bad_request(request, exception=None):
+    """The site's own 400 page; a request too large to read gets 413 and says why."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    too_many = isinstance(exception, TooManyFieldsSent)
+    limits = {
+        "memory": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "markup": settings.MARKUP_MAX_BYTES,
+    }
+    return render(
+        request,
+        "400.html",
+        {"too_big": too_big, "too_many": too_many, "settings_limits": limits},
+        status=413 if too_big else 400,
+    )

@@ -1,5 +1,12 @@
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from taggit.models import TaggedItem
 
+from editorial.admin import EditorialAdmin, EditorialForm
 from markup.admin import (
     MarkupAdminMixin,
     PendingAnchorsMixin,
@@ -7,7 +14,70 @@ from markup.admin import (
     ProtectLinkedInlineFormSet,
 )
 
+from .duplicates import find_duplicates
+from .importing import ImportFormSet, ImportRecordForm, ReadRecordsForm, import_forms, read_records
 from .models import AbstractTranslation, Document, DocumentAuthor, DocumentSection, FeaturedStudy
+from .services import merge_into, unique_slug
+
+# A document's revision holds its authors, sections, featured studies, translations and
+# subjects; the inlines' models are registered by the admin classes below.
+reversion.register(TaggedItem)
+for model in (DocumentAuthor, DocumentSection, FeaturedStudy, AbstractTranslation):
+    reversion.register(model)
+reversion.register(
+    Document,
+    follow=("authorships", "sections", "featured_links", "translations", "tagged_items"),
+)
+
+
+class DocumentForm(EditorialForm):
+    """A document's form. On adding, a likely duplicate (same DOI, PMID, or title and year)
+    stops the save until the editor chooses: open it, merge into it, or add anyway and say
+    why. The slug, left empty, is made from the first author, year and title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = []
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            return cleaned
+        self.duplicates = find_duplicates(
+            doi=cleaned.get("doi", ""),
+            pmid=cleaned.get("pmid", ""),
+            title=cleaned.get("title", ""),
+            year=cleaned.get("year"),
+        )
+        decision = self.data.get("_duplicate", "")
+        reason = self.data.get("_duplicate_reason", "").strip()
+        if self.duplicates and decision == "add" and not reason:
+            raise ValidationError("Say why you are adding it although it looks the same.")
+        if self.duplicates and decision != "add" and not decision.startswith("merge:"):
+            raise ValidationError(
+                "This looks like a document already in the bank (listed above). Open it, "
+                "merge what you typed into it, or add this one anyway and say why."
+            )
+        self.duplicate_reason = reason
+        if not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = unique_slug({**cleaned, "authors": submitted_authors(self.data)})
+            self.instance.slug = cleaned["slug"]
+        return cleaned
+
+
+def submitted_authors(data):
+    """The authors typed into the form's author rows, in their order."""
+    rows = []
+    for key, name in data.items():
+        if key.startswith("authorships-") and key.endswith("-name") and name.strip():
+            prefix = key[: -len("-name")]
+            if data.get(f"{prefix}-DELETE"):
+                continue
+            position = data.get(f"{prefix}-position") or "0"
+            rows.append((int(position) if position.isdigit() else 0, key, name.strip()))
+    return [name for _, _, name in sorted(rows)]
 
 
 class AuthorInline(admin.TabularInline):
@@ -30,6 +100,7 @@ class FeaturedStudyInline(admin.TabularInline):
     autocomplete_fields = ["study"]
     ordering = ["position", "pk"]
     verbose_name = "featured study"
+    verbose_name_plural = "featured studies"
 
 
 class TranslationInline(admin.StackedInline):
@@ -38,22 +109,24 @@ class TranslationInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(
-    ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, admin.ModelAdmin
-):
+class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):
+    preview = True
+    form = DocumentForm
+    change_list_template = "admin/studies/document/change_list.html"
     list_display = ("title", "kind", "year", "status", "first_published")
     list_filter = ("kind", "status", "tags", "year")
     search_fields = ("title", "slug", "authorships__name", "source", "doi", "pmid")
     date_hierarchy = "first_published"
-    prepopulated_fields = {"slug": ("title",)}
     fieldsets = [
-        (None, {"fields": ["kind", "status", "title", "slug", "tags"]}),
+        (None, {"fields": ["kind", "title", "slug", "tags"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "consultation_closes"]}),
         (
             "Citation",
             {
                 "fields": [
                     "authors_et_al",
                     "year",
+                    "published_on",
                     "source",
                     "jurisdiction",
                     "volume",
@@ -68,22 +141,99 @@ class DocumentAdmin(
             },
         ),
         ("Content", {"fields": ["standfirst", "key_points", "abstract", "commentary"]}),
-        ("Dates", {"fields": ["first_published", "last_revised"]}),
+        ("Dates", {"fields": ["first_published", "last_revised", "revision_note"]}),
     ]
     inlines = [AuthorInline, SectionInline, FeaturedStudyInline, TranslationInline]
     pending_text_fields = ("standfirst", "key_points", "abstract", "commentary", "body")
     pending_anchor_fields = ("anchor",)
+
+    def save_model(self, request, obj, form, change):
+        reason = getattr(form, "duplicate_reason", "")
+        if reason:
+            note = form.cleaned_data.get("change_note", "")
+            form.cleaned_data["change_note"] = (
+                f"{note} Added although it looks like a document already in the bank: {reason}"
+            ).strip()
+        super().save_model(request, obj, form, change)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and request.POST.get("_duplicate", "").startswith("merge:"):
+            return self.merge_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def merge_view(self, request):
+        """The add form's "merge into the existing document": fill what it lacks."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        target = Document.objects.filter(pk=request.POST["_duplicate"].split(":", 1)[1]).first()
+        fieldsets = self.get_fieldsets(request, None)
+        ModelForm = self.get_form(
+            request, None, change=False, fields=[f for _, o in fieldsets for f in o["fields"]]
+        )
+        form = ModelForm(request.POST)
+        if target is None or not form.is_valid():
+            messages.error(request, "That could not be merged; check the form and try again.")
+            return super().add_view(request)
+        fields = {**form.cleaned_data, "authors": submitted_authors(request.POST)}
+        fields["tags"] = list(fields.get("tags") or [])
+        filled = merge_into(target, fields, editor=request.user)
+        messages.success(
+            request,
+            f"Merged into “{target}”: filled {', '.join(filled) or 'nothing it lacked'}.",
+        )
+        return redirect("admin:studies_document_change", target.pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="studies_document_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Paste or upload citation records; check a prefilled form for each; create drafts."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import citations",
+            "read_form": ReadRecordsForm(),
+        }
+        if request.method == "POST" and "_read" in request.POST:
+            read_form = ReadRecordsForm(request.POST)
+            read_form.is_valid()
+            records, errors = read_records(
+                read_form.cleaned_data.get("records", ""), request.FILES.getlist("files")
+            )
+            context.update(
+                read_form=read_form,
+                errors=errors,
+                formset=ImportFormSet(
+                    initial=[ImportRecordForm.initial_from(record) for record in records]
+                ),
+            )
+        elif request.method == "POST" and "_create" in request.POST:
+            formset = ImportFormSet(request.POST)
+            done, remaining = import_forms(formset, request.user)
+            context.update(done=done, formset=formset, remaining=remaining)
+            if done and not remaining:
+                messages.success(request, f"{len(done)} record(s) done: see the list below.")
+        return TemplateResponse(request, "admin/studies/document/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # Links elsewhere name documents by slug; changing it would break them.
         return ("slug",) if obj else ()
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else self.prepopulated_fields
+        return {}  # slugs are made from author, year and title when left empty
 
 
 @admin.register(DocumentSection)
-class DocumentSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
+class DocumentSectionAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
+    """A section edited on its own page is a change to its document: the revision holds both."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reversion.add_to_revision(obj.document)
+
     list_display = ("heading", "document", "anchor", "order")
     search_fields = ("heading", "body", "document__title")
     autocomplete_fields = ["document"]

@@ -1,88 +1,128 @@
 """The bank: studies, reviews, guidance and the site's own analyses."""
 
 import re
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from editorial.places import places
+from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
 
 
-class DocumentQuerySet(models.QuerySet):
-    def published(self):
-        return self.exclude(status=Document.Status.DRAFT)
+class DocumentQuerySet(VisibleQuerySet):
+    def latest_additions(self, user, count=6):
+        return self.visible_to(user).order_by("-first_published", "-pk")[:count]
 
-    def latest_additions(self, count=6):
-        return self.published().order_by("-first_published", "-pk")[:count]
-
-    def for_document_page(self):
-        """A document with its authors, sections, featured studies, translations, tags,
-        and every cell and hot topic that cites it."""
-        from matrix.models import CellEntry
-
-        return self.prefetch_related(
-            Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
-            Prefetch("sections", queryset=DocumentSection.objects.order_by("order", "pk")),
-            Prefetch(
-                "featured_links",
-                queryset=FeaturedStudy.objects.select_related("study").order_by("position", "pk"),
-            ),
-            "translations",
-            "tags",
-            Prefetch(
-                "cell_entries",
-                queryset=CellEntry.objects.filter(cell__published=True)
-                .select_related("cell__matrix", "cell__column", "cell__row")
-                .order_by("cell__matrix__position", "cell__row__number", "cell__column__code"),
-            ),
-            Prefetch("hot_topics", queryset=_published_topics()),
+    def document_page(self, user, slug):
+        """The document page: the document with its authors, sections, featured studies
+        (those the user may see), translations and subjects, and where it appears (asked of
+        the apps that show documents). Raises Document.DoesNotExist."""
+        document = (
+            self.visible_to(user)
+            .prefetch_related(
+                Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
+                Prefetch("sections", queryset=DocumentSection.objects.order_by("order", "pk")),
+                Prefetch(
+                    "featured_links",
+                    queryset=FeaturedStudy.objects.filter(
+                        study__in=Document.objects.visible_to(user)
+                    )
+                    .select_related("study")
+                    .order_by("position", "pk"),
+                ),
+                "translations",
+                "tags",
+            )
+            .get(slug=slug)
+        )
+        return DocumentPage(
+            document=document,
+            authors=document.author_names(),
+            featured=[link.study for link in document.featured_links.all()],
+            appearances=places(document, user, readers_pages_only=True),
         )
 
-    def search(self, query):
-        """Simple search over titles, cell headlines, abstracts, summaries and authors."""
+    def for_pickers(self, words, limit=12):
+        """Documents an editor may mean by ``words`` (title, slug, author or DOI), with what
+        ``picker_label`` shows, in one query."""
+        condition = Q()
+        for word in words.split():
+            condition &= (
+                Q(title__icontains=word)
+                | Q(slug__icontains=word)
+                | Q(doi__icontains=word)
+                | Q(authorships__name__istartswith=word)
+            )
+        matches = self.filter(condition).values("pk")
+        return (
+            self.filter(pk__in=matches)
+            .prefetch_related(
+                Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position"))
+            )
+            .order_by("-year", "title")[:limit]
+        )
+
+    def search(self, query, user, related_text=()):
+        """Simple search over titles, abstracts, summaries, subjects and authors, plus any
+        ``related_text`` lookups the caller adds (cell headlines, say)."""
         words = query.split()
         if not words:
             return self.none()
         condition = Q()
         for word in words:
-            condition &= (
+            matches = (
                 Q(title__icontains=word)
-                | Q(cell_entries__headline__icontains=word)
                 | Q(abstract__icontains=word)
                 | Q(standfirst__icontains=word)
                 | Q(tags__name__iexact=word)
                 | Q(authorships__name__icontains=word)
             )
+            for lookup in related_text:
+                matches |= Q(**{f"{lookup}__icontains": word})
+            condition &= matches
         matches = self.filter(condition).values("pk")
-        return self.published().filter(pk__in=matches).order_by("-year", "title")
+        return self.visible_to(user).filter(pk__in=matches).order_by("-year", "title")
 
 
-def _published_topics():
-    from topics.models import HotTopic
+@dataclass
+class DocumentPage:
+    document: "Document"
+    authors: list
+    featured: list
+    appearances: list
 
-    return HotTopic.objects.filter(published=True).order_by("title")
 
-
-class Document(MarkupOwner):
+class Document(Workflow, MarkupOwner):
     class Kind(models.TextChoices):
         STUDY = "study", "Study"
         REVIEW = "review", "Review"
         GUIDANCE = "guidance", "Guidance"
         ANALYSIS = "analysis", "Analysis"
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CONSULTATION = "consultation", "Consultation draft"
-        PUBLISHED = "published", "Published"
-
-    slug = models.SlugField(max_length=120, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STUDY)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Leave empty: it is made from the first author, the year and the title.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=400)
+    title_key = models.CharField(
+        max_length=400, blank=True, editable=False, db_index=True,
+        help_text="The title normalised, to find the same document twice.",
+    )  # fmt: skip
     authors_et_al = models.BooleanField("author list is cut short (et al.)", default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_on = models.DateField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="The full date of publication when the record gives one.",
+    )
     source = models.CharField(
         max_length=300, blank=True, help_text="Journal, publisher or issuing body."
     )
@@ -108,16 +148,20 @@ class Document(MarkupOwner):
     abstract_html = models.TextField(blank=True, editable=False)
     commentary = models.TextField(blank=True)
     commentary_html = models.TextField(blank=True, editable=False)
-    first_published = models.DateField(null=True, blank=True)
-    last_revised = models.DateField(null=True, blank=True)
+    first_published = models.DateField(
+        "added to the bank", null=True, blank=True, help_text="Set when it is first published."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     tags = TaggableManager(blank=True)
+    # The tag links themselves, so a document's history keeps and restores its subjects.
+    tagged_items = GenericRelation("taggit.TaggedItem", related_query_name="document")
     featured = models.ManyToManyField(
         "self", through="FeaturedStudy", symmetrical=False, related_name="featured_in", blank=True
     )
 
     markup_fields = ("standfirst", "key_points", "abstract", "commentary")
+    first_public_field = "first_published"
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -126,6 +170,13 @@ class Document(MarkupOwner):
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        from .citations import normalise_doi, normalise_title
+
+        self.title_key = normalise_title(self.title)
+        self.doi = normalise_doi(self.doi or "")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("studies:document", args=[self.slug])
@@ -137,15 +188,25 @@ class Document(MarkupOwner):
         return True
 
     @property
+    def picker_label(self):
+        """How pickers name it, so two documents with one title can be told apart."""
+        authors = [a.name for a in self.authorships.all()]
+        who = (
+            authors[0] + (" et al." if len(authors) > 1 or self.authors_et_al else "")
+            if authors
+            else self.source
+        )
+        parts = [self.title, ", ".join(filter(None, [who, str(self.year or "")]))]
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        return " · ".join(p for p in parts if p)
+
+    @property
     def issuer(self):
         """Issuing body with its jurisdiction, as guidance is cited: "[UK] NICE"."""
         if self.jurisdiction:
             return f"[{self.jurisdiction}] {self.source}"
         return self.source
-
-    @property
-    def is_consultation_draft(self):
-        return self.status == self.Status.CONSULTATION
 
     @property
     def doi_url(self):

@@ -1,22 +1,22 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
+from . import page_extras
 from .models import Document
 
 
 def document_detail(request, slug):
-    documents = Document.objects.for_document_page()
-    if not request.user.is_staff:
-        documents = documents.published()
-    document = get_object_or_404(documents, slug=slug)
+    try:
+        page = Document.objects.document_page(request.user, slug)
+    except Document.DoesNotExist:
+        raise Http404("No such document.") from None
     return render(
         request,
         "studies/document.html",
         {
-            "document": document,
-            "authors": document.author_names(),
-            "entries": list(document.cell_entries.all()),
-            "topics": list(document.hot_topics.all()),
-            "featured": [link.study for link in document.featured_links.all()],
-            "absolute_url": request.build_absolute_uri(document.get_absolute_url()),
+            "page": page,
+            "document": page.document,
+            "absolute_url": request.build_absolute_uri(page.document.get_absolute_url()),
+            **page_extras.extras(page, request),
         },
     )

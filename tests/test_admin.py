@@ -1,63 +1,11 @@
 """Editors work in the admin: cells with entries and bite sections inline, markup errors."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from matrix.models import CellEntry
+from tests.admin_forms import cell_change_url, entry_index, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(demo):
-    user = User.objects.create_user("ed", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def form_data(response):
-    """The POST an unchanged admin change form would send, inlines included."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            bound = form[name]
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(v) for v in value]
-            else:
-                data[bound.html_name] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            bound = formset.management_form[name]
-            data[bound.html_name] = bound.value()
-        for form in formset.forms:
-            add(form)
-    return data
-
-
-def cell_change_url(cell):
-    return f"/admin/matrix/cell/{cell.pk}/change/"
-
-
-def entry_index(data, entry):
-    for key, value in data.items():
-        if key.startswith("entries-") and key.endswith("-id") and value == str(entry.pk):
-            return key.split("-")[1]
-    raise AssertionError("entry not in the form")
 
 
 def test_editor_opens_cell_with_entries_and_bite_inline(editor_client, e4):
@@ -67,7 +15,7 @@ def test_editor_opens_cell_with_entries_and_bite_inline(editor_client, e4):
     assert 'name="entries-0-roles"' in text and 'type="checkbox"' in text
     assert "bite_sections-0-body" in text
     assert "View on site" in text
-    assert "docs/markup.md" in text  # the markup cheat sheet sits under markup fields
+    assert "/admin/guide/markup/" in text  # the markup cheat sheet sits under markup fields
 
 
 def test_broken_reference_is_an_error_naming_it_and_the_text_is_kept(editor_client, e4):

@@ -141,7 +141,7 @@ def test_role_order_and_labels():
 def test_primary_role_is_the_first_role(cell):
     entry = make_entry(cell, roles="KRG")
     assert entry.primary_role == "K"
-    assert entry.role_codes == ["K", "R", "G"]
+    assert entry.role_list == ["K", "R", "G"]
     assert str(entry) == f"KRG {entry.headline}"
 
 

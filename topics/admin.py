@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from editorial.admin import EditorialAdmin
 from markup.admin import MarkupAdminMixin, ProtectLinkedAdminMixin
 
 from .models import HotTopic, TopicDocument
@@ -13,7 +14,8 @@ class TopicDocumentInline(admin.TabularInline):
 
 
 @admin.register(HotTopic)
-class HotTopicAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, admin.ModelAdmin):
+class HotTopicAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
+    preview = True
     list_display = ("title", "search_query", "published", "last_revised")
     list_filter = ("published",)
     search_fields = ("title", "standfirst", "essay")

@@ -1,34 +1,54 @@
 """Hot topics: short essays that gather the bank's documents on a live question."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from editorial.visibility import Publishable, VisibleQuerySet, prefixed
 from markup.models import MarkupOwner
+from studies.models import Document
 
 
-class HotTopicQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
+class HotTopicQuerySet(VisibleQuerySet):
+    def search(self, query, user):
+        """Topics whose title or standfirst mentions the query."""
+        return self.visible_to(user).filter(
+            Q(title__icontains=query) | Q(standfirst__icontains=query)
+        )
 
-    def search(self, query):
-        """Published topics whose title or standfirst mentions the query."""
-        return self.published().filter(Q(title__icontains=query) | Q(standfirst__icontains=query))
+    def topic_list(self, user):
+        return self.visible_to(user).order_by("title")
 
-    def for_topic_page(self):
-        from studies.models import Document
-
-        return self.published().prefetch_related(
-            Prefetch(
-                "topic_documents",
-                queryset=TopicDocument.objects.filter(document__in=Document.objects.published())
-                .select_related("document")
-                .order_by("position", "pk"),
+    def topic_page(self, user, slug):
+        """A topic with the documents on it that ``user`` may see. Raises DoesNotExist."""
+        topic = (
+            self.visible_to(user)
+            .prefetch_related(
+                Prefetch(
+                    "topic_documents",
+                    queryset=TopicDocument.objects.filter(
+                        document__in=Document.objects.visible_to(user)
+                    )
+                    .select_related("document")
+                    .order_by("position", "pk"),
+                )
             )
+            .get(slug=slug)
+        )
+        return TopicPage(
+            topic=topic, documents=[link.document for link in topic.topic_documents.all()]
         )
 
 
-class HotTopic(MarkupOwner):
+@dataclass
+class TopicPage:
+    topic: "HotTopic"
+    documents: list
+
+
+class HotTopic(Publishable, MarkupOwner):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     standfirst = models.TextField(blank=True)
@@ -45,6 +65,7 @@ class HotTopic(MarkupOwner):
     last_revised = models.DateField(null=True, blank=True)
 
     markup_fields = ("standfirst", "essay")
+    visibility_fields = ("published",)
     objects = HotTopicQuerySet.as_manager()
 
     class Meta:
@@ -55,6 +76,14 @@ class HotTopic(MarkupOwner):
 
     def get_absolute_url(self):
         return reverse("topics:topic", args=[self.slug])
+
+    @classmethod
+    def public_q(cls, prefix=""):
+        return prefixed(prefix, published=True)
+
+    @property
+    def is_public(self):
+        return self.published
 
     def markup_page(self):
         return f"topic:{self.slug}"

@@ -1,25 +1,21 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+
+from ops.pagecache import shows_lists
 
 from .models import HotTopic
 
 
+@shows_lists(HotTopic)
 def topic_list(request):
     return render(
-        request,
-        "topics/topic_list.html",
-        {
-            "topics": HotTopic.objects.published().order_by("title"),
-        },
+        request, "topics/topic_list.html", {"topics": HotTopic.objects.topic_list(request.user)}
     )
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(HotTopic.objects.for_topic_page(), slug=slug)
-    return render(
-        request,
-        "topics/topic.html",
-        {
-            "topic": topic,
-            "documents": [link.document for link in topic.topic_documents.all()],
-        },
-    )
+    try:
+        page = HotTopic.objects.topic_page(request.user, slug)
+    except HotTopic.DoesNotExist:
+        raise Http404("No such hot topic.") from None
+    return render(request, "topics/topic.html", {"topic": page.topic, "documents": page.documents})

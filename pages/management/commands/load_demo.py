@@ -16,7 +16,8 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = (
         "Load the demo content in fixtures/ (both matrices, the Alcohol E4 cell, the bank "
-        "documents, charts and hot topic). Safe to run again: it updates in place."
+        "documents, charts and hot topic). It only adds: what is already in the bank (matched "
+        "by slug or code) is left exactly as the editors have it, and reported."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +32,14 @@ class Command(BaseCommand):
             report = load_demo_content()
         except ContentError as exc:
             raise CommandError(str(exc)) from exc
-        summary = ", ".join(f"{n} {name}" for name, n in report.counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {summary}."))
+        if report.added:
+            summary = ", ".join(f"{n} {name}" for name, n in report.added.items())
+            self.stdout.write(self.style.SUCCESS(f"Added: {summary}."))
+        else:
+            self.stdout.write("Added nothing: everything in the demo content is already here.")
+        for kind, names in report.left_alone.items():
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            self.stdout.write(f"Left alone, already in the bank: {len(names)} {kind} ({shown}).")
         if options["demo_users"]:
             self.create_demo_users()
 

@@ -1,0 +1,74 @@
+"""The admin site editors work in: their dashboard, pickers that tell documents apart, the
+markup guide with live examples, and a search for what to link to."""
+
+from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from markup.guide import guide_parts
+from markup.lookup import find_targets
+
+from .dashboard import editors_dashboard
+from .editors import EDITORS
+
+
+class PickerJsonView(AutocompleteJsonView):
+    """Autocomplete answers naming documents by title, first author, year and DOI."""
+
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(obj, "picker_label", None) or str(obj)
+        return {"id": str(getattr(obj, to_field_name)), "text": label}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if hasattr(queryset.model, "picker_label") and hasattr(queryset.model, "authorships"):
+            queryset = queryset.prefetch_related("authorships")
+        return queryset
+
+
+class EvidenceAdminSite(admin.AdminSite):
+    site_header = "Evidence Bank editors"
+    site_title = "Evidence Bank editors"
+    index_title = "Editors' dashboard"
+    index_template = "admin/editors_index.html"
+
+    def autocomplete_view(self, request):
+        return PickerJsonView.as_view(admin_site=self)(request)
+
+    def get_urls(self):
+        return [
+            path("guide/markup/", self.admin_view(self.markup_guide), name="markup_guide"),
+            path("guide/links/", self.admin_view(self.link_lookup), name="link_lookup"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        user = request.user
+        if user.is_superuser or user.groups.filter(name=EDITORS).exists():
+            extra_context = {"dashboard": editors_dashboard(), **(extra_context or {})}
+        return super().index(request, extra_context)
+
+    def markup_guide(self, request):
+        context = {
+            **self.each_context(request),
+            "title": "The editors' markup",
+            "parts": guide_parts(),
+        }
+        return TemplateResponse(request, "admin/markup_guide.html", context)
+
+    def link_lookup(self, request):
+        query = request.GET.get("q", "")[:100]
+        targets = find_targets(query)
+        if request.GET.get("format") == "json":
+            return JsonResponse(
+                {"results": [t.__dict__ for t in targets]}, json_dumps_params={"indent": 0}
+            )
+        context = {
+            **self.each_context(request),
+            "title": "Find something to link to",
+            "query": query,
+            "targets": targets,
+        }
+        return TemplateResponse(request, "admin/link_lookup.html", context)

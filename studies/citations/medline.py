@@ -1,0 +1,153 @@
+"""PubMed's MEDLINE format (``.nbib``, or the ``.txt`` of "Save → PubMed format").
+
+Each line is a tag of up to four letters padded to four, "- ", then the value:
+``PMID- 32871453``, ``TI  - Impact of…``, ``FAU - Humphreys, Keith``. A line starting with
+six spaces continues the value above it. Records are separated by blank lines (a new
+``PMID-`` line also starts one, for text whose blank lines were lost in pasting).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import parse_date
+from .mapping import Built, abstract, apply_table, build_record, refused, text, text_list
+from .names import cite_name, name_from_string
+from .normalise import clean_text, clean_title, journal_title_case
+
+TAG_RE = re.compile(r"^(?=[A-Z][A-Z0-9 ]{3}-)(?P<tag>[A-Z][A-Z0-9]{1,3}) *-(?: (?P<value>.*))?$")
+CONTINUATION_RE = re.compile(r"^\s+\S")
+DOI_TAG_RE = re.compile(r"^(?P<value>.+?)\s*\[doi\]\s*$", re.I)
+
+
+def _title(values) -> str:
+    """PubMed ends titles with a full stop and puts translated titles in [brackets]."""
+    value = clean_title(values[0])
+    if value.startswith("[") and value.endswith("]"):
+        value = clean_title(value[1:-1])
+    return value
+
+
+def _authors(entries) -> list[str]:
+    """AU is already "Surname Initials"; FAU ("Humphreys, Keith") stands in for an AU that
+    is missing; CN is a corporate author, kept whole. Order is the record's."""
+    names, pending = [], None
+    for tag, value in entries:
+        if tag == "FAU":
+            if pending:
+                names.append(name_from_string(pending, corporate_check=False))
+            pending = value
+        elif tag == "AU":
+            family, _, letters = value.rpartition(" ")
+            names.append(cite_name(family, letters) if family else cite_name(letters))
+            pending = None
+        elif tag == "CN":
+            if pending:
+                names.append(name_from_string(pending, corporate_check=False))
+                pending = None
+            names.append(clean_text(value))
+    if pending:
+        names.append(name_from_string(pending, corporate_check=False))
+    return names
+
+
+def _doi(values) -> str:
+    """LID and AID hold identifiers with their kind: "10.1016/… [doi]", "S0376-… [pii]"."""
+    for value in values:
+        m = DOI_TAG_RE.match(value)
+        if m:
+            return m.group("value")
+    return ""
+
+
+def _journal(values) -> str:
+    return journal_title_case(clean_text(values[0]))
+
+
+def _date(values):
+    return parse_date(values[0])
+
+
+def _first(values) -> str:
+    return text(values[0])
+
+
+# The tags, and the order that decides which wins when several fill one field.
+FIELDS = {
+    "PMID": ("pmid", _first),
+    "TI": ("title", _title),
+    "BTI": ("title", _title),  # a book's title (PubMed Bookshelf records)
+    "AUTHORS": ("authors", _authors),  # FAU, AU and CN lines in order (see group_authors)
+    "DP": ("issued", _date),  # "2020 Oct 1", "2020 Oct", "2020"
+    "DEP": ("epub", _date),  # "20200804"
+    "JT": ("journal", _journal),  # "Drug and alcohol dependence" → title case
+    "TA": ("journal", _first),  # "Drug Alcohol Depend", when there is no JT
+    "VI": ("volume", _first),
+    "IP": ("issue", _first),
+    "PG": ("pages", _first),  # "270-9" → "270-279" (see normalise_pages)
+    "LID": ("doi", _doi),
+    "AID": ("doi", _doi),
+    "PMC": ("pmcid", _first),  # and free_url, the PMC page
+    "AB": ("abstract", lambda values: abstract("\n\n".join(values))),
+    "OT": ("keywords", text_list),  # the authors' keywords; MeSH headings (MH) are not
+    "PT": ("publication_types", text_list),  # "Review", "Practice Guideline"…
+    "AD": ("affiliations", text_list),
+}
+
+
+def split_records(text_: str) -> tuple[list[tuple[int, list[tuple[str, str]]]], list[str]]:
+    """Records as (line number, [(tag, value), …]); lines that are neither a tag nor a
+    continuation are reported as notes and left out."""
+    records: list[tuple[int, list[tuple[str, str]]]] = []
+    notes: list[str] = []
+    fields: list[tuple[str, str]] = []
+    start = 0
+
+    def end():
+        nonlocal fields
+        if fields:
+            records.append((start, fields))
+        fields = []
+
+    for number, line in enumerate(text_.split("\n"), start=1):
+        line = line.rstrip()
+        if not line.strip():
+            end()
+            continue
+        if CONTINUATION_RE.match(line) and fields:
+            tag, value = fields[-1]
+            fields[-1] = (tag, f"{value} {line.strip()}")
+            continue
+        m = TAG_RE.match(line)
+        if not m:
+            notes.append(f'line {number} is not a MEDLINE line and was ignored: "{line[:60]}"')
+            continue
+        tag = m.group("tag")
+        if tag == "PMID" and any(t == "PMID" for t, _ in fields):
+            end()
+        if not fields:
+            start = number
+        fields.append((tag, (m.group("value") or "").strip()))
+    end()
+    return records, notes
+
+
+def group(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for tag, value in fields:
+        grouped.setdefault(tag, []).append(value)
+    grouped["AUTHORS"] = [(t, v) for t, v in fields if t in ("FAU", "AU", "CN")]
+    return grouped
+
+
+def read(text_: str) -> tuple[list[Built], list[str]]:
+    records, notes = split_records(text_)
+    built = []
+    for index, (line, fields) in enumerate(records, start=1):
+        raw = group(fields)
+        hint = f"PMID {raw['PMID'][0]}" if raw.get("PMID") else f"line {line}"
+        values, problems = apply_table(FIELDS, raw, get=lambda raw, key: raw.get(key))
+        built.append(build_record("medline", index, values, problems, hint=hint))
+    if not records:
+        built.append(Built(None, [refused("medline", 1, "has no MEDLINE lines (TAG - value)")]))
+    return built, notes

@@ -1,0 +1,82 @@
+"""Multi-step writes to the bank: drafts made from citation records, and merging a record's
+fields into a document that already has them in part."""
+
+import reversion
+from django.db import transaction
+
+from .models import Document, DocumentAuthor
+from .slugs import document_slug
+
+# A record's fields that go straight onto a Document.
+RECORD_FIELDS = (
+    "kind", "title", "authors_et_al", "year", "published_on", "source", "volume", "issue",
+    "pages", "doi", "pmid", "url", "free_url", "abstract", "affiliations",
+)  # fmt: skip
+
+
+def unique_slug(fields):
+    return document_slug(
+        fields.get("title"),
+        fields.get("year"),
+        fields.get("authors") or (),
+        taken=lambda slug: Document.objects.filter(slug=slug).exists(),
+    )
+
+
+def create_draft(fields, *, editor=None, note="Imported from a citation record."):
+    """A draft document from a record's fields (``CitationRecord.as_document_fields()``, or
+    a form's), its authors in order and its subjects, all or nothing.
+
+    Raises ValidationError (by field) if the document would not be valid, saving nothing.
+    """
+    document = Document(status=Document.Status.DRAFT)
+    for name in RECORD_FIELDS:
+        value = fields.get(name)
+        if value not in (None, ""):
+            setattr(document, name, value)
+    document.slug = fields.get("slug") or unique_slug(fields)
+    document.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(note)
+        if editor is not None:
+            reversion.set_user(editor)
+        document.save()
+        DocumentAuthor.objects.bulk_create(
+            DocumentAuthor(document=document, name=name, position=i)
+            for i, name in enumerate(fields.get("authors") or [])
+        )
+        if fields.get("tags"):
+            document.tags.add(*fields["tags"])
+    return document
+
+
+def merge_into(document, fields, *, editor=None):
+    """Fill ``document``'s empty fields (and an empty author list) from ``fields``; never
+    overwrite what it has. Returns the names of the fields filled."""
+    filled = []
+    for name in RECORD_FIELDS:
+        value = fields.get(name)
+        if value in (None, "") or name == "kind":
+            continue
+        if getattr(document, name) in (None, "", False):
+            setattr(document, name, value)
+            filled.append(name)
+    authors = fields.get("authors") or []
+    document.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment("Merged the fields a citation record had and it lacked: "
+                              + (", ".join(filled) or "none"))  # fmt: skip
+        if editor is not None:
+            reversion.set_user(editor)
+        document.save()
+        if authors and not document.authorships.exists():
+            DocumentAuthor.objects.bulk_create(
+                DocumentAuthor(document=document, name=name, position=i)
+                for i, name in enumerate(authors)
+            )
+            filled.append("authors")
+        new_tags = [t for t in fields.get("tags") or [] if t not in document.tags.names()]
+        if new_tags:
+            document.tags.add(*new_tags)
+            filled.append("subjects")
+    return filled

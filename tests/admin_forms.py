@@ -1,0 +1,40 @@
+"""Filling in admin change forms as an editor's browser would."""
+
+
+def form_data(response):
+    """The POST an unchanged admin change form would send, inlines included."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            bound = form[name]
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            bound = formset.management_form[name]
+            data[bound.html_name] = bound.value()
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def cell_change_url(cell):
+    return f"/admin/matrix/cell/{cell.pk}/change/"
+
+
+def entry_index(data, entry):
+    for key, value in data.items():
+        if key.startswith("entries-") and key.endswith("-id") and value == str(entry.pk):
+            return key.split("-")[1]
+    raise AssertionError("entry not in the form")

@@ -1,0 +1,131 @@
+"""Every change is a revision: compare any two, restore any one (checked like a save),
+recover what was deleted."""
+
+import pytest
+from reversion.models import Version
+
+from matrix.models import BiteSection
+from studies.models import Document
+from tests.admin_forms import cell_change_url, form_data
+from tests.factories import get_cell, make_document
+from tests.htmlparse import page
+
+pytestmark = pytest.mark.django_db
+
+
+def document_url(document, view="change"):
+    return f"/admin/studies/document/{document.pk}/{view}/"
+
+
+def save_document(client, document, **changes):
+    data = form_data(client.get(document_url(document)))
+    data.update(changes)
+    response = client.post(document_url(document), data)
+    assert response.status_code == 302, page(response).find(class_="errornote")
+    return data
+
+
+def test_each_save_is_a_revision_with_who_when_and_the_note(editor_client, demo):
+    document = make_document(slug="history-study", title="A study with a history")
+    save_document(editor_client, document, standfirst="First words.", change_note="First go")
+    save_document(
+        editor_client,
+        document,
+        standfirst="First words, then more.",
+        **{
+            "authorships-TOTAL_FORMS": "3",
+            "authorships-2-name": "Third A.",
+            "authorships-2-position": "2",
+        },  # fmt: skip
+        change_note="Added an author",
+    )
+    versions = Version.objects.get_for_object(document)
+    assert versions.count() == 2
+    assert versions[0].revision.user.username == "ed"
+    assert versions[0].revision.comment.startswith("Added an author")
+    history = editor_client.get(document_url(document, "history"))
+    assert "Added an author" in history.text and "First go" in history.text
+
+
+def test_two_revisions_compare_field_by_field_with_a_word_diff(editor_client, demo):
+    document = make_document(slug="compare-study", title="A study to compare")
+    save_document(editor_client, document, standfirst="Patients went to meetings.")
+    save_document(
+        editor_client,
+        document,
+        standfirst="Patients often went to many meetings.",
+        **{
+            "authorships-TOTAL_FORMS": "3",
+            "authorships-2-name": "Third A.",
+            "authorships-2-position": "2",
+        },  # fmt: skip
+    )
+    new, old = Version.objects.get_for_object(document)[:2]
+    url = f"/admin/studies/document/{document.pk}/history/compare/?old={old.pk}&new={new.pk}"
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    tree = page(response)
+    standfirst = next(row for row in tree.find_all("tr") if "Standfirst" in row.clean_text)
+    assert [ins.text.strip() for ins in standfirst.find_all("ins")] == ["often", "many"]
+    authors = next(m for m in tree.find_all(class_="module") if "Authors" in m.clean_text)
+    assert "Third A." in authors.clean_text and "Added" in authors.clean_text
+
+
+def test_a_revision_is_restored_through_the_form_and_is_itself_a_revision(editor_client, demo):
+    document = make_document(slug="restore-study", title="A study to restore")
+    save_document(editor_client, document, commentary="The good version.", change_note="Good")
+    save_document(editor_client, document, commentary="A worse version.", change_note="Worse")
+    good = Version.objects.get_for_object(document)[1]
+    url = f"/admin/studies/document/{document.pk}/history/{good.pk}/"
+
+    shown = editor_client.get(url)
+    assert shown.status_code == 200
+    assert "Restoring the revision of" in shown.text
+    assert "The good version." in shown.text
+    document.refresh_from_db()
+    assert document.commentary == "A worse version."  # nothing restored by looking
+
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    document.refresh_from_db()
+    assert document.commentary == "The good version."
+    assert "The good version." in document.commentary_html
+    latest = Version.objects.get_for_object(document)[0]
+    assert "Reverted to previous version" in latest.revision.comment
+    assert Version.objects.get_for_object(document).count() == 3
+
+
+def test_a_restore_that_would_break_links_is_refused_naming_them(editor_client, demo):
+    e4 = get_cell("alcohol", "E4")
+    editor_client.post(cell_change_url(e4), form_data(editor_client.get(cell_change_url(e4))))
+    before = Version.objects.get_for_object(e4)[0]
+    BiteSection(cell=e4, kind="issue", heading="A new question", anchor="new-question",
+                body="Who pays?", order=50).save()  # fmt: skip
+    editor_client.post(cell_change_url(e4), form_data(editor_client.get(cell_change_url(e4))))
+    guide = Document.objects.get(slug="nice-2011-cg115")
+    guide.commentary += "\n\nSee [the new question](cell:alcohol/E4#new-question)."
+    guide.save()
+
+    response = editor_client.get(f"/admin/matrix/cell/{e4.pk}/history/{before.pk}/", follow=True)
+    text = page(response).find(class_="messagelist").clean_text
+    assert "restoring it would break links" in text
+    assert "“cell:alcohol/E4#new-question” is linked from document" in text
+    assert e4.bite_sections.filter(anchor="new-question").exists()
+
+
+def test_a_deleted_document_can_be_recovered_with_its_authors(editor_client, demo):
+    document = make_document(slug="deleted-study", title="A study deleted by mistake")
+    save_document(editor_client, document, standfirst="Worth keeping.")
+    assert editor_client.post(document_url(document, "delete"), {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(slug="deleted-study").exists()
+
+    listing = editor_client.get("/admin/studies/document/recover/")
+    assert "A study deleted by mistake" in listing.text
+    version = Version.objects.get_deleted(Document).get(object_repr__contains="deleted by mistake")
+    url = f"/admin/studies/document/recover/{version.pk}/"
+    shown = editor_client.get(url)
+    assert shown.status_code == 200
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    recovered = Document.objects.get(slug="deleted-study")
+    assert recovered.standfirst == "Worth keeping."
+    assert list(recovered.authorships.values_list("name", flat=True)) == ["Smith J.", "Jones K."]
+    assert "Worth keeping." in recovered.standfirst_html

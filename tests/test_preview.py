@@ -1,0 +1,86 @@
+"""Preview: an unsaved change to a cell, document or topic on the real page, nothing saved."""
+
+import html
+
+import pytest
+
+from studies.models import Document
+from tests.admin_forms import cell_change_url, entry_index, form_data
+from tests.factories import get_cell
+from tests.htmlparse import page, parse
+from topics.models import HotTopic
+
+pytestmark = pytest.mark.django_db
+
+TIMKO = "timko-debenedetti-2007-intensive-referral"
+
+
+def previewed(response):
+    """The reader's page inside the preview, parsed."""
+    frame = page(response).find("iframe", class_="preview-frame")
+    return parse(html.unescape(frame["srcdoc"]))
+
+
+def test_a_cell_preview_shows_the_typed_change_on_the_real_page(editor_client, demo):
+    e4 = get_cell("alcohol", "E4")
+    form = editor_client.get(cell_change_url(e4))
+    assert f'formaction="/admin/matrix/cell/{e4.pk}/preview/"' in form.text
+    data = form_data(form)
+    entry = e4.entries.order_by("order").first()
+    data[f"entries-{entry_index(data, entry)}-headline"] = "A headline typed but not saved"
+    data["scope"] = "A new scope, *emphasised*."
+    response = editor_client.post(f"/admin/matrix/cell/{e4.pk}/preview/", data)
+    assert response.status_code == 200
+    reader_page = previewed(response)
+    assert "A headline typed but not saved" in reader_page.clean_text
+    assert reader_page.find("div", class_="scope").find("em").text == "emphasised"
+    assert reader_page.find("a", href="/admin/") is not None  # the site's own footer link
+    e4.refresh_from_db()
+    entry.refresh_from_db()
+    assert e4.scope != "A new scope, *emphasised*."
+    assert entry.headline != "A headline typed but not saved"
+
+
+def test_markup_errors_show_in_the_preview_and_nothing_is_saved(editor_client, demo):
+    document = Document.objects.get(slug=TIMKO)
+    url = f"/admin/studies/document/{document.pk}/"
+    data = form_data(editor_client.get(url + "change/"))
+    data["commentary"] = "See [a study that is not there](doc:no-such-study) for more."
+    response = editor_client.post(url + "preview/", data)
+    errors = page(response).find(class_="preview-errors").clean_text
+    assert "Broken link 'doc:no-such-study': there is no document" in errors
+    commentary = previewed(response).find("section", class_="commentary").clean_text
+    assert "See a study that is not there for more." in commentary  # as plain text
+    document.refresh_from_db()
+    assert "no-such-study" not in document.commentary
+
+
+def test_a_draft_document_previews_as_readers_will_see_it_once_published(editor_client, demo):
+    document = Document.objects.get(slug=TIMKO)
+    document.status = "draft"
+    document.save()
+    url = f"/admin/studies/document/{document.pk}/"
+    data = form_data(editor_client.get(url + "change/"))
+    data["_confirm_hide"] = "1"
+    reader_page = previewed(editor_client.post(url + "preview/", data))
+    assert reader_page.find("h1").text == document.title
+    assert "Not public" not in reader_page.clean_text
+    assert Document.objects.get(pk=document.pk).status == "draft"
+
+
+def test_a_new_topic_can_be_previewed_before_it_exists(editor_client, demo):
+    response = editor_client.post(
+        "/admin/topics/hottopic/preview/",
+        {
+            "title": "Peer recovery coaches",
+            "slug": "peer-recovery-coaches",
+            "standfirst": "What [NICE](doc:nice-2011-cg115) said about peers.",
+            "search_query": "peer",
+            "published": "on",
+            "topic_documents-TOTAL_FORMS": "0",
+            "topic_documents-INITIAL_FORMS": "0",
+        },
+    )
+    reader_page = previewed(response)
+    assert reader_page.find("h1").text == "Peer recovery coaches"
+    assert not HotTopic.objects.filter(slug="peer-recovery-coaches").exists()
