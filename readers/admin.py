@@ -1,0 +1,133 @@
+"""Editors run bulletins here: gathered from the "what changed" record, an introduction to
+write, a preview as any reader would get it, a test to themselves, then schedule or send."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from mail.registry import kind as mail_kind
+from mail.sending import queue
+
+from . import bulletins
+from .models import Bulletin, Subscriber
+from .tasks import send_bulletin
+
+
+class BulletinForm(forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = ["frequency", "title", "introduction", "send_at"]
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    form = BulletinForm
+    list_display = ("title", "frequency", "status", "period_end", "sent_at", "recipients")
+    list_filter = ("status", "frequency")
+    readonly_fields = ("status", "period_start", "period_end", "covers", "sent_at", "recipients")
+    change_form_template = "admin/readers/bulletin/change_form.html"
+
+    def get_changeform_initial_data(self, request):
+        return {"title": bulletins.default_title("weekly")}
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.status != Bulletin.Status.DRAFT:
+            return [*self.readonly_fields, "frequency", "title", "introduction", "send_at"]
+        return self.readonly_fields
+
+    @admin.display(description="What it covers")
+    def covers(self, bulletin):
+        return f"{bulletin.changes.count()} change(s)" if bulletin.pk else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if obj.status == Bulletin.Status.DRAFT:
+            bulletins.gather(obj)  # what changed since the last one, up to now
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="readers_bulletin_preview"),
+            path("<int:pk>/act/", view(self.act_view), name="readers_bulletin_act"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The bulletin as one reader would get it (or the news that they would get none)."""
+        bulletin = get_object_or_404(Bulletin, pk=pk)
+        email = request.GET.get("subscriber", "").strip().lower()
+        subscriber = Subscriber.objects.filter(email=email).first() if email else None
+        content, note = None, ""
+        scope = Subscriber.objects.filter(pk=subscriber.pk) if subscriber else None
+        changes = bulletins.covered(bulletin)
+        if subscriber is None:
+            selected = [c.pk for c in changes]
+            note = "As a reader who follows everything would get it."
+        else:
+            found = list(bulletins.selections(scope, changes))
+            selected = found[0][3] if found else []
+            note = f"As {subscriber.email} would get it ({subscriber.get_frequency_display()})."
+        if selected:
+            content = mail_kind("readers.bulletin").render(
+                {"bulletin": bulletin.pk, "changes": selected}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Preview: {bulletin.title}",
+            "bulletin": bulletin,
+            "content": content,
+            "note": note,
+            "email": email,
+        }
+        return TemplateResponse(request, "admin/readers/bulletin/preview.html", context)
+
+    def act_view(self, request, pk):
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        bulletin = get_object_or_404(Bulletin, pk=pk)
+        action = request.POST.get("action")
+        back = reverse("admin:readers_bulletin_change", args=[pk])
+        if bulletin.status != Bulletin.Status.DRAFT and action != "test":
+            messages.error(request, "This bulletin has already been scheduled or sent.")
+        elif action == "gather":
+            bulletins.gather(bulletin)
+            messages.success(request, f"Gathered {bulletin.changes.count()} change(s).")
+        elif action == "test":
+            if not request.user.email:
+                messages.error(request, "Add an email address to your account to get a test.")
+            else:
+                changes = [c.pk for c in bulletins.covered(bulletin)]
+                queue(
+                    "readers.bulletin",
+                    request.user.email,
+                    {"bulletin": bulletin.pk, "changes": changes},
+                    recipient="0:test",
+                )
+                messages.success(request, f"A test is on its way to {request.user.email}.")
+        elif action == "schedule":
+            if not bulletin.send_at or bulletin.send_at <= timezone.now():
+                messages.error(request, "Set a sending time in the future, save, then schedule.")
+            else:
+                Bulletin.objects.filter(pk=pk).update(status=Bulletin.Status.SCHEDULED)
+                send_bulletin.using(run_after=bulletin.send_at).enqueue(bulletin.pk)
+                messages.success(request, f"Scheduled for {bulletin.send_at:%d %B %Y, %H:%M}.")
+        elif action == "send":
+            count = bulletins.send(bulletin)
+            messages.success(request, f"Sending to {count} reader(s).")
+        return redirect(back)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "confirmed_at", "frequency", "everything", "paused")
+    list_filter = ("frequency", "paused", "everything")
+    search_fields = ("email",)
+    fields = ["email", "confirmed_at", "frequency", "everything", "paused", "created"]
+    readonly_fields = ["created"]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReadersConfig(AppConfig):
+    name = "readers"
+    verbose_name = "Readers and bulletins"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (receivers)
+        from .emails import register_emails
+
+        register_emails()

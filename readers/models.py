@@ -1,0 +1,142 @@
+"""Readers who follow parts of the bank by email, and the bulletins sent to them.
+
+A reader gives only an email address. They follow everything or any mix of matrices, rows,
+columns, cells, hot topics, subjects and saved searches, as often as things happen, weekly
+or monthly.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from markup.models import MarkupOwner
+
+
+def new_key():
+    return secrets.token_urlsafe(16)
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self, frequency):
+        """Confirmed, not paused, at this frequency, their address not known undeliverable."""
+        from mail.models import Undeliverable
+
+        return self.filter(confirmed_at__isnull=False, paused=False, frequency=frequency).exclude(
+            email__in=Undeliverable.objects.values("email")
+        )
+
+
+class Subscriber(models.Model):
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "As it happens"
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+
+    email = models.EmailField(unique=True)
+    key = models.CharField(
+        max_length=40, default=new_key, help_text="Part of their own links; new on every sign-up."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    everything = models.BooleanField(default=False, help_text="Follows the whole bank.")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    paused = models.BooleanField(default=False)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def recipient(self):
+        """What an outbox row keeps to make this reader's own links without a query."""
+        return f"{self.pk}:{self.key}"
+
+
+class Follow(models.Model):
+    """One thing a reader follows: ``cell:alcohol/E4``, ``row:alcohol/4``, ``column:drug/E``,
+    ``matrix:alcohol``, ``topic:slug``, ``subject:slug`` or ``search:words``."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="follows")
+    target = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["subscriber", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "target"], name="unique_follow")
+        ]
+
+    def __str__(self):
+        return self.target
+
+
+class BulletinQuerySet(models.QuerySet):
+    def archive(self):
+        """Sent bulletins, newest first, for the public archive and its feed."""
+        return self.filter(status=Bulletin.Status.SENT).order_by("-sent_at", "-pk")
+
+    def archive_page(self, pk):
+        """A sent bulletin with what it covered that readers may still see."""
+        from .bulletins import covered
+        from .emails import change_items
+
+        bulletin = self.archive().get(pk=pk)
+        return {"bulletin": bulletin, "items": change_items(covered(bulletin))}
+
+
+class Bulletin(MarkupOwner):
+    """An update bulletin: what changed since the last one at its frequency."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    frequency = models.CharField(
+        max_length=10,
+        choices=Subscriber.Frequency.choices,
+        default=Subscriber.Frequency.WEEKLY,
+        help_text="Who gets it: the readers who chose this frequency.",
+    )
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True, help_text="Markup, at the top of the email.")
+    introduction_html = models.TextField(blank=True, editable=False)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    changes = models.ManyToManyField("editorial.Change", blank=True, related_name="bulletins")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    send_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty and use “Send now”, or set a time."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+    mailing = models.OneToOneField(
+        "mail.Mailing", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    markup_fields = ("introduction",)
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("readers:bulletin", args=[self.pk])
+
+    def markup_page(self):
+        return f"bulletin:{self.pk or 'new'}"
+
+    def is_page(self):
+        return True
