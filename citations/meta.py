@@ -1,0 +1,135 @@
+"""What a document page tells Zotero, Google Scholar and link previews: Highwire
+``citation_*`` meta tags, JSON-LD, Open Graph and a canonical link, plus the formatted
+citations and export links shown to readers."""
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+
+from studies.models import Document
+
+from .csl import csl_item, page_range, publication_date, split_name
+from .styles import formatted
+
+PDF_SUFFIXES = (".pdf", "/pdf", "/pdf/")
+# As Django's json_script: nothing in the data can close the <script> element.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _padded(date):
+    return [f"{n:02d}" if i else str(n) for i, n in enumerate(date)]
+
+
+def highwire_tags(document, authors, page_url):
+    """[(name, content)] in the order Google Scholar's inclusion guidelines list them."""
+    tags = [("citation_title", document.title)]
+    for name in authors:
+        family, given = split_name(name)
+        tags.append(("citation_author", f"{family}, {given}" if given else family))
+    if not authors and document.kind == Document.Kind.GUIDANCE and document.source:
+        tags.append(("citation_author", document.source))
+    date = publication_date(document)
+    if date:
+        tags.append(("citation_publication_date", "/".join(_padded(date))))
+    if document.kind == Document.Kind.GUIDANCE or not (document.volume or document.issue):
+        if document.source:
+            tags.append(("citation_technical_report_institution", document.source))
+    else:
+        tags.append(("citation_journal_title", document.source))
+    for name, value in (("citation_volume", document.volume), ("citation_issue", document.issue)):
+        if value:
+            tags.append((name, value))
+    first, last = page_range(document.pages)
+    if first:
+        tags.append(("citation_firstpage", first))
+    if last:
+        tags.append(("citation_lastpage", last))
+    if document.doi:
+        tags.append(("citation_doi", document.doi))
+    if document.pmid:
+        tags.append(("citation_pmid", document.pmid))
+    if document.free_url and document.free_url.lower().endswith(PDF_SUFFIXES):
+        tags.append(("citation_pdf_url", document.free_url))
+    tags.append(("citation_abstract_html_url", page_url))
+    tags.append(("citation_language", "en"))
+    return tags
+
+
+def json_ld(document, authors, page_url):
+    people = []
+    for name in authors:
+        family, given = split_name(name)
+        people.append({"@type": "Person", "familyName": family, "givenName": given, "name": name})
+    if not people and document.source:
+        people.append({"@type": "Organization", "name": document.source})
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Report" if document.kind == Document.Kind.GUIDANCE else "ScholarlyArticle",
+        "headline": document.title[:110],
+        "name": document.title,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+    }
+    if people:
+        data["author"] = people
+    date = publication_date(document)
+    if date:
+        data["datePublished"] = "-".join(_padded(date))
+    if document.kind != Document.Kind.GUIDANCE and document.source and document.volume:
+        data["isPartOf"] = {
+            "@type": "PublicationVolume",
+            "volumeNumber": document.volume,
+            "isPartOf": {"@type": "Periodical", "name": document.source},
+        }
+    elif document.source:
+        data["publisher"] = {"@type": "Organization", "name": document.source}
+    first, last = page_range(document.pages)
+    if first:
+        data["pageStart"] = first
+    if last:
+        data["pageEnd"] = last
+    identifiers = []
+    if document.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": document.doi})
+        data["sameAs"] = document.doi_url
+    if document.pmid:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": document.pmid})
+    if identifiers:
+        data["identifier"] = identifiers
+    keywords = [tag.name for tag in document.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+
+
+def description(document):
+    from search.indexing import plain
+
+    text = plain(document.standfirst_html) or plain(document.abstract_html)
+    return text[:297] + "…" if len(text) > 300 else text
+
+
+def document_page_extras(page, request):
+    """Context for the document page (``studies.page_extras``)."""
+    document = page.document
+    page_url = request.build_absolute_uri(document.get_absolute_url())
+    authors = [a.name for a in document.authorships.all()]
+    item = csl_item(document, page_url)
+    return {
+        "canonical_url": page_url,
+        "highwire": highwire_tags(document, authors, page_url),
+        "json_ld": json_ld(document, authors, page_url),
+        "open_graph": [
+            ("og:type", "article"),
+            ("og:title", document.title),
+            ("og:url", page_url),
+            ("og:description", description(document)),
+            ("og:site_name", settings.SITE_NAME),
+        ],
+        "formatted_citations": formatted(item).values(),
+        "export_links": [
+            (label, reverse("citations:document", args=[document.slug, fmt]))
+            for fmt, label in (("ris", "RIS"), ("bib", "BibTeX"), ("json", "CSL-JSON"))
+        ],
+    }

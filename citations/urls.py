@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "citations"
+
+urlpatterns = [
+    path("documents/<slug:slug>.<str:fmt>", views.document_export, name="document"),
+    path("cells/<slug:matrix>/<str:code>.<str:fmt>", views.cell_export, name="cell"),
+    path("search.<str:fmt>", views.search_export, name="search"),
+]

@@ -1,0 +1,68 @@
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+
+from matrix.models import Cell
+from search.engine import SearchParams
+from search.indexing import plain
+from search.models import SearchEntry
+from studies.models import Document, DocumentAuthor
+
+from .csl import csl_item
+from .formats import FORMATS, WRITERS
+
+
+def _with_citation_parts(documents):
+    return documents.prefetch_related(
+        Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
+        "tags",
+    )
+
+
+def export(request, documents, fmt, filename):
+    """``documents`` in order, as RIS, BibTeX or CSL-JSON, for download."""
+    if fmt not in FORMATS:
+        raise Http404("Exports are RIS (.ris), BibTeX (.bib) or CSL-JSON (.json).")
+    items, extra = [], {}
+    for document in documents:
+        page_url = request.build_absolute_uri(document.get_absolute_url())
+        items.append(csl_item(document, page_url))
+        extra[document.slug] = {
+            "abstract": plain(document.abstract_html),
+            "keywords": [t.name for t in document.tags.all()],
+            "page_url": page_url,
+            "et_al": document.authors_et_al,
+        }
+    content_type, extension = FORMATS[fmt]
+    response = HttpResponse(WRITERS[fmt](items, extra), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+def document_export(request, slug, fmt):
+    documents = _with_citation_parts(Document.objects.visible_to(request.user).filter(slug=slug))
+    document = documents.first()
+    if document is None:
+        raise Http404("No such document.")
+    return export(request, [document], fmt, slug)
+
+
+def cell_export(request, matrix, code, fmt):
+    """A whole cell: its entries (those the user may see) in the order the page lists them."""
+    try:
+        page = Cell.objects.cell_page(request.user, matrix, code.upper())
+    except (Cell.DoesNotExist, ValueError, IndexError):
+        raise Http404("No such cell.") from None
+    order = [entry.document_id for _, entries in page.groups for entry in entries]
+    by_id = _with_citation_parts(Document.objects.filter(pk__in=order)).in_bulk()
+    return export(request, [by_id[pk] for pk in order], fmt, f"{matrix}-{code.upper()}")
+
+
+def search_export(request, fmt):
+    """The page of search results the address describes, in its order."""
+    params = SearchParams.from_query_dict(request.GET)
+    page = SearchEntry.objects.search_page(request.user, params)
+    ids = [result.document.pk for result in page.results]
+    by_id = _with_citation_parts(Document.objects.filter(pk__in=ids)).in_bulk()
+    name = slugify(params.q)[:40] or "search"
+    return export(request, [by_id[pk] for pk in ids], fmt, f"{name}-page-{page.params.page}")

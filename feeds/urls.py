@@ -1,0 +1,17 @@
+from django.urls import path
+
+from matrix import converters  # noqa: F401  (registers <cellcode:…>)
+from ops.pagecache import shows_lists
+
+from . import feeds
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("documents/", shows_lists("studies.document")(feeds.DocumentsFeed()), name="documents"),
+    path("matrices/<slug:matrix>/", feeds.MatrixFeed(), name="matrix"),
+    path("matrices/<slug:matrix>/<cellcode:code>/", feeds.CellFeed(), name="cell"),
+    path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
+    path("subjects/<str:slug>/", feeds.SubjectFeed(), name="subject"),
+    path("search/", feeds.SearchFeed(), name="search"),
+]

@@ -1,0 +1,269 @@
+"""The SQL that differs between PostgreSQL (tsvector, GIN, websearch_to_tsquery, ts_rank,
+ts_headline, pg_trgm) and SQLite (FTS5 with the porter stemmer, bm25, snippet).
+
+Both take a parsed query (``query.ParsedQuery``), whose terms are only letters and digits, and
+pass every term as a query parameter: nothing a reader types becomes SQL, tsquery or FTS5
+syntax. Highlights come back between \\x02 and \\x03, which ``engine.highlight`` escapes.
+"""
+
+import difflib
+import json
+
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField
+from django.db.models.expressions import RawSQL
+
+START, STOP = "\x02", "\x03"
+ENTRY = '"search_searchentry"'
+# Above this many matches, relevance is ranked on the short title/headline/subject vector:
+# reading every abstract's vector to order 50,000 near-equal matches costs more than it says.
+FULL_RANK_LIMIT = 2000
+
+
+# Year order, undated last, then the newest entry first, so paging is stable.
+ORDER = {
+    "newest": (F("year").desc(nulls_last=True), "-id"),
+    "oldest": (F("year").asc(nulls_last=True), "id"),
+    "relevance": (F("year").desc(nulls_last=True), "-id"),
+}
+
+
+def backend():
+    return PostgresBackend() if connection.vendor == "postgresql" else SQLiteBackend()
+
+
+def _in(values):
+    values = list(values)
+    return (", ".join(["%s"] * len(values)), values) if values else ("NULL", [])
+
+
+class Backend:
+    def subject_filter(self, tag_id):
+        raise NotImplementedError
+
+    def placement_filter(self, cell_ids, role):
+        raise NotImplementedError
+
+    def facets_sql(self, base_sql, cell_ids):
+        """One statement: the total, then (facet, value, count) rows, over the CTE ``m``."""
+        subjects, subject_value = self.subject_rows
+        placements, cell, matrix, roles = self.placement_rows
+        cells_in, cell_params = _in(cell_ids)
+        sql = f"""
+        WITH m AS MATERIALIZED ({base_sql}),
+        p AS MATERIALIZED (
+            SELECT m.id, CAST({cell} AS BIGINT) AS cell, CAST({matrix} AS BIGINT) AS matrix,
+                   {roles} AS roles
+            FROM m, {placements} WHERE CAST({cell} AS BIGINT) IN ({cells_in}))
+        SELECT 'total', '', COUNT(*) FROM m
+        UNION ALL SELECT 'kind', doc_kind, COUNT(*) FROM m GROUP BY doc_kind
+        UNION ALL SELECT 'status', doc_status, COUNT(*) FROM m GROUP BY doc_status
+        UNION ALL SELECT 'decade', CAST(year / 10 * 10 AS TEXT), COUNT(*) FROM m
+            WHERE year IS NOT NULL GROUP BY year / 10
+        UNION ALL SELECT 'years', CAST(MIN(year) AS TEXT), MAX(year) FROM m
+        UNION ALL SELECT * FROM (
+            SELECT 'subject', CAST({subject_value} AS TEXT), COUNT(*) FROM m, {subjects}
+            GROUP BY {subject_value} ORDER BY 3 DESC, 2 LIMIT 40) AS top_subjects
+        UNION ALL SELECT 'cell', CAST(cell AS TEXT), COUNT(*) FROM p GROUP BY cell
+        UNION ALL SELECT 'matrix', CAST(matrix AS TEXT), COUNT(DISTINCT id) FROM p GROUP BY matrix
+        UNION ALL SELECT 'role', r.code, COUNT(DISTINCT p.id) FROM p, (
+            SELECT 'S' AS code UNION ALL SELECT 'K' UNION ALL SELECT 'R' UNION ALL SELECT 'G'
+            ) AS r WHERE p.roles LIKE '%%' || r.code || '%%' GROUP BY r.code
+        """
+        return sql, cell_params
+
+    def run(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def close_words(self, word, candidates):
+        return difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    subject_rows = ("jsonb_array_elements_text(m.subjects) AS s", "s.value")
+    placement_rows = (
+        "jsonb_array_elements(m.placements) AS pl",
+        "pl.value->>0",
+        "pl.value->>1",
+        "pl.value->>2",
+    )
+
+    def tsquery(self, query):
+        """The tsquery as SQL with its parameters: websearch_to_tsquery per term, joined
+        with the tsquery operators (websearch syntax has no brackets for synonym groups)."""
+        sql, params = [], []
+        for clause in query.clauses:
+            leaves = []
+            for alt in clause.alternatives:
+                leaves.append("websearch_to_tsquery('english', %s)")
+                params.append(f'"{" ".join(alt)}"' if len(alt) > 1 else alt[0])
+            part = "(" + " || ".join(leaves) + ")"
+            sql.append(f"!!{part}" if clause.negated else part)
+        return "(" + " && ".join(sql) + ")", params
+
+    def match(self, query, table=ENTRY):
+        sql, params = self.tsquery(query)
+        return RawSQL(f"{table}.vector @@ {sql}", params, output_field=BooleanField())
+
+    def subject_filter(self, tag_id):
+        return RawSQL(
+            f"{ENTRY}.subjects @> %s::jsonb", [json.dumps([tag_id])], output_field=BooleanField()
+        )
+
+    def placement_filter(self, cell_ids, role):
+        cells_in, params = _in(cell_ids)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM jsonb_array_elements({ENTRY}.placements) AS pl "
+            f"WHERE CAST(pl.value->>0 AS BIGINT) IN ({cells_in}) AND pl.value->>2 LIKE %s)",
+            [*params, f"%{role}%"],
+            output_field=BooleanField(),
+        )
+
+    def page(self, filtered, query, sort, total, offset, limit):
+        """[(entry id, document id, snippet)] for one page of the documents in ``filtered``
+        (visible, faceted) that match ``query``, in ``sort`` order."""
+        if query.is_empty:
+            rows = list(
+                filtered.order_by(*ORDER[sort]).values_list("id", "document_id")[
+                    offset : offset + limit
+                ]
+            )
+            return [(entry, document, "") for entry, document in rows]
+        matched = filtered.filter(self.match(query))
+        if sort == "relevance":
+            sql, params = self.tsquery(query)
+            column = "vector" if total <= FULL_RANK_LIMIT else "head_vector"
+            rank = RawSQL(f"ts_rank({ENTRY}.{column}, {sql})", params, output_field=FloatField())
+            matched = matched.annotate(rank=rank).order_by("-rank", *ORDER["newest"])
+        else:
+            matched = matched.order_by(*ORDER[sort])
+        # One statement: the page of matches, then a headline for each of its rows only.
+        page_sql, page_params = matched.values_list("id", "document_id")[
+            offset : offset + limit
+        ].query.sql_with_params()
+        sql, params = self.tsquery(query)
+        options = (
+            f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        return self.run(
+            f"SELECT hit.id, hit.document_id, ts_headline('english', t.c, {sql}, %s) "
+            f"FROM (SELECT p.*, row_number() OVER () AS position FROM ({page_sql}) AS p) AS hit "
+            "JOIN search_searchtext AS t ON t.entry_id = hit.id ORDER BY hit.position",
+            [*params, options, *page_params],
+        )
+
+    def known_words(self, words):
+        ids, params = _in(words)
+        return {
+            w
+            for (w,) in self.run(
+                f"SELECT word FROM search_searchterm WHERE word IN ({ids})", params
+            )
+        }
+
+    def suggest_word(self, word):
+        rows = self.run(
+            "SELECT word FROM search_searchterm WHERE word %% %s "
+            "ORDER BY similarity(word, %s) DESC, length(word), word LIMIT 1",
+            [word, word],
+        )
+        return rows[0][0] if rows else None
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+    subject_rows = ("json_each(m.subjects) AS s", "s.value")
+    placement_rows = (
+        "json_each(m.placements) AS pl",
+        "json_extract(pl.value, '$[0]')",
+        "json_extract(pl.value, '$[1]')",
+        "json_extract(pl.value, '$[2]')",
+    )
+    # bm25 column weights in the order a, b, c, d, after PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
+    BM25 = "bm25(search_fts, 10.0, 4.0, 2.0, 1.0)"
+
+    def fts_query(self, query):
+        """An FTS5 query: every term double-quoted (terms hold only letters and digits)."""
+
+        def clause_sql(clause):
+            alts = ['"' + " ".join(alt) + '"' for alt in clause.alternatives]
+            return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
+        text = " AND ".join(clause_sql(c) for c in query.positive)
+        if query.negative:
+            text = f"({text}) NOT (" + " OR ".join(clause_sql(c) for c in query.negative) + ")"
+        return text
+
+    def match(self, query, table=ENTRY):
+        return RawSQL(
+            f"{table}.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [self.fts_query(query)],
+            output_field=BooleanField(),
+        )
+
+    def subject_filter(self, tag_id):
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM json_each({ENTRY}.subjects) WHERE value = %s)",
+            [tag_id],
+            output_field=BooleanField(),
+        )
+
+    def placement_filter(self, cell_ids, role):
+        cells_in, params = _in(cell_ids)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM json_each({ENTRY}.placements) AS pl "
+            f"WHERE json_extract(pl.value, '$[0]') IN ({cells_in}) "
+            "AND json_extract(pl.value, '$[2]') LIKE %s)",
+            [*params, f"%{role}%"],
+            output_field=BooleanField(),
+        )
+
+    def page(self, filtered, query, sort, total, offset, limit):
+        if query.is_empty:
+            rows = list(
+                filtered.order_by(*ORDER[sort]).values_list("id", "document_id")[
+                    offset : offset + limit
+                ]
+            )
+            return [(entry, document, "") for entry, document in rows]
+        base_sql, base_params = (
+            filtered.order_by().values("id", "document_id", "year").query.sql_with_params()
+        )
+        order = {
+            "relevance": f"{self.BM25}, e.year IS NULL, e.year DESC, e.id DESC",
+            "newest": "e.year IS NULL, e.year DESC, e.id DESC",
+            "oldest": "e.year IS NULL, e.year, e.id",
+        }[sort]
+        return self.run(
+            "SELECT e.id, e.document_id, "
+            "snippet(search_fts, 2, char(2), char(3), ' … ', 24) "
+            f"FROM search_fts JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s",
+            [*base_params, self.fts_query(query), limit, offset],
+        )
+
+    def known_words(self, words):
+        ids, params = _in(words)
+        return {
+            w
+            for (w,) in self.run(
+                f"SELECT word FROM search_searchterm WHERE word IN ({ids})", params
+            )
+        }
+
+    def suggest_word(self, word):
+        # No trigram index here: compare with the words of similar length and first letter.
+        candidates = [
+            w
+            for (w,) in self.run(
+                "SELECT word FROM search_searchterm WHERE substr(word, 1, 1) = %s "
+                "AND length(word) BETWEEN %s AND %s",
+                [word[:1], len(word) - 2, len(word) + 2],
+            )
+        ]
+        found = self.close_words(word, candidates)
+        return found[0] if found else None

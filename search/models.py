@@ -1,0 +1,134 @@
+"""The search index: one row per document, cell, Matrix Bite section and hot topic.
+
+The index is derived data, kept current by the receivers in ``signals.py`` and rebuilt whole by
+``manage.py rebuild_search_index``. It lives here, not on the models it indexes, because a
+document's row needs the headlines of the cells citing it and the bank knows nothing of cells.
+
+``SearchText`` holds the plain text in four weights (A title; B cell headlines and subjects;
+C summary, key points, abstract and citation; D annotations, commentary and sections). On
+PostgreSQL a trigger turns it into the ``vector`` columns of ``SearchEntry`` (GIN-indexed);
+on SQLite an FTS5 table with the porter stemmer mirrors it (both made by migration 0002).
+"""
+
+import functools
+import operator
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from editorial.visibility import prefixed
+from matrix.models import BiteSection, Cell
+from studies.models import Document
+from topics.models import HotTopic
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def search_page(self, user, params, browse=False):
+        """The search page: matching cells, bite sections and topics, one page of documents
+        with their cells and roles, facet counts, and suggestions when nothing matches."""
+        from .engine import search_page
+
+        return search_page(user, params, browse=browse)
+
+
+class SearchEntry(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        CELL = "cell", "Matrix cell"
+        SECTION = "section", "Matrix Bite section"
+        TOPIC = "topic", "Hot topic"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cell = models.OneToOneField(
+        Cell, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.OneToOneField(
+        BiteSection, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.OneToOneField(
+        HotTopic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Copies of what facets and the visibility rule read, so that filtering and counting
+    # 100,000 matches needs no join. ``doc_status`` is what ``Document.public_q("doc_")``
+    # reads: the rule itself stays in studies.
+    doc_status = models.CharField(max_length=12, blank=True)
+    doc_kind = models.CharField(max_length=10, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    subjects = models.JSONField(default=list, blank=True)  # tag ids
+    placements = models.JSONField(default=list, blank=True)  # [cell id, matrix id, roles]
+    vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
+    head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["kind", "year"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.document_id or self.cell_id or self.section_id or self.topic_id}"
+
+    @classmethod
+    def public_q(cls, prefix="", kinds=None):
+        """Readers find a row when they may see what it indexes (the one rule, applied to
+        the copied fields or through the relation); ``kinds`` limits it to some kinds."""
+        rules = {
+            cls.Kind.DOCUMENT: Document.public_q(f"{prefix}doc_"),
+            cls.Kind.CELL: Cell.public_q(f"{prefix}cell__"),
+            cls.Kind.SECTION: Cell.public_q(f"{prefix}section__cell__"),
+            cls.Kind.TOPIC: HotTopic.public_q(f"{prefix}topic__"),
+        }
+        chosen = [
+            prefixed(prefix, kind=kind) & rule
+            for kind, rule in rules.items()
+            if kinds is None or kind in kinds
+        ]
+        return functools.reduce(operator.or_, chosen)
+
+
+class SearchText(models.Model):
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="text"
+    )
+    a = models.TextField(blank=True)
+    b = models.TextField(blank=True)
+    c = models.TextField(blank=True)
+    d = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.a
+
+
+class SearchTerm(models.Model):
+    """Words in the bank's titles, headlines, subjects and summaries, for "did you mean"."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word
+
+
+class SynonymGroup(models.Model):
+    """Terms a search treats as one: searching for any finds documents using any of them."""
+
+    terms = models.TextField(
+        help_text=(
+            "One term per line, e.g. “mutual aid”, “self-help groups”, “12-step”. A term of "
+            "several words is looked for as a phrase. A group with a single term keeps that "
+            "phrase together."
+        )
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why these go together.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return " / ".join(self.term_list())
+
+    def term_list(self):
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]

@@ -1,0 +1,10 @@
+from django.shortcuts import render
+
+from .engine import SORTS, SearchParams
+from .models import SearchEntry
+
+
+def search(request):
+    params = SearchParams.from_query_dict(request.GET)
+    page = SearchEntry.objects.search_page(request.user, params)
+    return render(request, "search/search.html", {"page": page, "params": params, "sorts": SORTS})

@@ -1,0 +1,26 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from ops.pagecache import shows_lists
+
+from .models import Subject, SubjectRedirect
+
+
+@shows_lists("taggit.tag")
+def subject_list(request):
+    return render(
+        request,
+        "subjects/subject_list.html",
+        {"letters": Subject.objects.subject_list(request.user)},
+    )
+
+
+def subject_detail(request, slug):
+    try:
+        page = Subject.objects.subject_page(request.user, slug, request.GET.get("page"))
+    except Subject.DoesNotExist:
+        moved = SubjectRedirect.objects.filter(old_slug=slug).select_related("subject").first()
+        if moved:
+            return redirect("subjects:subject", moved.subject.slug, permanent=True)
+        raise Http404("No documents carry that subject.") from None
+    return render(request, "subjects/subject.html", {"subject": page.subject, "page": page.page})
