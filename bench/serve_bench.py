@@ -1,0 +1,145 @@
+"""Pages as served in production, against the same bytes served as a static file.
+
+gunicorn with gunicorn.conf.py and the production settings (DEBUG off, the page cache on,
+Redis when it runs here), the demo content, and wrk on 127.0.0.1. Each page is fetched once,
+its bytes are written into the static folder, and the server is started again so WhiteNoise
+serves them too; then each page and its static twin are loaded in turn with 64 connections.
+The ratio page ÷ static file is the figure; absolute numbers depend on the machine.
+
+Also: E4 with the page cache switched off (what every request cost before), the compressed
+sizes, and a check that an editor's save is seen by the next request.
+"""
+
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import brotli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.serving import Site, get  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SERVE_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_SERVE_ROUNDS", "3"))
+CONNECTIONS = 64
+PAGES = [
+    ("E4", "/matrices/alcohol/E4/"),
+    ("grid", "/matrices/alcohol/"),
+    ("document page", "/documents/timko-debenedetti-2007-intensive-referral/"),
+    ("home", "/"),
+    ("search", "/search/?q=mutual+aid"),
+]
+TARGETS = {"search": 0.1}  # the others: 0.5
+
+
+def wrk(port, path, seconds=SECONDS, connections=CONNECTIONS):
+    """requests per second, p50 ms, p99 ms, errors."""
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+         f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = result.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(label):
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(n) for n in match.groups())
+    return rate, percentile("50%"), percentile("99%"), errors
+
+
+def ensure_wrk():
+    if not shutil.which("wrk"):
+        print("Installing wrk (the load generator) with apt-get…")
+        install = ["apt-get", "install", "-y", "-q", "wrk"]
+        if subprocess.run(install, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True)
+            subprocess.run(install, capture_output=True)
+    return bool(shutil.which("wrk"))
+
+
+def run():
+    if not ensure_wrk():
+        print("Serving bench skipped: wrk is not installed and apt-get could not install it.")
+        return
+    site = Site("bench", redis_db=13)
+    print(f"\nServing: gunicorn, production settings, {site.database}, page cache in "
+          f"{site.cache}, wrk with {CONNECTIONS} connections, {ROUNDS} runs of {SECONDS} s "
+          "each way per figure.")  # fmt: skip
+    try:
+        site.prepare()
+        port = site.serve()
+        twins = {}
+        static = Path(site.env["STATIC_ROOT"]) / "bench"
+        static.mkdir(parents=True)
+        for name, path in PAGES:
+            status, headers, body = get(port, path)
+            assert status == 200, (path, status)
+            twin = static / f"{name.replace(' ', '-')}.html"
+            twin.write_bytes(body)
+            twins[name] = f"/static/bench/{twin.name}"
+            print(f"  {name}: {len(body) / 1024:.0f} KB, gzip {len(gzip.compress(body)) / 1024:.0f}"
+                  f" KB, brotli {len(brotli.compress(body, quality=8)) / 1024:.0f} KB")  # fmt: skip
+        site.stop()
+        port = site.serve()  # WhiteNoise finds the twins when it starts
+        for _, path in PAGES:
+            get(port, path)  # the first reader fills the cache
+
+        print(f"\n{'page':16} {'page req/s':>10} {'static req/s':>12} {'ratio':>6} {'target':>6}"
+              f" {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")  # fmt: skip
+        for name, path in PAGES:
+            # Alternate page and file a few times and take medians: the machine's noise
+            # then falls on both alike.
+            runs = [(wrk(port, path), wrk(port, twins[name])) for _ in range(ROUNDS)]
+            rate = statistics.median(page[0] for page, _ in runs)
+            static_rate = statistics.median(static[0] for _, static in runs)
+            p50 = statistics.median(page[1] for page, _ in runs)
+            p99 = statistics.median(page[2] for page, _ in runs)
+            errors = sum(page[3] + static[3] for page, static in runs)
+            target = TARGETS.get(name, 0.5)
+            ratio = rate / static_rate
+            mark = "ok" if ratio >= target else "BELOW"
+            print(f"{name:16} {rate:10.0f} {static_rate:12.0f} {ratio:5.2f}× {target:5.1f}×"
+                  f" {p50:7.1f} {p99:7.1f} {errors:6d} {mark}")  # fmt: skip
+
+        # Fresh after a save: an editor's change (another process) is in the next response.
+        site.orm(
+            "from studies.models import Document as D; "
+            "d = D.objects.get(slug='timko-debenedetti-2007-intensive-referral'); "
+            "d.year = 1999; d.save()"
+        )
+        _, headers, body = get(port, "/matrices/alcohol/E4/")
+        fresh = b"(1999)" in body
+        print(
+            f"\nE4 after an editor's save elsewhere: {headers.get('X-Page-Cache')}, "
+            f"{'shows the change' if fresh else 'STALE'}."
+        )
+        site.stop()
+
+        port = site.serve(PAGE_CACHE="0")
+        rate, p50, p99, errors = wrk(port, "/matrices/alcohol/E4/")
+        static_rate, _, _, _ = wrk(port, twins["E4"])
+        print(
+            f"E4 with the page cache off: {rate:.0f} req/s, {rate / static_rate:.3f}× the "
+            f"static file, p50 {p50:.0f} ms, p99 {p99:.0f} ms, {errors} errors."
+        )
+    finally:
+        site.close()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Running the site: health, request ids and logs, headers, backups of the bank."""
+
+    name = "ops"
+    verbose_name = "Operations"
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect()

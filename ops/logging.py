@@ -1,0 +1,23 @@
+"""Structured logs: JSON lines with the request id, for production."""
+
+import logging
+
+from pythonjsonlogger.json import JsonFormatter
+
+from .middleware import request_id
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        # Django logs a request's error response after the middleware has finished with it,
+        # so the record's own request is asked first.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or request_id.get()
+        return True
+
+
+class JsonLogFormatter(JsonFormatter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
+        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
+        super().__init__(*args, **kwargs)
