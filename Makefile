@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 export DJANGO_SETTINGS_MODULE := config.settings
+TEST_SETTINGS := config.test_settings
 
-.PHONY: run test test-browser lint check-python install install-test migrate demo bench clean
+.PHONY: run test test-browser lint check-python install install-test migrate demo bench soak clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if v >= (3, 12) else "Python 3.12 or newer is needed (3.13 recommended); found %d.%d. Set PYTHON=/path/to/python3.13." % v[:2])'
@@ -36,18 +37,25 @@ run: migrate
 	@echo "  Evidence Bank on http://$(HOST)/  (cell E4: http://$(HOST)/matrices/alcohol/E4/)"
 	@echo "  Editors sign in at http://$(HOST)/admin/ as editor / editor (Editors group)"
 	@echo "  or admin / admin (superuser). These demo sign-ins exist only in this local database."
+	@echo "  The task worker runs beside the server (scheduled publication, mail)."
 	@echo ""
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	DEBUG=1 $(PY) manage.py runsite $(HOST)
 
 ## test: set up, then run the whole suite (not the browser tests: see test-browser)
 test: install-test demo
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest tests --ignore=tests/browser
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest tests --ignore=tests/browser
 
-## test-browser: the Playwright tests in Debian's chromium (apt-get install chromium)
-test-browser: install-test
-	$(VENV)/bin/pytest tests/browser
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## test-browser: the Playwright tests in Debian's chromium (apt-get install chromium), with
+## axe-core from npm for the accessibility checks
+test-browser: install-test node_modules/.installed
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest tests/browser
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -56,6 +64,10 @@ lint: install-test
 ## bench: time the main screens and the markup renderer (measures, asserts nothing)
 bench: install-test
 	$(PY) bench/run.py
+
+## soak: the site under load and through a PostgreSQL restart (needs DATABASE_URL=postgres://…)
+soak: install-test
+	$(PY) scripts/soak.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -2,11 +2,12 @@
 
 SQLite unless DATABASE_URL is set (then PostgreSQL through psycopg 3). SECRET_KEY and
 ALLOWED_HOSTS must be given in production; with DEBUG on they fall back to development values.
+The test suite uses config.test_settings, which starts from these.
 """
 
 import os
-import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -28,13 +29,11 @@ def env_list(name, default=()):
 
 
 DEBUG = env_bool("DEBUG")
-# Under pytest the suite gets its own fast, self-contained settings (no env needed).
-TESTING = env_bool("DJANGO_TESTING") or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "development-only-secret-key-never-use-in-production"
     else:
         # Management commands (migrate, makemigrations --check) may run without one; the web
@@ -44,38 +43,66 @@ if not SECRET_KEY:
         SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if not ALLOWED_HOSTS and (DEBUG or TESTING):
+if not ALLOWED_HOSTS and DEBUG:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pages.apps.EvidenceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # search fields and lookups (unused on SQLite, harmless)
+    "django.contrib.sitemaps",
     "taggit",
+    "reversion",
     "django_tasks_db",
+    "editorial",
+    "mail",
     "markup",
     "matrix",
     "studies",
     "topics",
+    "search",
+    "subjects",
+    "citations",
+    "feeds",
+    "api",
+    "ninja",
+    "corsheaders",
     "feedback",
+    "readers",
+    "ops",
     "pages",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ops.middleware.RequestIdMiddleware",
+    # Outside WhiteNoise, so static files get these headers too.
+    "ops.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s for every page; then gzip/brotli for responses holding no secret (BREACH).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "ops.compression.CompressionMiddleware",
+    "config.middleware.StripControlCharactersMiddleware",
+    # Before sessions, CSRF and authentication: a cached page costs none of them.
+    "ops.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+X_FRAME_OPTIONS = "DENY"  # previews in the admin are srcdoc frames, not loaded pages
 
 ROOT_URLCONF = "config.urls"
 
@@ -89,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -103,6 +131,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The server and the task worker share the file: write-ahead logging lets them read
+    # while the other writes, and commits need not each wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -112,8 +146,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -121,14 +153,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -136,33 +168,205 @@ STORAGES = {
 
 TASKS = {
     "default": {
-        "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
 
 # Production hardening, switched on when DEBUG is off and the site is served over HTTPS.
-if not DEBUG and env_bool("HTTPS", False):
+HTTPS = not DEBUG and env_bool("HTTPS", False)
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "3600"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that is not on this machine, a health check from it is still plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# A strict Content-Security-Policy (Django's own): nothing inline without a nonce, and the
+# public pages use none, so they stay cacheable.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "upgrade-insecure-requests": HTTPS,
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+CROSS_ORIGIN_PATHS = ("/api/",)  # may be read by other sites (Cross-Origin-Resource-Policy)
+
+# Sign-in throttling (django-axes): 5 wrong passwords for one account from one address lock
+# it for an hour; `manage.py axes_reset_username NAME` (or axes_reset) unlocks at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind PROXY_COUNT trusted proxies, the reader's address is that far from the right of
+# X-Forwarded-For (sign-in and form limits both use it).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "ops.ip.client_ip"
+RATELIMIT_IP_META_KEY = "ops.ip.client_ip"
+
+# Health: the worker must have beaten within this many seconds.
+HEALTH_HEARTBEAT_SECONDS = 30
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "120"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logging.JsonLogFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            # JSON lines in production, for the log collector; readable text in development.
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # It reports each unreadable BibTeX entry; the importer names them to the editor.
+        "bibtexparser": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # lockouts, not every start and failed attempt
+    },
 }
+
+# Error reporting to Sentry, when SENTRY_DSN is set.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    )
 
 SITE_NAME = "Evidence Bank"
 
-# In development and tests WhiteNoise serves straight from the app and static folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# In development WhiteNoise serves straight from the app and static folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Limits. A markup text (annotation, essay section…) may be this many bytes; a request this
+# large (Django's default, stated here because the error page quotes it) or with this many
+# fields. A bigger request gets the site's own 413 or 400 page, explaining what to do.
+MARKUP_MAX_BYTES = int(os.environ.get("MARKUP_MAX_BYTES", 200_000))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+# A cell's admin page shows this many entries at a time, so its form stays within the limit.
+ADMIN_ENTRIES_PER_PAGE = 40
+
+# Mail. Absolute links in emails start with SITE_URL. SMTP is configured from the environment;
+# without EMAIL_HOST, mail is written to files in EMAIL_FILE_PATH (development: read it there
+# or in the admin under Outgoing mail). EMAIL_BACKEND may name another backend (django-anymail).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Bank <bulletins@localhost>")
+EDITORS_EMAIL = os.environ.get("EDITORS_EMAIL", "editors@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+MAIL_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+MAIL_BATCH = 50  # rows a worker claims at a time
+MAIL_SEND_RATE = float(os.environ.get("MAIL_SEND_RATE", "0"))  # per second; 0: no limit
+MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+MAIL_MAX_ATTEMPTS = 6
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 43200]  # seconds after the 1st, 2nd… failure
+MAIL_TASK_SECONDS = 55  # one sending task's time budget; it queues another to go on
+
+# Readers: sign-ups are limited per IP and per address (django-ratelimit, in the cache).
+READERS_SUBSCRIBE_RATE_IP = os.environ.get("READERS_SUBSCRIBE_RATE_IP", "10/h")
+READERS_SUBSCRIBE_RATE_EMAIL = os.environ.get("READERS_SUBSCRIBE_RATE_EMAIL", "3/h")
+# Messages to the editors (comments, suggestions, consultation responses) per IP.
+FEEDBACK_RATE = os.environ.get("FEEDBACK_RATE", "10/h")
+# An "as it happens" bulletin waits this long after a change, so a burst of saves is one email.
+READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
+# Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,
+# and for the page cache files, which every process on this machine shares.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    ),
+}
+
+# Commands import_bank runs after loading a bank: what is derived from it is built again.
+BANK_AFTER_IMPORT = ["rebuild_search_index"]
+
+# Whole pages for anonymous readers (ops/pagecache.py), dropped exactly when what they show
+# changes. On unless DEBUG (templates edited in development would not show), or PAGE_CACHE=0.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")  # default: digest of the code
+# The apps (or app.model) whose rows pages show; a save of one drops the pages showing it.
+PAGE_CACHE_CONTENT = [
+    "taggit", "markup", "studies", "matrix", "topics", "readers.bulletin",
+]  # fmt: skip
+# Never stored: editors' screens, search and its feed and exports (a page per query), the
+# subscription screens (a token in the address), health, webhooks, and the API (its answers
+# carry ETags; clients and shared caches revalidate every time).
+PAGE_CACHE_SKIP_PATHS = [
+    "/admin/", "/search/", "/feeds/search/", "/cite/search", "/subscribe/", "/subscription/",
+    "/unsubscribe/", "/healthz", "/anymail/", "/api/",
+]  # fmt: skip
+# Query parameters pages understand; any other makes the request uncached, so made-up
+# parameters cannot fill the cache.
+PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col"]
+
+# The open API (/api/v1/) may be read from any origin; nothing else may.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False

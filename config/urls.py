@@ -1,19 +1,42 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api.api import api
+from feeds.sitemaps import SITEMAPS
+from feeds.views import robots_txt
+from ops.health import healthz
+from ops.pagecache import shows_lists
 from pages import views as pages
-
-admin.site.site_header = "Evidence Bank editors"
-admin.site.site_title = "Evidence Bank editors"
-admin.site.index_title = "Content"
+from search import views as search
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("search/", pages.search, name="search"),
+    path("search/", search.search, name="search"),
     path("PHP/dl.php", pages.legacy, name="legacy"),
     path("matrices/", include("matrix.urls")),
     path("documents/", include("studies.urls")),
     path("topics/", include("topics.urls")),
+    path("subjects/", include("subjects.urls")),
+    path("cite/", include("citations.urls")),
+    path("feeds/", include("feeds.urls")),
+    path(
+        "sitemap.xml",
+        # Every public page: stored, and dropped when any is added, deleted, shown or hidden.
+        shows_lists(
+            "studies.document", "matrix.cell", "matrix.matrix", "topics.hottopic", "taggit.tag"
+        )(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots"),
+    path("api/v1/", api.urls),
     path("", include("feedback.urls")),
+    path("", include("readers.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Providers' delivery webhooks (bounces, complaints), when django-anymail is configured.
+    path("anymail/", include("anymail.urls")),
 ]
+
+handler400 = "pages.views.bad_request"

@@ -1,6 +1,16 @@
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
+
+
+def _flushes_the_database(item):
+    """Transactional tests end with a flush, which also empties what migrations put in (the
+    starting synonym list, for one), so they run after every other test, as pytest-django
+    would order them."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
 def pytest_collection_modifyitems(items):
@@ -9,7 +19,14 @@ def pytest_collection_modifyitems(items):
     modules = {}
     for item in items:
         modules.setdefault(item.path, len(modules))
-    items[:] = sorted(items, key=lambda item: (modules[item.path], "demo" in item.fixturenames))
+    items[:] = sorted(
+        items,
+        key=lambda item: (
+            _flushes_the_database(item),
+            modules[item.path],
+            "demo" in item.fixturenames,
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +50,29 @@ def e4(demo):
     from matrix.models import Cell
 
     return Cell.objects.with_labels().by_key("alcohol", "E4")
+
+
+@pytest.fixture
+def editor(demo):
+    user = User.objects.create_user("ed", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters, stored pages and anything else cached never leak from one test to
+    the next."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    yield
+    for alias in ("default", "pages"):
+        caches[alias].clear()

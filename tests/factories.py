@@ -44,7 +44,7 @@ def make_matrix(slug="alcohol", name="Alcohol", legacy_folder=None, position=0, 
         rows.append(row)
     for row in rows:
         for column in columns:
-            Cell(matrix=matrix, column=column, row=row).save()
+            Cell(matrix=matrix, column=column, row=row, status=Cell.Status.PUBLISHED).save()
     return matrix
 
 
@@ -59,6 +59,8 @@ def make_document(slug=None, authors=("Smith J.", "Jones K."), **fields):
     fields.setdefault("title", f"A study of mutual aid number {number}")
     fields.setdefault("year", 2010)
     fields.setdefault("source", "Addiction")
+    fields.setdefault("kind", Document.Kind.STUDY)
+    fields.setdefault("status", Document.Status.PUBLISHED)
     document = Document(slug=slug or f"test-document-{number}", **fields)
     document.save()
     for position, author in enumerate(authors):

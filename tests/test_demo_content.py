@@ -37,20 +37,25 @@ def snapshot():
 
 
 def test_load_demo_twice_duplicates_nothing(db, capsys):
-    call_command("load_demo", verbosity=0)
-    first = counts()
     call_command("load_demo")
-    assert counts() == first
     out = capsys.readouterr().out
-    assert "Demo content loaded: 50 cells, 2 matrices, 24 documents" in out
-    assert "16 entries, 7 bite sections" in out
+    assert "Added: 2 matrices, 10 columns, 10 rows, 50 cells, 28 documents" in out
+    assert "21 entries, 10 bite sections" in out
+    first = snapshot()
+    call_command("load_demo")
+    assert snapshot() == first
+    out = capsys.readouterr().out
+    assert "Added nothing" in out
+    assert "Left alone, already in the bank: 28 documents" in out
+    assert "2 cells with content (alcohol E4, drug E4)" in out
+    first = counts()
     assert first["matrix.Matrix"] == 2
     assert first["matrix.Cell"] == 50
-    assert first["matrix.CellEntry"] == 16
-    assert first["matrix.BiteSection"] == 7
+    assert first["matrix.CellEntry"] == 21
+    assert first["matrix.BiteSection"] == 10
     assert first["matrix.Chart"] == 2
-    assert first["topics.HotTopic"] == 1
-    assert first["studies.Document"] == 24
+    assert first["topics.HotTopic"] == 4
+    assert first["studies.Document"] == 28
 
 
 def test_both_matrices_are_complete(demo):
@@ -62,9 +67,9 @@ def test_both_matrices_are_complete(demo):
     cells = list(Cell.objects.with_labels())
     assert len(cells) == 50
     assert len({(c.matrix.slug, c.code) for c in cells}) == 50
-    assert all(c.published for c in cells)
+    assert all(c.status == "published" for c in cells)
     with_content = [c.key for c in cells if c.has_content]
-    assert with_content == ["alcohol/E4"]
+    assert with_content == ["alcohol/E4", "drug/E4"]
     assert [c.key for c in cells if c.label_override] == ["drug/E1"]
     drug_e1 = get_cell("drug", "E1")
     assert (
@@ -144,9 +149,7 @@ def broken_copy(tmp_path, replace, by, file="cells/alcohol-E4.yaml"):
         ("(cell:alcohol/D2)", "(cell:heroin/D2)", "there is no cell heroin D2"),
     ],
 )
-def test_load_demo_refuses_a_broken_reference_and_changes_nothing(
-    demo, tmp_path, replace, by, named
-):
+def test_load_demo_refuses_a_broken_reference_and_changes_nothing(db, tmp_path, replace, by, named):
     fixtures = broken_copy(tmp_path, replace, by)
     (fixtures / "documents.yaml").write_text(
         (fixtures / "documents.yaml")
@@ -174,7 +177,7 @@ def test_broken_content_is_refused_on_an_empty_database_too(db, tmp_path):
     assert all(number == 0 for number in counts().values()), counts()
 
 
-def test_an_entry_for_an_unknown_document_is_refused(demo, tmp_path, monkeypatch):
+def test_an_entry_for_an_unknown_document_is_refused(db, tmp_path, monkeypatch):
     fixtures = broken_copy(
         tmp_path,
         "document: mocam-2006",
@@ -189,5 +192,61 @@ def test_an_entry_for_an_unknown_document_is_refused(demo, tmp_path, monkeypatch
         call_command("load_demo", verbosity=0)
     assert "alcohol E4: there is no document 'mocam-2066'" in str(caught.value)
     assert snapshot() == before
-    assert CellEntry.objects.filter(document__slug="mocam-2006").exists()
-    assert BiteSection.objects.count() == 7
+    assert not Document.objects.exists()
+
+
+def test_load_demo_never_changes_or_deletes_what_editors_did(demo, capsys):
+    """Edit, add, draft and delete as an editor would, run load_demo again: all kept."""
+    e4 = get_cell("alcohol", "E4")
+    review = Document.objects.get(slug="kepner-humphreys-2025-mutual-help-review")
+    review.title = "An editor's better title"
+    review.status = Document.Status.DRAFT
+    review.save()
+    entry = e4.entries.order_by("order").first()
+    entry.annotation = "The editor rewrote this annotation."
+    entry.save()
+    new_document = Document(
+        slug="editors-own-study", kind="study", title="A study an editor added", year=2026
+    )
+    new_document.save()
+    CellEntry(cell=e4, document=new_document, roles="K", headline="Added by an editor").save()
+    BiteSection(cell=e4, kind="issue", heading="An editor's issue", anchor="editors-issue",
+                body="Discussed by the editors.").save()  # fmt: skip
+    e4.scope = "The editors' own scope."
+    e4.save()
+    d4 = get_cell("alcohol", "D4")
+    d4.scope = "Started by an editor."
+    d4.save()
+    HotTopic.objects.filter(slug="twelve-step-mutual-aid").update(title="Editors' topic")
+    removed = CellEntry.objects.filter(cell=e4).exclude(pk=entry.pk).order_by("order").last()
+    removed_document = removed.document.slug
+    removed.delete()
+    before = snapshot()
+
+    call_command("load_demo")
+
+    assert snapshot() == before
+    out = capsys.readouterr().out
+    assert "Added nothing" in out
+    assert "cells with content (alcohol E4, drug E4)" in out
+    review.refresh_from_db()
+    assert (review.title, review.status) == ("An editor's better title", "draft")
+    assert not e4.entries.filter(document__slug=removed_document).exists()
+    assert e4.bite_sections.filter(anchor="editors-issue").exists()
+
+
+def test_load_demo_adds_what_is_missing_beside_editors_work(demo, capsys):
+    Document.objects.get(slug="humphreys-2020-twelve-step-six-trials").authorships.all().delete()
+    Chart.objects.filter(slug="manning-2012-referral-outcomes").delete()  # not placed elsewhere
+    kept = snapshot()
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "Added: 1 charts." in out
+    assert Chart.objects.filter(slug="manning-2012-referral-outcomes").exists()
+    # The document that is still there keeps the (empty) author list the editor left it with.
+    assert snapshot()["studies.DocumentAuthor"] == kept["studies.DocumentAuthor"]
+
+
+def test_load_demo_takes_no_other_instructions(db):
+    with pytest.raises(CommandError):
+        call_command("load_demo", "fixtures/documents.yaml")

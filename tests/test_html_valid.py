@@ -28,14 +28,30 @@ PAGES = {
     "search-results": "/search/?q=mutual+aid",
     "search-none": "/search/?q=xylophone+quantum",
     "search-empty": "/search/",
+    "search-facets": "/search/?q=mutual+aid&kind=study&sort=newest",
+    "search-pages": "/search/?sort=oldest",
+    "search-did-you-mean": "/search/?q=mutul+aid",
+    "search-error": "/search/?q=-alcohol",
+    "subjects": "/subjects/",
+    "subject": "/subjects/mutual-aid/",
+    "cell-drug-e4": "/matrices/drug/E4/?bite=open",
     "comment-cell": "/matrices/alcohol/E4/comment/",
     "suggest-cell": "/matrices/alcohol/E4/suggest/",
     "comment-document": "/documents/manning-2012-active-referral/comment/",
     "thanks": "/thanks/comment/",
+    "subscribe": "/subscribe/?follow=cell:alcohol/E4",
+    "bulletins": "/bulletins/",
     "not-found": "/documents/no-such-document/",
     "legacy-not-found": "/PHP/dl.php?file=Manning_V_3.txt",
 }
+# Pages in states the demo does not have: set up by ``workflow_states`` below.
+WORKFLOW_PAGES = {
+    "document-consultation": "/documents/manning-2012-active-referral/",
+    "cell-consultation-revised": "/matrices/alcohol/E4/",
+    "thanks-consultation": "/thanks/consultation/",
+}
 FORMS_WITH_ERRORS = {
+    "consultation-errors": "/documents/manning-2012-active-referral/consultation/",
     "comment-cell-errors": "/matrices/alcohol/E4/comment/",
     "suggest-cell-errors": "/matrices/alcohol/E4/suggest/",
     "comment-document-errors": "/documents/manning-2012-active-referral/comment/",
@@ -50,6 +66,51 @@ def vnu_jar():
     jar = Path(spec.origin).parent / "vnu.jar"
     assert jar.is_file(), f"{jar} is missing"
     return jar
+
+
+def workflow_states():
+    from datetime import date
+
+    from matrix.models import Cell
+    from studies.models import Document
+
+    document = Document.objects.get(slug="manning-2012-active-referral")
+    document.status = Document.Status.CONSULTATION
+    document.consultation_closes = date(2099, 1, 31)
+    document.last_revised, document.revision_note = date(2026, 3, 3), "added the 2026 trial"
+    document.save()
+    cell = Cell.objects.with_labels().by_key("alcohol", "E4")
+    cell.status = Cell.Status.CONSULTATION
+    cell.last_revised, cell.revision_note = date(2026, 3, 3), "a new issue to discuss"
+    cell.save()
+
+
+def readers_pages():
+    """A reader's confirm, manage and unsubscribe pages, a bad link, a sent bulletin."""
+    from django.utils import timezone
+
+    from editorial.changes import record
+    from editorial.models import Change
+    from readers import bulletins, tokens
+    from readers.models import Bulletin, Subscriber
+    from readers.services import set_preferences
+    from studies.models import Document
+
+    subscriber = Subscriber.objects.create(email="r@example.org", confirmed_at=timezone.now())
+    set_preferences(subscriber, everything=False, targets=["cell:alcohol/E4"],
+                    searches=["mutual aid"], frequency="weekly", paused=False)  # fmt: skip
+    record(Document.objects.get(slug="manning-2012-active-referral"), Change.Kind.REVISED,
+           note="a test revision")  # fmt: skip
+    bulletin = Bulletin.objects.create(title="Weekly bulletin", introduction="Hello *all*.")
+    bulletins.send(bulletin)
+    pk, key = subscriber.pk, subscriber.key
+    return {
+        "confirm": f"/subscribe/confirm/{tokens.confirm_token(subscriber, 'cell:alcohol/E4')}/",
+        "manage": f"/subscription/{tokens.manage_token(pk, key)}/",
+        "unsubscribe": f"/unsubscribe/{tokens.unsubscribe_token(pk, key)}/",
+        "bad-link": "/subscription/not-a-token/",
+        "bulletin": bulletin.get_absolute_url(),
+    }
 
 
 def test_every_kind_of_page_is_valid_html5(client, demo, tmp_path):
@@ -70,6 +131,20 @@ def test_every_kind_of_page_is_valid_html5(client, demo, tmp_path):
         expected = 404 if "not-found" in name else 200
         assert response.status_code == expected, f"{url} answered {response.status_code}"
         save(name, response.content.decode())
+    workflow_states()
+    for name, url in WORKFLOW_PAGES.items():
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        save(name, response.content.decode())
+    save("check-inbox", client.post("/subscribe/", {"email": "a@example.org"}).content.decode())
+    save("subscribe-errors", client.post("/subscribe/", {"email": "nope"}).content.decode())
+    for name, url in readers_pages().items():
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        save(name, response.content.decode())
+    too_big = client.post("/matrices/alcohol/E4/comment/", {"message": "x" * 3_000_000})
+    assert too_big.status_code == 413
+    save("too-large", too_big.content.decode())
     for name, url in FORMS_WITH_ERRORS.items():
         response = client.post(url, {"name": "", "email": "not-an-address", "message": ""})
         assert response.status_code == 200 and b"field-errors" in response.content, url

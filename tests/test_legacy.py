@@ -62,7 +62,7 @@ def test_an_unknown_old_file_gets_a_helpful_404_suggesting_a_search(client, demo
     assert "Manning" in suggestion.text
     assert tree.find("input", name="q")["value"] == "Manning"
     results = page(client.get("/search/?q=Manning"))
-    found = [a["href"] for a in results.find("ol", class_="results").find_all("a")]
+    found = [a["href"] for a in results.find_all("a", class_="result-title")]
     assert found == ["/documents/manning-2012-active-referral/"]
 
 

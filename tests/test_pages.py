@@ -419,7 +419,7 @@ def test_study_page_citation_abstract_translation_and_tags(client, demo):
     assert "1730名患者" in chinese.text
     tags = [a.text for a in tree.find("ul", class_="tag-list").find_all("a")]
     assert "mutual aid" in tags and "12-step groups" in tags
-    assert tree.find("ul", class_="tag-list").find("a", href="/search/?q=mutual%20aid")
+    assert tree.find("ul", class_="tag-list").find("a", href="/subjects/mutual-aid/")
     copy = tree.find("input", id="copy-text")
     assert copy["value"] == f"{title} http://testserver{url}"
     assert "readonly" in copy.attrs
@@ -548,23 +548,25 @@ def test_search_finds_documents_for_mutual_aid(client, demo):
     response, tree = get_page(client, "/search/?q=mutual+aid")
     count = tree.find("p", class_="result-count").clean_text
     assert count.endswith("documents found for “mutual aid”.")
-    results = tree.find("ol", class_="results").find_all("li")
-    hrefs = [li.find("a")["href"] for li in results]
+    results = tree.find("ol", class_="results").find_all("li", class_="result")
+    hrefs = [li.find("a", class_="result-title")["href"] for li in results]
     assert "/documents/manning-2012-active-referral/" in hrefs
     assert "/documents/timko-debenedetti-2007-intensive-referral/" in hrefs
     assert count.startswith(f"{len(results)} documents")
-    assert tree.find("section", **{"aria-labelledby": "cell-results"}).find("a", href=E4)
-    topics = tree.find("section", **{"aria-labelledby": "topic-results"})
-    assert topics.find("a", href="/topics/twelve-step-mutual-aid/")
+    groups = tree.find("section", class_="result-groups")
+    assert groups.find("a", href=E4)
+    assert groups.find("a", href="/topics/twelve-step-mutual-aid/")
     assert tree.find("input", name="q")["value"] == "mutual aid"
 
 
 def test_search_with_no_results_says_so(client, demo):
     response, tree = get_page(client, "/search/?q=xylophone")
     assert tree.find("p", class_="result-count").clean_text == (
-        "Nothing in the bank matches “xylophone”. Try fewer or different words."
+        "No document in the bank matches “xylophone”."
     )
     assert tree.find_all("ol", class_="results") == []
+    # Never a bare "no results": ways on are offered.
+    assert tree.find("section", class_="no-results").find("a", href="/subjects/")
 
 
 def test_search_without_a_query_explains_itself(client, demo):
@@ -612,7 +614,7 @@ def test_a_lowercase_cell_code_redirects(client, demo):
 
 
 def test_unpublished_cells_are_hidden_from_the_public_but_not_from_staff(client, demo):
-    Cell.objects.filter(pk=get_cell("alcohol", "E4").pk).update(published=False)
+    Cell.objects.filter(pk=get_cell("alcohol", "E4").pk).update(status="draft")
     get_page(client, E4, status=404)
     get_page(client, E4 + "comment/", status=404)
     response, tree = get_page(client, "/matrices/alcohol/")
@@ -624,7 +626,7 @@ def test_unpublished_cells_are_hidden_from_the_public_but_not_from_staff(client,
     assert appears.find_all("a", href=E4 + "#entry-manning-2012-active-referral") == []
     client.force_login(User.objects.create_user("staff", password="pw", is_staff=True))
     response, tree = get_page(client, E4)
-    assert "Not published" in tree.find("p", class_="flag").text
+    assert "Not public" in tree.find("p", class_="flag").text
     assert len(tree.find_all("li", class_="entry")) == 16
 
 

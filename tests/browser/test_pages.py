@@ -130,7 +130,7 @@ def test_copy_title_and_link(new_context):
     page.goto(DOCUMENT)
     field = page.get_by_label("Title and address, ready to paste")
     expect(field).to_have_value(re.compile(re.escape(DOCUMENT_TITLE)))
-    button = page.get_by_role("button", name="Copy")
+    button = page.get_by_role("button", name="Copy", exact=True)
     expect(button).to_be_visible()
     button.click()
     expect(page.locator(".copy-box .copy-status")).to_have_text("Copied.")
@@ -149,4 +149,4 @@ def test_copy_title_and_link_without_javascript(nojs_page):
     assert value.startswith(DOCUMENT_TITLE)
     assert value.endswith(page.url)
     # Without the script there is nothing for a Copy button to do, so it stays hidden.
-    expect(page.get_by_role("button", name="Copy")).to_be_hidden()
+    expect(page.get_by_role("button", name="Copy", exact=True)).to_be_hidden()

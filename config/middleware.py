@@ -1,0 +1,39 @@
+"""Request hygiene shared by every view."""
+
+import re
+
+from django.http import QueryDict
+
+# C0 controls and DEL, except tab, line feed and carriage return. PostgreSQL refuses NUL in
+# text, and no reader or editor means to type the others.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(querydict):
+    """A copy of ``querydict`` with control characters removed from keys and values, or the
+    same object if it had none (the common case costs one scan)."""
+    if not any(CONTROL_RE.search(k) or any(CONTROL_RE.search(v) for v in vs)
+               for k, vs in querydict.lists()):  # fmt: skip
+        return querydict
+    cleaned = QueryDict(mutable=True, encoding=querydict.encoding)
+    for key, values in querydict.lists():
+        cleaned.setlist(CONTROL_RE.sub("", key), [CONTROL_RE.sub("", v) for v in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class StripControlCharactersMiddleware:
+    """Remove control characters from query strings and form posts before any view sees
+    them, so search, forms, the admin and its autocomplete never pass them to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = strip_controls(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            request.POST = strip_controls(request.POST)
+        return self.get_response(request)
