@@ -250,19 +250,6 @@ class CellQuerySet(VisibleQuerySet):
             )
         )
 
-    def search(self, query, user):
-        """Cells with content whose scope, row or column name mentions the query."""
-        return (
-            self.visible_to(user)
-            .with_labels()
-            .exclude(scope="")
-            .filter(
-                Q(scope__icontains=query)
-                | Q(row__name__icontains=query)
-                | Q(column__name__icontains=query)
-            )
-        )
-
     def by_key(self, matrix_slug, code):
         return self.get(
             matrix__slug=matrix_slug, column__code=code[0].upper(), row__number=int(code[1:])

@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from editorial.models import Change
 from matrix.models import Cell, CellEntry, Column, Matrix, Row
+from search.models import SearchEntry
 from studies.models import Document
 from topics.models import HotTopic, TopicDocument
 
@@ -164,8 +165,10 @@ def search_matches(queries, changes):
         return found
     for query in queries:
         words = query.partition(":")[2]
-        matched = Document.objects.search(words, READER).filter(pk__in=documents)
-        found[query] = {documents[pk] for pk in matched.values_list("pk", flat=True)}
+        matched = SearchEntry.objects.documents_matching(READER, words).filter(
+            document_id__in=documents
+        )
+        found[query] = {documents[pk] for pk in matched}
     return found
 
 

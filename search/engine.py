@@ -282,6 +282,14 @@ def search_page(user, params, browse=False):
     return page
 
 
+def documents_matching(user, text):
+    query = parse(text, synonym_groups())
+    if query.error or query.is_empty:
+        return SearchEntry.objects.none().values_list("document_id", flat=True)
+    entries = visible_entries(user, DOCUMENTS).filter(backends.backend().match(query))
+    return entries.values_list("document_id", flat=True)
+
+
 def _apply_filters(qs, params, engine, cells):
     active = []
     if params.kind:

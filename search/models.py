@@ -30,6 +30,13 @@ class SearchEntryQuerySet(models.QuerySet):
 
         return search_page(user, params, browse=browse)
 
+    def documents_matching(self, user, text):
+        """Ids of the documents ``user`` may see that a search for ``text`` finds, with the
+        same parse, synonyms and stemming as the search page (saved searches use this)."""
+        from .engine import documents_matching
+
+        return documents_matching(user, text)
+
 
 class SearchEntry(models.Model):
     class Kind(models.TextChoices):

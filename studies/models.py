@@ -67,27 +67,6 @@ class DocumentQuerySet(VisibleQuerySet):
             .order_by("-year", "title")[:limit]
         )
 
-    def search(self, query, user, related_text=()):
-        """Simple search over titles, abstracts, summaries, subjects and authors, plus any
-        ``related_text`` lookups the caller adds (cell headlines, say)."""
-        words = query.split()
-        if not words:
-            return self.none()
-        condition = Q()
-        for word in words:
-            matches = (
-                Q(title__icontains=word)
-                | Q(abstract__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(tags__name__iexact=word)
-                | Q(authorships__name__icontains=word)
-            )
-            for lookup in related_text:
-                matches |= Q(**{f"{lookup}__icontains": word})
-            condition &= matches
-        matches = self.filter(condition).values("pk")
-        return self.visible_to(user).filter(pk__in=matches).order_by("-year", "title")
-
 
 @dataclass
 class DocumentPage:

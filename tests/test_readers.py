@@ -18,6 +18,7 @@ from mail.sending import send_pending
 from readers import bulletins
 from readers.models import Bulletin, Follow, Subscriber
 from readers.services import expire_unconfirmed, set_preferences
+from readers.targets import describe
 from studies.models import Document
 from tests.factories import get_cell
 from tests.htmlparse import page
@@ -87,6 +88,26 @@ def test_double_opt_in_from_a_cell_page(client, smtp, demo):
     )
 
 
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("/matrices/alcohol/", "matrix:alcohol"),
+        ("/matrices/alcohol/rows/4/", "row:alcohol/4"),
+        ("/matrices/alcohol/E4/", "cell:alcohol/E4"),
+        ("/topics/twelve-step-mutual-aid/", "topic:twelve-step-mutual-aid"),
+        ("/subjects/case-management/", "subject:case-management"),
+        ("/search/?q=mutual+aid", "search:mutual aid"),
+    ],
+)
+def test_every_followable_page_offers_follow_this(client, path, key, demo):
+    form = page(client.get(path)).find("form", class_="follow-form")
+    assert form.find("input", name="follow")["value"] == key
+    assert form.find("button").text == "Follow this"
+    # The key is one the subscribe page understands: it names what will be followed.
+    shown = client.get("/subscribe/", {"follow": key}).text
+    assert describe(key).label in shown
+
+
 def test_the_answer_is_the_same_whether_or_not_the_address_is_subscribed(client, smtp, demo):
     sign_up(client, smtp, follow="")
     first = client.post("/subscribe/", {"email": "reader@example.org"}).content
@@ -147,6 +168,8 @@ def test_each_reader_gets_only_what_they_follow(demo):
     reader("subject@example.org", follows=[f"subject:{timko.tags.first().slug}"])
     reader("search@example.org", searches=["intensive referral"])
     reader("other-search@example.org", searches=["xylophone"])
+    # Saved searches run through the search engine: synonyms, hyphens and stemming apply.
+    reader("synonym@example.org", searches=["mutual help referrals"])
     reader("paused@example.org", everything=True, paused=True)
     reader("monthly@example.org", everything=True, frequency="monthly")
     revise(timko, "added the three-year follow-up")
@@ -157,9 +180,9 @@ def test_each_reader_gets_only_what_they_follow(demo):
     got = set(OutboxMessage.objects.filter(mailing=mailing).values_list("to_email", flat=True))
     assert got == {
         "cell@example.org", "row@example.org", "all@example.org", "subject@example.org",
-        "search@example.org",
+        "search@example.org", "synonym@example.org",
     }  # fmt: skip
-    assert count == 5
+    assert count == 6
 
 
 def test_a_bulletin_carries_one_click_unsubscribe_and_works_in_mail_clients(smtp, demo):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from editorial.visibility import Publishable, VisibleQuerySet, prefixed
@@ -12,12 +12,6 @@ from studies.models import Document
 
 
 class HotTopicQuerySet(VisibleQuerySet):
-    def search(self, query, user):
-        """Topics whose title or standfirst mentions the query."""
-        return self.visible_to(user).filter(
-            Q(title__icontains=query) | Q(standfirst__icontains=query)
-        )
-
     def topic_list(self, user):
         return self.visible_to(user).order_by("title")
 
