@@ -221,6 +221,7 @@ def generate(count, seed=8):
     from taggit.models import Tag
 
     from matrix.models import Cell
+    from studies.duplicates import normalise_title
     from studies.models import Document
 
     rng = random.Random(seed)
@@ -231,7 +232,7 @@ def generate(count, seed=8):
                "jurisdiction", "volume", "issue", "pages", "doi", "pmid", "url", "free_url",
                "affiliations", "standfirst", "standfirst_html", "key_points", "key_points_html",
                "abstract", "abstract_html", "commentary", "commentary_html", "first_published",
-               "last_revised", "created", "updated"]  # fmt: skip
+               "last_revised", "created", "updated", "revision_note", "title_key"]  # fmt: skip
     documents = []
     for pk in range(start, start + count):
         text = abstract(rng)
@@ -245,7 +246,7 @@ def generate(count, seed=8):
             "Journal of Substance Abuse Treatment", "Alcohol and Alcoholism"]), "",
             str(rng.randint(1, 120)), str(rng.randint(1, 12)), "", "", "", "", "", "",
             standfirst, f"<p>{standfirst}</p>", "", "", text, f"<p>{text}</p>", "", "",
-            date(2013, 1, 1), None, now, now,
+            date(2013, 1, 1), None, now, now, "", normalise_title(title[:400]),
         ))  # fmt: skip
     insert("studies_document", columns, documents)
     insert("studies_documentauthor", ["document_id", "name", "position"], (

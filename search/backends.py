@@ -15,9 +15,14 @@ from django.db.models.expressions import RawSQL
 
 START, STOP = "\x02", "\x03"
 ENTRY = '"search_searchentry"'
-# Above this many matches, relevance is ranked on the short title/headline/subject vector:
-# reading every abstract's vector to order 50,000 near-equal matches costs more than it says.
+# Above this many matches, relevance ranks the RANK_POOL newest matches, on the short
+# title/headline/subject vector: reading every abstract's vector to order 50,000 near-equal
+# matches costs more than it tells a reader, who wants the recent ones on top anyway.
 FULL_RANK_LIMIT = 2000
+RANK_POOL = 2000
+# Facet counts for a search with too many matches to count exactly are taken over a sample
+# of about this many index rows, then scaled (engine.ESTIMATE_ABOVE).
+SAMPLE_ROWS = 2000
 
 
 # Year order, undated last, then the newest entry first, so paging is stable.
@@ -72,6 +77,19 @@ class Backend:
         """
         return sql, cell_params
 
+    def ranked_pool(self, matched, total):
+        """The matches relevance orders: all of them, or the RANK_POOL newest of many."""
+        if total <= FULL_RANK_LIMIT:
+            return matched
+        # Compiled on its own, not as a queryset subquery: the match is raw SQL naming the
+        # table, which inside a Django subquery (aliased U0) would point at the outer row.
+        pool_sql, params = (
+            matched.order_by(*ORDER["newest"]).values("id")[:RANK_POOL].query.sql_with_params()
+        )
+        return matched.model.objects.filter(
+            RawSQL(f"{ENTRY}.id IN ({pool_sql})", params, output_field=BooleanField())
+        )
+
     def run(self, sql, params):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -108,6 +126,21 @@ class PostgresBackend(Backend):
         sql, params = self.tsquery(query)
         return RawSQL(f"{table}.vector @@ {sql}", params, output_field=BooleanField())
 
+    def sample(self, facts):
+        """``facts`` (a values() queryset of matches) over a page sample of the index:
+        (sql, params, scale). TABLESAMPLE reads only the sampled pages, so a word in every
+        document costs what a few thousand rows cost; REPEATABLE keeps the counts steady."""
+        sql, params = facts.query.sql_with_params()
+        (rows,) = self.run(
+            "SELECT GREATEST(reltuples, 1) FROM pg_class WHERE oid = %s::regclass",
+            ["search_searchentry"],
+        )[0]
+        percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
+        sampled = sql.replace(
+            f"FROM {ENTRY}", f"FROM {ENTRY} TABLESAMPLE SYSTEM (%s) REPEATABLE (7)", 1
+        )
+        return sampled, [percent, *params], 100.0 / percent
+
     def subject_filter(self, tag_id):
         return RawSQL(
             f"{ENTRY}.subjects @> %s::jsonb", [json.dumps([tag_id])], output_field=BooleanField()
@@ -137,7 +170,11 @@ class PostgresBackend(Backend):
             sql, params = self.tsquery(query)
             column = "vector" if total <= FULL_RANK_LIMIT else "head_vector"
             rank = RawSQL(f"ts_rank({ENTRY}.{column}, {sql})", params, output_field=FloatField())
-            matched = matched.annotate(rank=rank).order_by("-rank", *ORDER["newest"])
+            matched = (
+                self.ranked_pool(matched, total)
+                .annotate(rank=rank)
+                .order_by("-rank", *ORDER["newest"])
+            )
         else:
             matched = matched.order_by(*ORDER[sort])
         # One statement: the page of matches, then a headline for each of its rows only.
@@ -205,6 +242,14 @@ class SQLiteBackend(Backend):
             output_field=BooleanField(),
         )
 
+    def sample(self, facts):
+        """``facts`` over every k-th index row: (sql, params, scale)."""
+        (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY} WHERE kind = %s", ["document"])[0]
+        step = max(1, rows // SAMPLE_ROWS)
+        sampled = facts.filter(RawSQL(f"{ENTRY}.id %% %s = 0", [step], BooleanField()))
+        sql, params = sampled.query.sql_with_params()
+        return sql, params, step
+
     def subject_filter(self, tag_id):
         return RawSQL(
             f"EXISTS (SELECT 1 FROM json_each({ENTRY}.subjects) WHERE value = %s)",
@@ -230,6 +275,8 @@ class SQLiteBackend(Backend):
                 ]
             )
             return [(entry, document, "") for entry, document in rows]
+        if sort == "relevance" and total > FULL_RANK_LIMIT:
+            filtered = self.ranked_pool(filtered.filter(self.match(query)), total)
         base_sql, base_params = (
             filtered.order_by().values("id", "document_id", "year").query.sql_with_params()
         )

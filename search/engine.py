@@ -27,6 +27,10 @@ PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper pages are refused: nobody reads them, and OFFSET grows with them
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 FACET_PARAMS = ("kind", "from", "to", "subject", "matrix", "cell", "role", "consultation")
+# Above this many matches, the total and the facet counts are estimated from a sample of the
+# index (shown as "about"), as large search engines do: counting 60,000 matches exactly costs
+# a second, and nobody needs to know it is 59,008 rather than about 59,000.
+ESTIMATE_ABOVE = 2000
 HIGHLIGHT_RE = re.compile(f"{backends.START}(.*?){backends.STOP}", re.S)
 
 
@@ -186,6 +190,7 @@ class SearchPage:
     query: object = None
     error: str = ""
     total: int = 0
+    estimated: bool = False  # total and facet counts are estimates ("about")
     results: list = field(default_factory=list)
     pager: Pager = None
     groups: dict = field(default_factory=dict)  # "cells" / "sections" / "topics" -> list
@@ -200,6 +205,14 @@ class SearchPage:
     page_links: list = field(default_factory=list)
     previous_url: str = ""
     next_url: str = ""
+
+    @property
+    def total_text(self):
+        return f"{self.total:,}"
+
+    @property
+    def exact_up_to(self):
+        return f"{ESTIMATE_ABOVE:,}"
 
     @property
     def nothing_found(self):
@@ -258,12 +271,24 @@ def search_page(user, params, browse=False):
     documents, active = _apply_filters(documents, params, engine, cells)
     page.active = active
     matched = documents if query.is_empty else documents.filter(engine.match(query))
-    base_sql, base_params = matched.values(
-        "id", "doc_kind", "year", "doc_status", "subjects", "placements"
-    ).query.sql_with_params()
+    facts = matched.values("id", "doc_kind", "year", "doc_status", "subjects", "placements")
+    count_sql, count_params = facts.query.sql_with_params()
+    (capped,) = engine.run(
+        f"SELECT COUNT(*) FROM ({count_sql} LIMIT %s) AS capped",
+        [*count_params, ESTIMATE_ABOVE + 1],
+    )[0]
+    page.estimated = capped > ESTIMATE_ABOVE
+    if page.estimated:
+        base_sql, base_params, scale = engine.sample(facts)
+    else:
+        (base_sql, base_params), scale = (count_sql, count_params), 1
     sql, cell_params = engine.facets_sql(base_sql, cells)
     rows = engine.run(sql, [*base_params, *cell_params])
+    if page.estimated:
+        rows = [(f, v, n if f == "years" else _about(n * scale)) for f, v, n in rows]
     page.total = next(count for facet, _, count in rows if facet == "total")
+    if page.estimated:
+        page.total = max(page.total, ESTIMATE_ABOVE)
     page.pager = Pager(number=params.page, count=page.total)
     if params.page > page.pager.num_pages:
         page.pager.number = params.page = 1
@@ -288,6 +313,14 @@ def documents_matching(user, text):
         return SearchEntry.objects.none().values_list("document_id", flat=True)
     entries = visible_entries(user, DOCUMENTS).filter(backends.backend().match(query))
     return entries.values_list("document_id", flat=True)
+
+
+def _about(number):
+    """A count estimated from a sample, to two significant figures: 58,712 is 59,000."""
+    if number < 100:
+        return max(1, round(number))
+    digits = 10 ** (len(str(int(number))) - 2)
+    return int(round(number / digits) * digits)
 
 
 def _apply_filters(qs, params, engine, cells):
@@ -411,8 +444,11 @@ def _results(hits, user):
 
 def _groups(user, query, engine, limit=8):
     """Matching cells, Matrix Bite sections and hot topics (those the user may see)."""
+    # The pages are a few hundred rows among 100,000 documents: name them first, so the
+    # match is checked on those rows rather than on every document the word appears in.
+    pages = list(visible_entries(user, PAGES).values_list("id", flat=True))
     entries = (
-        visible_entries(user, PAGES)
+        SearchEntry.objects.filter(id__in=pages)
         .filter(engine.match(query))
         .select_related(
             "cell__matrix", "cell__column", "cell__row", "section__cell__matrix",

@@ -148,6 +148,27 @@ def test_facets_count_and_filter(client, demo):
     )
 
 
+def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monkeypatch):
+    from search import backends, engine
+
+    exact = all_found({"q": "alcohol"})
+    _, tree = found(client, "?q=alcohol")
+    count = tree.find("p", class_="result-count").clean_text
+    assert not count.startswith("About") and not tree.find_all("p", class_="facet-note")
+    # Past the threshold, counts come from a sample; in a bank this small the sample is every
+    # row, so the estimate equals the exact count, and the same documents are listed.
+    monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 3)
+    monkeypatch.setattr(backends, "FULL_RANK_LIMIT", 3)
+    _, tree = found(client, "?q=alcohol")
+    assert tree.find("p", class_="result-count").clean_text == "About " + count
+    assert "counts are estimated from a sample" in tree.find("aside", class_="facets").text
+    # Relevance then ranks the newest matches: the same documents, on the same pages.
+    assert set(all_found({"q": "alcohol"})) == set(exact)
+    assert all_found({"q": "alcohol", "sort": "newest"}) == all_found(
+        {"q": "alcohol", "sort": "newest", "kind": ""}
+    )
+
+
 def test_sort_and_numbered_pages_are_shareable_urls(client, demo):
     newest = all_found({"sort": "newest", "kind": "study"})
     years = [Document.objects.get(slug=s).year or 0 for s in newest]
