@@ -1,5 +1,6 @@
 """The two treatment matrices, their cells, the documents placed in them and the Matrix Bites."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -39,32 +40,83 @@ class Role(models.TextChoices):
             self.value
         ]
 
+    def count_label(self, count):
+        """How a count reads aloud on the gap map: "1 seminal study", "4 guidance documents"."""
+        one, many = {
+            "S": ("seminal study", "seminal studies"),
+            "K": ("key study", "key studies"),
+            "R": ("review", "reviews"),
+            "G": ("guidance document", "guidance documents"),
+        }[self.value]
+        return f"{count} {one if count == 1 else many}"
+
 
 ROLE_ORDER = [role.value for role in Role]
 
 
 class MatrixQuerySet(models.QuerySet):
-    def grid_page(self, user, slug):
-        """One matrix's grid: its columns and rows of cells with their S/K/R/G counts."""
+    def grid_page(self, user, slug, jurisdiction=""):
+        """One matrix's grid as a gap map: its columns and rows of cells with their coverage
+        (S/K/R/G counts, newest study, last revised) and the jurisdictions to filter by. With
+        a ``jurisdiction`` present among its entries, only their documents of it count."""
         matrix = self.prefetch_related("columns").get(slug=slug)
-        return _grids([matrix], user)[0]
+        choices = JurisdictionFilter.make(
+            CellEntry.objects.jurisdiction_counts(user, cell__matrix=matrix), jurisdiction
+        )
+        grid = _grids([matrix], user, choices.chosen)[0]
+        grid.filter = choices
+        return grid
 
     def home_grids(self, user):
         """Every matrix's grid, for the home page, in three queries whatever their size."""
         return _grids(list(self.prefetch_related("columns")), user)
 
 
+# A cell with at least one entry but no more than this many is marked thin on the gap map.
+THIN_UP_TO = 3
+
+
+@dataclass
+class JurisdictionFilter:
+    """Links to filter entries by their document's jurisdiction: those present, with counts.
+
+    ``choices`` is [(jurisdiction, count)]; ``total`` counts every entry, with a jurisdiction
+    or not. ``asked`` is what the address asked for; ``chosen`` it if present, else "";
+    ``unknown`` says the address asked for one that is not there."""
+
+    choices: list
+    total: int
+    asked: str
+    chosen: str
+
+    @classmethod
+    def make(cls, counts, asked):
+        """From {jurisdiction: entries} ("" for entries without one) and the asked value."""
+        present = sorted(j for j in counts if j)
+        return cls(
+            choices=[(j, counts[j]) for j in present],
+            total=sum(counts.values()),
+            asked=asked,
+            chosen=asked if asked in present else "",
+        )
+
+    @property
+    def unknown(self):
+        return bool(self.asked) and not self.chosen
+
+
 @dataclass
 class Grid:
     matrix: "Matrix"
     columns: list
-    rows: list = field(default_factory=list)  # [(row, [cells])], cells carry role_counts
+    rows: list = field(default_factory=list)  # [(row, [cells])], cells carry their coverage
+    filter: "JurisdictionFilter | None" = None
 
 
-def _grids(matrices, user):
+def _grids(matrices, user, jurisdiction=""):
     grids = {m.pk: Grid(matrix=m, columns=list(m.columns.all())) for m in matrices}
     rows = {}
-    for cell in Cell.objects.for_grid(user, *matrices):
+    for cell in Cell.objects.for_grid(user, *matrices, jurisdiction=jurisdiction):
         rows.setdefault((cell.matrix_id, cell.row), []).append(cell)
     for (matrix_id, row), cells in rows.items():
         grids[matrix_id].rows.append((row, cells))
@@ -161,33 +213,56 @@ class CellQuerySet(VisibleQuerySet):
     def with_labels(self):
         return self.select_related("matrix", "column", "row")
 
-    def for_grid(self, user, *matrices):
-        """The cells of the given matrices with the S/K/R/G counts of the entries ``user``
-        may see, in one query. A cell the user may not see shows no counts at all."""
+    def for_grid(self, user, *matrices, jurisdiction=""):
+        """The cells of the given matrices with their coverage, from the entries ``user`` may
+        see, in one query: S/K/R/G counts, the total, and the year of the newest study (the
+        newest ``year`` among their documents of kind study). With ``jurisdiction``, only
+        entries whose document has it count. A cell the user may not see shows nothing."""
         staff = sees_unpublished(user)
         visible = Q() if staff else Document.public_q("entries__document__")
+        if jurisdiction:
+            visible &= Q(entries__document__jurisdiction=jurisdiction)
         counts = {
             f"count_{code}": Count("entries", filter=visible & Q(entries__roles__contains=code))
             for code in ROLE_ORDER
         }
+        study = visible & Q(entries__document__kind=Document.Kind.STUDY)
         cells = (
             self.filter(matrix__in=matrices)
             .select_related("matrix", "column", "row")
-            .annotate(entry_count=Count("entries", filter=visible), **counts)
+            .annotate(
+                entry_count=Count("entries", filter=visible),
+                newest_study=Max("entries__document__year", filter=study),
+                **counts,
+            )
             .order_by("matrix__position", "row__number", "column__code")
         )
         for cell in cells:
             cell.shown = staff or cell.is_public
             if not cell.shown:
                 cell.entry_count = 0
+                cell.newest_study = None
             cell.role_counts = [
                 (role, getattr(cell, f"count_{role.value}") if cell.shown else 0) for role in Role
             ]
+            # The badges shown: (role, count, how it reads aloud), roles with entries only.
+            cell.badges = [
+                (role, count, role.count_label(count)) for role, count in cell.role_counts if count
+            ]
+            cell.coverage = (
+                "empty"
+                if not cell.entry_count
+                else "thin"
+                if cell.entry_count <= THIN_UP_TO
+                else "covered"
+            )
             yield cell
 
-    def cell_page(self, user, matrix_slug, code):
-        """A cell page: the cell, its entries (those ``user`` may see) grouped by role, its
-        Matrix Bite sections and issues apart, and its neighbours. Raises DoesNotExist."""
+    def cell_page(self, user, matrix_slug, code, jurisdiction=""):
+        """A cell page: the cell, its entries (those ``user`` may see; with a ``jurisdiction``
+        present among them, only those whose document has it) grouped by role, the
+        jurisdictions to filter by, its Matrix Bite sections and issues apart, and its
+        neighbours. Raises DoesNotExist."""
         cell = (
             self.visible_to(user)
             .with_labels()
@@ -202,7 +277,15 @@ class CellQuerySet(VisibleQuerySet):
             )
             .by_key(matrix_slug, code)
         )
-        entries = list(cell.entries.all())
+        every_entry = list(cell.entries.all())
+        choices = JurisdictionFilter.make(
+            Counter(e.document.jurisdiction for e in every_entry), jurisdiction
+        )
+        entries = [
+            e
+            for e in every_entry
+            if not choices.chosen or e.document.jurisdiction == choices.chosen
+        ]
         sections = list(cell.bite_sections.all())
         siblings = Cell.objects.visible_to(user).with_labels().filter(matrix=cell.matrix_id)
         return CellPage(
@@ -213,6 +296,7 @@ class CellQuerySet(VisibleQuerySet):
                 if (group := [e for e in entries if e.primary_role == role.value])
             ],
             entry_count=len(entries),
+            filter=choices,
             sections=[s for s in sections if not s.is_issue],
             issues=[s for s in sections if s.is_issue],
             neighbours=cell.neighbours({c.code: c for c in siblings}),
@@ -261,6 +345,7 @@ class CellPage:
     cell: "Cell"
     groups: list  # [(Role, [entries])], by each entry's first role
     entry_count: int
+    filter: JurisdictionFilter
     sections: list
     issues: list
     neighbours: dict
@@ -365,7 +450,17 @@ class Cell(Workflow, MarkupOwner):
 
 
 class CellEntryQuerySet(VisibleQuerySet):
-    pass
+    def jurisdiction_counts(self, user, **where):
+        """{jurisdiction: entries} among the entries ``user`` may see (``where`` narrows
+        them), "" for entries whose document has none; one query."""
+        rows = (
+            self.visible_to(user)
+            .filter(**where)
+            .order_by()
+            .values_list("document__jurisdiction")
+            .annotate(entries=Count("pk"))
+        )
+        return dict(rows)
 
 
 class CellEntry(MarkupOwner):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 
-from matrix.models import Cell, Matrix
+from matrix.models import THIN_UP_TO, Cell, Matrix, Role
 from ops.pagecache import shows_lists
 from studies.models import Document
 from topics.models import HotTopic
@@ -23,6 +23,8 @@ def home(request):
             "grids": Matrix.objects.home_grids(request.user),
             "latest": Document.objects.latest_additions(request.user),
             "topics": HotTopic.objects.topic_list(request.user),
+            "roles": Role,
+            "thin_up_to": THIN_UP_TO,
         },
     )
 

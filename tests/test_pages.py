@@ -67,7 +67,7 @@ def test_matrix_page_shows_the_grid_with_headers_counts_and_guidance(client, dem
     e4 = grid.find("td", id="alcohol-cell-E4")
     assert e4.find("a")["href"] == E4
     counts = {
-        count.find("span", class_="badge").text: count.clean_text.split()[-1]
+        count.find("span", class_="badge").text: count.find("span", class_="count-n").text
         for count in e4.find_all("span", class_="count")
     }
     assert counts == {"S": "1", "K": "6", "R": "5", "G": "4"}

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # Cell page: the cell with its labels, its entries with their documents, its bite sections,
 # and the cells of its matrix (for the neighbours).
 CELL_PAGE_QUERIES = 4
-# Grid: the matrix, its cells with their S/K/R/G counts, its columns.
-GRID_QUERIES = 3
+# Grid: the matrix, its cells with their coverage (S/K/R/G counts, newest study), its
+# columns, and the jurisdictions of its entries with their counts (for the filter links).
+GRID_QUERIES = 4
 # Document: the document, then its authors, sections, featured studies, translations, tags,
 # cell entries (with their cells) and hot topics, one query each.
 DOCUMENT_QUERIES = 8
@@ -96,21 +97,30 @@ def test_cell_page_queries_do_not_grow_with_its_entries(
     fill_cell(get_cell(matrix, "B3"), entries)
     tree = count_queries(client, "/matrices/test/B3/", django_assert_num_queries, CELL_PAGE_QUERIES)
     assert len(tree.find_all("li", class_="entry")) == entries
+    # Filtered by jurisdiction, the same queries: the filter works on the entries it read.
+    tree = count_queries(
+        client, "/matrices/test/B3/?jurisdiction=UK", django_assert_num_queries, CELL_PAGE_QUERIES
+    )
+    assert 0 < len(tree.find_all("li", class_="entry")) < entries
     assert len(tree.find_all("section", class_="bite-section")) == 6
     assert len(tree.find_all("figure", class_="chart")) == 3
     assert tree.find("nav", class_="neighbours").find("a", href="/matrices/test/A3/")
 
 
+@pytest.mark.parametrize("query", ["", "?jurisdiction=UK"])
 @pytest.mark.parametrize("entries", [15, 150])
 def test_grid_queries_do_not_grow_with_the_entries(
-    client, matrix, django_assert_num_queries, entries
+    client, matrix, django_assert_num_queries, entries, query
 ):
     fill_cell(get_cell(matrix, "B3"), entries)
     fill_cell(get_cell(matrix, "E5"), 15)
-    tree = count_queries(client, "/matrices/test/", django_assert_num_queries, GRID_QUERIES)
+    tree = count_queries(client, f"/matrices/test/{query}", django_assert_num_queries, GRID_QUERIES)
     counts = tree.find("td", id="test-cell-B3").find_all("span", class_="count")
-    total = sum(int(count.clean_text.split()[-1]) for count in counts)
-    assert total > entries  # entries with two roles count under both
+    total = sum(int(count.find("span", class_="count-n").text) for count in counts)
+    if query:  # only the guidance is from the UK: every third entry
+        assert 0 < total < entries
+    else:
+        assert total > entries  # entries with two roles count under both
 
 
 @pytest.mark.parametrize("cells", [1, 20])

@@ -14,6 +14,8 @@ PAGE_TYPES = [
     "/",
     "/matrices/alcohol/",
     "/matrices/drug/?row=4",
+    "/matrices/alcohol/?jurisdiction=UK",
+    "/matrices/alcohol/E4/?jurisdiction=UK",
     "/matrices/alcohol/E4/",
     "/matrices/alcohol/E4/?bite=open",
     "/matrices/drug/E4/",
