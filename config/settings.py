@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "reversion",
-    "django_tasks_db",
     "editorial",
     "mail",
     "markup",
@@ -76,6 +75,9 @@ INSTALLED_APPS = [
     "feedback",
     "readers",
     "ops",
+    # After ops, whose db_worker (the library's, kept alive through database outages)
+    # takes the place of the library's own.
+    "django_tasks_db",
     "pages",
     "axes",
 ]

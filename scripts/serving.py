@@ -103,14 +103,18 @@ class Site:
         if workers:
             env["WEB_WORKERS"] = str(workers)
         env.update(extra)
-        process = subprocess.Popen(
-            [GUNICORN, "--config", "gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        # The log goes to a file: a pipe nobody reads fills up under load (a database restart
+        # logs a traceback per failed request) and then blocks every worker writing to it.
+        log = Path(self.folder) / f"gunicorn-{port}.log"
+        with open(log, "w") as stream:
+            process = subprocess.Popen(
+                [GUNICORN, "--config", "gunicorn.conf.py", "config.wsgi"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
+            )  # fmt: skip
         self.processes.append(process)
         if not wait_until_serving(port):
             process.kill()
-            raise RuntimeError(f"gunicorn did not start: {process.stderr.read()[-2000:]}")
+            raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
         return port
 
     def work(self):
@@ -134,7 +138,7 @@ class Site:
     def close(self):
         self.stop()
         if self.server_url:
-            self._psql(f"DROP DATABASE IF EXISTS {self.name}")
+            self._psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _psql(self, *commands):
@@ -168,3 +172,5 @@ def get(port, path, headers=None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+    except OSError as error:  # refused, reset, timed out: a failure to report, not a crash
+        return f"{error.__class__.__name__}: {error}", {}, b""

@@ -186,3 +186,32 @@ def test_logs_are_json_lines_with_the_request_id(client, demo):
     line = json.loads(records[-1])
     assert line["request_id"] == "abc123def456" and line["level"] == "WARNING"
     assert "Not Found" in line["message"]
+
+
+def test_the_task_worker_carries_on_after_losing_the_database(monkeypatch):
+    """The library's worker exits on a database error; ours waits and carries on (make soak
+    shows it through a real PostgreSQL restart)."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker as library
+
+    from ops.management.commands import db_worker
+
+    runs, waits = [], []
+
+    def flaky(worker):
+        runs.append(worker)
+        if len(runs) < 3:
+            raise OperationalError("connection to server failed: Connection refused")
+
+    monkeypatch.setattr(library.Worker, "run", flaky)
+    monkeypatch.setattr(db_worker.time, "sleep", waits.append)
+    worker = db_worker.Worker(
+        queue_names=["default"], interval=0.1, batch=False, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.run()
+    assert len(runs) == 3 and waits == [0.5, 1.0]
+    # The command people run is ours, not the library's.
+    from django.core.management import get_commands
+
+    assert get_commands()["db_worker"] == "ops"
