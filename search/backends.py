@@ -136,10 +136,12 @@ class PostgresBackend(Backend):
             ["search_searchentry"],
         )[0]
         percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
-        sampled = sql.replace(
-            f"FROM {ENTRY}", f"FROM {ENTRY} TABLESAMPLE SYSTEM (%s) REPEATABLE (7)", 1
-        )
-        return sampled, [percent, *params], 100.0 / percent
+        sample = f"{ENTRY} TABLESAMPLE SYSTEM (%s) REPEATABLE (7)"
+        # SYSTEM picks whole pages, so the sample's size varies: scale by the rows it holds
+        # (a ratio estimate), not by the percentage asked for.
+        (held,) = self.run(f"SELECT COUNT(*) FROM {sample}", [percent])[0]
+        sampled = sql.replace(f"FROM {ENTRY}", f"FROM {sample}", 1)
+        return sampled, [percent, *params], rows / max(held, 1) if percent < 100 else 1.0
 
     def subject_filter(self, tag_id):
         return RawSQL(
