@@ -47,6 +47,10 @@ PAGES = {
     "bulletins": "/bulletins/",
     "not-found": "/documents/no-such-document/",
     "legacy-not-found": "/PHP/dl.php?file=Manning_V_3.txt",
+    "brief": "/brief/?cells=alcohol/E4,drug/E4,alcohol/E3",
+    "brief-start": "/brief/",
+    "brief-problems": "/brief/?cells=alcohol/E4,alcohol/Z9,nonsense",
+    "brief-not-found": "/brief/?cells=alcohol/Z9",
 }
 # Pages in states the demo does not have: set up by ``workflow_states`` below.
 WORKFLOW_PAGES = {
