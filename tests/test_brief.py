@@ -237,3 +237,21 @@ def test_cell_and_row_pages_link_to_a_brief(client, demo, url, expected):
     assert expected in html
     link = re.search(r'href="(/brief/\?cells=[^"]+)"[^>]*>Make a brief', html)
     assert client.get(link[1].replace("&amp;", "&")).status_code == 200
+
+
+def test_the_brief_page_is_cached_and_dropped_when_an_entry_changes(client, demo):
+    url = "/brief/?cells=alcohol/E4,drug/E4"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    entry = CellEntry.objects.filter(cell=get_cell("drug", "E4")).first()
+    entry.headline = "A headline changed by the editors"
+    entry.save()
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss"
+    assert "A headline changed by the editors" in text_of(after)
+    # Problems are reported afresh each time, and PDFs are never stored.
+    problem = "/brief/?cells=alcohol/E4,alcohol/Z9"
+    assert client.get(problem).get("X-Page-Cache") != "hit"
+    assert client.get(problem).get("X-Page-Cache") != "hit"
+    client.get("/brief/pdf/?cells=drug/E4")
+    assert client.get("/brief/pdf/?cells=drug/E4").get("X-Page-Cache") != "hit"
