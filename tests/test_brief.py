@@ -88,6 +88,10 @@ def test_a_brief_offers_neighbours_a_picker_and_removal(client, demo):
     assert '<select id="brief-add" name="add"' in html
     assert '<option value="drug/E4">' in html
     assert '<option value="alcohol/E4">' not in html  # already in the brief
+    # The demo has content in two cells: with both in the brief, there is nothing to pick.
+    html = text_of(client.get("/brief/?cells=alcohol/E4,drug/E4"))
+    assert 'id="brief-add"' not in html
+    assert "Every cell with content that you can see is in this brief." in html
     # The picker's form leads to the brief's own address.
     response = client.get("/brief/", {"cells": "alcohol/E4", "add": "drug/E4"})
     assert response.status_code == 302
