@@ -260,3 +260,7 @@ def test_the_brief_page_is_cached_and_dropped_when_an_entry_changes(client, demo
     assert client.get(problem).get("X-Page-Cache") != "hit"
     client.get("/brief/pdf/?cells=drug/E4")
     assert client.get("/brief/pdf/?cells=drug/E4").get("X-Page-Cache") != "hit"
+
+
+def test_crawlers_are_kept_out_of_the_endless_briefs(client, db):
+    assert "Disallow: /brief/" in client.get("/robots.txt").content.decode()
