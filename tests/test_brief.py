@@ -172,7 +172,12 @@ def test_a_brief_as_pdf(client, demo):
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "A brief for the board" in text
-    assert "Alcohol Treatment Matrix cell E4" in text or "cell E4" in text
+    for title in ("Alcohol Treatment Matrix cell E4", "Drug Treatment Matrix cell E4"):
+        assert title in text
+    assert "Alcohol Treatment Matrix cell E3" in text
+    assert "This cell has no entries yet" in text
+    assert re.search(r"Produced on \d{1,2} \w+ 20\d\d", text)
+    assert "Issues to consider and discuss" in text
     assert e4.short_title.split(";")[0] in text
     assert get_cell("drug", "E4").short_title.split(";")[0] in text
     # A citation: the first entry's document title and its DOI.
@@ -200,7 +205,10 @@ def test_a_brief_as_ris(client, demo):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/x-research-info-systems")
     assert 'filename="evidence-brief-alcohol-E4-E3-drug-E4.ris"' in response["Content-Disposition"]
-    records = rispy.loads(response.content.decode())
+    raw = response.content.decode()
+    for tag in ("TY  - ", "TI  - ", "DO  - ", "ER  - "):
+        assert tag in raw
+    records = rispy.loads(raw)
     documents = {
         e.document
         for e in CellEntry.objects.filter(
