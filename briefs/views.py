@@ -56,6 +56,7 @@ def _not_found(request, brief):
 @uncached  # made afresh each time (it carries the day's date), and rate-limited
 def brief_pdf(request):
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     brief = _brief(request)
     if not brief.cells:
@@ -66,8 +67,11 @@ def brief_pdf(request):
         context = {**_context(request, brief), "rate": settings.BRIEF_PDF_RATE}
         return render(request, "briefs/limited.html", context, status=429)
     html = render_to_string("briefs/pdf.html", _context(request, brief), request=request)
-    pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))]
+    # Links are made absolute (base_url), but nothing is fetched over the network or from
+    # the disk while the PDF is made: the one stylesheet is read from the static files.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    pdf = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(filename=finders.find(STYLESHEET), url_fetcher=fetcher)]
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{brief.filename()}.pdf"'

@@ -178,6 +178,15 @@ def test_a_brief_as_pdf(client, demo):
     assert "This cell has no entries yet" in text
     assert re.search(r"Produced on \d{1,2} \w+ 20\d\d", text)
     assert "Issues to consider and discuss" in text
+    assert "Page 1 of" in text  # the print stylesheet was applied (its page numbers)
+    links = {
+        annotation.get_object()["/A"].get("/URI")
+        for page in reader.pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object()
+    }
+    assert "http://127.0.0.1:8000/matrices/alcohol/E4/" in links  # permanent links work
+    assert all(link.startswith(("http://", "https://")) for link in links if link)
     assert e4.short_title.split(";")[0] in text
     assert get_cell("drug", "E4").short_title.split(";")[0] in text
     # A citation: the first entry's document title and its DOI.
