@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "search",
     "subjects",
     "citations",
+    "briefs",
     "feeds",
     "api",
     "ninja",
@@ -321,6 +322,8 @@ READERS_SUBSCRIBE_RATE_IP = os.environ.get("READERS_SUBSCRIBE_RATE_IP", "10/h")
 READERS_SUBSCRIBE_RATE_EMAIL = os.environ.get("READERS_SUBSCRIBE_RATE_EMAIL", "3/h")
 # Messages to the editors (comments, suggestions, consultation responses) per IP.
 FEEDBACK_RATE = os.environ.get("FEEDBACK_RATE", "10/h")
+# Briefs as PDF (WeasyPrint, CPU-heavy) per IP.
+BRIEF_PDF_RATE = os.environ.get("BRIEF_PDF_RATE", "20/h")
 # An "as it happens" bulletin waits this long after a change, so a burst of saves is one email.
 READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
 # Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,
@@ -369,7 +372,7 @@ PAGE_CACHE_SKIP_PATHS = [
 ]  # fmt: skip
 # Query parameters pages understand; any other makes the request uncached, so made-up
 # parameters cannot fill the cache.
-PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "jurisdiction"]
+PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "jurisdiction", "cells"]
 
 # The open API (/api/v1/) may be read from any origin; nothing else may.
 CORS_URLS_REGEX = r"^/api/"

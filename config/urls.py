@@ -19,6 +19,7 @@ urlpatterns = [
     path("topics/", include("topics.urls")),
     path("subjects/", include("subjects.urls")),
     path("cite/", include("citations.urls")),
+    path("brief/", include("briefs.urls")),
     path("feeds/", include("feeds.urls")),
     path(
         "sitemap.xml",

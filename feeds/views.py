@@ -8,11 +8,13 @@ from django.views.decorators.http import require_GET
 @cache_control(public=True, max_age=60 * 60 * 24)
 def robots_txt(request):
     """Crawlers may read everything readers can, but not the admin, the forms to the editors,
-    or endless combinations of search filters (the sitemap lists every real page)."""
+    or endless combinations of search filters and of briefs' cells (the sitemap lists every
+    real page)."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         f"Disallow: {reverse('search')}",
+        f"Disallow: {reverse('briefs:brief')}",
         "Disallow: /thanks/",
         "Disallow: /*/comment/",
         "Disallow: /*/suggest/",

@@ -12,6 +12,10 @@ SKIP = ("/admin/", "/static/", "/api/", "/cite/", "/feeds/")
 # crawler (robots.txt keeps them out): the crawl opens the searches in START, follows their
 # links to documents, cells and topics, and does not wander from one search to the next.
 SEARCH = "/search/"
+# Briefs link to every brief with one cell more or fewer, a space as endless: the crawl opens
+# the briefs that cell and row pages link to, and does not go on from one brief to the next
+# (nor to its PDF and RIS).
+BRIEF = "/brief/"
 
 
 @dataclass
@@ -64,6 +68,8 @@ def crawl(client, start=START, extra=()):
             if target.startswith(SKIP) or node.get("method", "get") == "post":
                 continue
             if target.startswith(SEARCH) and target not in start and target != SEARCH:
+                continue
+            if target.startswith(BRIEF) and urlsplit(url).path.startswith(BRIEF):
                 continue
             result.links.setdefault(target, set()).add(url)
             queue.append(target)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
+from django.test.utils import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,10 @@ PAGES = {
     "bulletins": "/bulletins/",
     "not-found": "/documents/no-such-document/",
     "legacy-not-found": "/PHP/dl.php?file=Manning_V_3.txt",
+    "brief": "/brief/?cells=alcohol/E4,drug/E4,alcohol/E3",
+    "brief-start": "/brief/",
+    "brief-problems": "/brief/?cells=alcohol/E4,alcohol/Z9,nonsense",
+    "brief-not-found": "/brief/?cells=alcohol/Z9",
 }
 # Pages in states the demo does not have: set up by ``workflow_states`` below.
 WORKFLOW_PAGES = {
@@ -142,6 +147,10 @@ def test_every_kind_of_page_is_valid_html5(client, demo, tmp_path):
         save(name, response.content.decode())
     save("check-inbox", client.post("/subscribe/", {"email": "a@example.org"}).content.decode())
     save("subscribe-errors", client.post("/subscribe/", {"email": "nope"}).content.decode())
+    with override_settings(BRIEF_PDF_RATE="0/h"):
+        limited = client.get("/brief/pdf/?cells=drug/E4")
+    assert limited.status_code == 429
+    save("brief-pdf-limited", limited.content.decode())
     for name, url in readers_pages().items():
         response = client.get(url)
         assert response.status_code in (200, 400), url

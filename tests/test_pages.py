@@ -218,6 +218,7 @@ def test_more_link_and_dates_and_actions(e4_page):
     assert "First uploaded 1 June 2013" in dates
     actions = [a["href"] for a in e4_page.find("ul", class_="actions").find_all("a")]
     assert actions == [
+        "/brief/?cells=alcohol/E4",
         "/matrices/alcohol/E4/comment/",
         "/matrices/alcohol/E4/suggest/",
         "/matrices/alcohol/#alcohol-cell-E4",

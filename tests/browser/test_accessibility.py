@@ -34,6 +34,8 @@ PAGE_TYPES = [
     "/subscribe/?follow=cell:alcohol/E4",
     "/bulletins/",
     "/documents/no-such-document/",
+    "/brief/?cells=alcohol/E4,drug/E4,alcohol/E3",
+    "/brief/?cells=alcohol/E4,alcohol/Z9,nonsense",
 ]
 # Pages made by a library: held to the policy, not to axe (Swagger UI's own markup).
 LIBRARY_PAGES = ["/api/v1/docs"]

@@ -24,6 +24,7 @@ PAGES = [
     "/topics/twelve-step-mutual-aid/",
     "/search/?q=mutual+aid",
     "/matrices/alcohol/E4/comment/",
+    "/brief/?cells=alcohol/E4,drug/E4,alcohol/E3",
 ]
 
 PHONE = {
@@ -150,3 +151,15 @@ def test_copy_title_and_link_without_javascript(nojs_page):
     assert value.endswith(page.url)
     # Without the script there is nothing for a Copy button to do, so it stays hidden.
     expect(page.get_by_role("button", name="Copy", exact=True)).to_be_hidden()
+
+
+def test_a_brief_prints_without_the_site_around_it(page):
+    page.goto("/brief/?cells=alcohol/E4,alcohol/E3")
+    expect(page.locator("form.brief-add")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in ("header.site-header", "footer.site-footer", ".breadcrumbs", "form.brief-add"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".brief-tools").first).to_be_hidden()
+    expect(page.locator(".brief-formats")).to_be_hidden()
+    expect(page.locator(".brief-cell h2").first).to_be_visible()
+    expect(page.locator(".brief-citation").first).to_be_visible()
