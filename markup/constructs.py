@@ -18,6 +18,8 @@ from .registry import Construct, register_construct, reserve_ids
 
 PASSAGE_RE = re.compile(r"\s*\{:?\s*#(?P<name>[^\s{}]+)\s*\}\s*$")
 PASSAGE_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+# Punctuation that must not start a line after a note's phrase.
+TRAILING_PUNCTUATION_RE = re.compile(r"^[.,;:!?…)\]}’”'\"»%]+")
 
 
 # Hover notes: ``[phrase]^[note]``, and the title of a link.
@@ -72,6 +74,26 @@ class NoteTreeprocessor(Treeprocessor):
             note_id = f"note-{self.collected.note_prefix}-{number}"
             note.set("id", note_id)
             trigger.set("aria-describedby", note_id)
+        self.keep_punctuation(root)
+
+    @staticmethod
+    def keep_punctuation(root):
+        """Wrap a note and the punctuation right after it in ``span.note-nowrap``, so the
+        punctuation never starts a line of its own (the phrase itself still wraps)."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for wrapper in list(root.iter("span")):
+            if wrapper.get("class") != "has-note":
+                continue
+            m = TRAILING_PUNCTUATION_RE.match(wrapper.tail or "")
+            if not m:
+                continue
+            parent = parents[wrapper]
+            nowrap = etree.Element("span", {"class": "note-nowrap"})
+            parent.insert(list(parent).index(wrapper), nowrap)
+            parent.remove(wrapper)
+            nowrap.append(wrapper)
+            nowrap.tail = wrapper.tail[m.end() :]
+            wrapper.tail = m.group(0)
 
 
 class NotesExtension(Extension):
@@ -178,7 +200,7 @@ register_construct(
             "button": {"type", "class", "aria-describedby"},
             "a": {"aria-describedby"},
         },
-        classes=frozenset({"has-note", "note", "note-phrase"}),
+        classes=frozenset({"has-note", "note", "note-phrase", "note-nowrap"}),
         help='[text](doc:slug "hover note"), [phrase]^[hover note]',
         order=10,
     )
