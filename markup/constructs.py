@@ -32,8 +32,10 @@ class PhraseNoteProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         wrapper = etree.Element("span", {"class": "has-note"})
-        button = etree.SubElement(wrapper, "button", {"type": "button", "class": "note-phrase"})
-        button.text = AtomicString(m["phrase"].strip())
+        # A span, not a <button>, so a long phrase wraps; render.py makes it role="button"
+        # and focusable once the sanitiser has run.
+        phrase = etree.SubElement(wrapper, "span", {"class": "note-phrase"})
+        phrase.text = AtomicString(m["phrase"].strip())
         note = etree.SubElement(wrapper, "span", {"class": "note", "role": "tooltip"})
         note.text = AtomicString(m["note"].strip())
         return wrapper, m.start(0), m.end(0)
@@ -196,7 +198,9 @@ register_construct(
         extension=NotesExtension,
         tags=frozenset({"span", "button"}),
         attributes={
-            "span": {"class", "id", "role"},
+            # role="button" and tabindex="0" on a note's phrase are added by render.py after
+            # the sanitiser, which strips them from everything else.
+            "span": {"class", "id", "role", "tabindex", "aria-describedby"},
             "button": {"type", "class", "aria-describedby"},
             "a": {"aria-describedby"},
         },

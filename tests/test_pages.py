@@ -146,7 +146,10 @@ def test_cell_page_legends(e4_page):
     legend = e4_page.find("dl", class_="role-legend")
     assert [dt.clean_text for dt in legend.find_all("dt")] == ["S", "K", "R", "G", "MORE"]
     howto = e4_page.find("ul", class_="howto")
-    assert howto.find("span", role="tooltip")["id"] == howto.find("button")["aria-describedby"]
+    assert (
+        howto.find("span", role="tooltip")["id"]
+        == howto.find("span", class_="note-phrase")["aria-describedby"]
+    )
     assert howto.find("details", class_="supplement")
 
 
@@ -186,7 +189,7 @@ def test_annotations_carry_notes_cross_links_and_discussion_links(e4_page):
     sisson = e4_page.find("li", id="entry-sisson-mallams-1981-systematic-encouragement")
     annotation = sisson.find("div", class_="annotation")
     note = annotation.find("span", role="tooltip")
-    assert annotation.find("button", class_="note-phrase")["aria-describedby"] == note["id"]
+    assert annotation.find("span", class_="note-phrase")["aria-describedby"] == note["id"]
     hrefs = [a["href"] for a in annotation.find_all("a")]
     here = "/matrices/alcohol/E4/?bite=open#"
     assert here + "entry-manning-2012-active-referral" in hrefs

@@ -132,6 +132,14 @@
       openLinkNote(link.parentElement, link);
     }
   });
+  // A phrase is a span with role="button" (so it wraps in the line): Enter and Space press it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var phrase = event.target.closest && event.target.closest(".note-phrase[role='button']");
+    if (!phrase || event.target !== phrase) return;
+    event.preventDefault();
+    phrase.click();
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var notes = document.querySelectorAll(".has-note");

@@ -91,6 +91,31 @@ def test_punctuation_after_a_note_stays_on_the_phrases_line(phone):
     assert inner.evaluate("el => getComputedStyle(el).whiteSpace") == "normal"
 
 
+def test_note_phrases_wrap_like_the_words_around_them(phone):
+    phone.goto(CELL + "?bite=open")
+    displays = phone.locator(".note-phrase").evaluate_all(
+        "els => els.map(el => getComputedStyle(el).display)"
+    )
+    assert displays and set(displays) == {"inline"}
+    # A phrase longer than the rest of its line is broken across lines, as text is.
+    lines = phone.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('.note-phrase')]
+            .filter(el => el.getBoundingClientRect().width > 0)
+            .map(el => el.getClientRects().length))"""
+    )
+    assert lines >= 2
+
+
+def test_a_phrase_note_opens_from_the_keyboard(phone):
+    phone.goto(CELL)
+    phrase = phone.locator(".entry .annotation .note-phrase").first
+    note = phone.locator("#" + phrase.get_attribute("aria-describedby"))
+    phrase.focus()
+    phrase.press("Enter")
+    expect(phrase.locator("xpath=..")).to_have_class(re.compile(r"\bis-open\b"))
+    expect(note).to_be_visible()
+
+
 def test_chart_text_is_at_least_12px_as_rendered(phone):
     phone.goto(CELL + "?bite=open")
     unfold_everything(phone)
