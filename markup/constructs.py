@@ -18,6 +18,8 @@ from .registry import Construct, register_construct, reserve_ids
 
 PASSAGE_RE = re.compile(r"\s*\{:?\s*#(?P<name>[^\s{}]+)\s*\}\s*$")
 PASSAGE_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+# Punctuation that must not start a line after a note's phrase.
+TRAILING_PUNCTUATION_RE = re.compile(r"^[.,;:!?…)\]}’”'\"»%]+")
 
 
 # Hover notes: ``[phrase]^[note]``, and the title of a link.
@@ -30,8 +32,10 @@ class PhraseNoteProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         wrapper = etree.Element("span", {"class": "has-note"})
-        button = etree.SubElement(wrapper, "button", {"type": "button", "class": "note-phrase"})
-        button.text = AtomicString(m["phrase"].strip())
+        # A span, not a <button>, so a long phrase wraps; render.py makes it role="button"
+        # and focusable once the sanitiser has run.
+        phrase = etree.SubElement(wrapper, "span", {"class": "note-phrase"})
+        phrase.text = AtomicString(m["phrase"].strip())
         note = etree.SubElement(wrapper, "span", {"class": "note", "role": "tooltip"})
         note.text = AtomicString(m["note"].strip())
         return wrapper, m.start(0), m.end(0)
@@ -72,6 +76,26 @@ class NoteTreeprocessor(Treeprocessor):
             note_id = f"note-{self.collected.note_prefix}-{number}"
             note.set("id", note_id)
             trigger.set("aria-describedby", note_id)
+        self.keep_punctuation(root)
+
+    @staticmethod
+    def keep_punctuation(root):
+        """Wrap a note and the punctuation right after it in ``span.note-nowrap``, so the
+        punctuation never starts a line of its own (the phrase itself still wraps)."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for wrapper in list(root.iter("span")):
+            if wrapper.get("class") != "has-note":
+                continue
+            m = TRAILING_PUNCTUATION_RE.match(wrapper.tail or "")
+            if not m:
+                continue
+            parent = parents[wrapper]
+            nowrap = etree.Element("span", {"class": "note-nowrap"})
+            parent.insert(list(parent).index(wrapper), nowrap)
+            parent.remove(wrapper)
+            nowrap.append(wrapper)
+            nowrap.tail = wrapper.tail[m.end() :]
+            wrapper.tail = m.group(0)
 
 
 class NotesExtension(Extension):
@@ -174,11 +198,13 @@ register_construct(
         extension=NotesExtension,
         tags=frozenset({"span", "button"}),
         attributes={
-            "span": {"class", "id", "role"},
+            # role="button" and tabindex="0" on a note's phrase are added by render.py after
+            # the sanitiser, which strips them from everything else.
+            "span": {"class", "id", "role", "tabindex", "aria-describedby"},
             "button": {"type", "class", "aria-describedby"},
             "a": {"aria-describedby"},
         },
-        classes=frozenset({"has-note", "note", "note-phrase"}),
+        classes=frozenset({"has-note", "note", "note-phrase", "note-nowrap"}),
         help='[text](doc:slug "hover note"), [phrase]^[hover note]',
         order=10,
     )

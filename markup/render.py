@@ -21,6 +21,11 @@ LINK_RE = re.compile(
     r'<a\b(?P<before>[^>]*?)\sdata-ref="(?P<ref>[^"]*)"(?P<after>[^>]*)>(?P<inner>.*?)</a>', re.S
 )
 DESCRIBED_BY_RE = re.compile(r'\saria-describedby="(?P<id>[^"]*)"')
+# A note's phrase: a span, so it wraps like the words around it (a <button> is drawn as an
+# inline block). The sanitiser strips role and tabindex from every span; they are added
+# back here, after it, to the phrases the notes construct made and to nothing else.
+NOTE_PHRASE_RE = re.compile(r'<span (?=[^>]*\bclass="note-phrase")')
+NOTE_PHRASE_ATTRS = '<span role="button" tabindex="0" '
 PLACED_RE = re.compile(r"<p>\[\[(?P<name>[a-z]+):(?P<slug>[a-z0-9-]+)\]\]</p>")
 
 
@@ -96,7 +101,7 @@ def _render(source, page, limit):
     extensions += [construct.extension(collected) for construct in constructs()]
     extensions.append(EditorMarkupExtension(collected))
     md = markdown.Markdown(extensions=extensions, output_format="html")
-    html = sanitize(md.convert(source))
+    html = NOTE_PHRASE_RE.sub(NOTE_PHRASE_ATTRS, sanitize(md.convert(source)))
     return Rendered(
         html=html,
         references=collected.references,
@@ -120,8 +125,8 @@ def finish(html, is_public):
         described = DESCRIBED_BY_RE.search(m["before"] + m["after"])
         if described:
             return (
-                f'<button type="button" class="note-phrase" aria-describedby="{described["id"]}">'
-                f"{m['inner']}</button>"
+                f'{NOTE_PHRASE_ATTRS}class="note-phrase" aria-describedby="{described["id"]}">'
+                f"{m['inner']}</span>"
             )
         return m["inner"]
 

@@ -45,6 +45,8 @@ def _filter(tag, attribute, value):
         return " ".join(kept) or None
     if attribute == "role":
         return value if value == "tooltip" else None
+    if attribute == "tabindex":
+        return None  # only note phrases are focusable: render.py adds it to them
     if attribute == "type":
         return value if value == "button" else None
     if attribute in ("id", "aria-describedby"):

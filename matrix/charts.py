@@ -1,6 +1,7 @@
 """Charts: parse the editors' table of numbers and draw it as accessible SVG."""
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -13,6 +14,9 @@ MAX_GROUPS = 50
 MAX_VALUE = 1_000_000_000
 MAX_LABEL = 100
 LABEL_WIDTH, BAR_AREA, BAR_HEIGHT, BAR_GAP, GROUP_GAP = 190, 330, 20, 4, 16
+# The narrow drawing (phones): about as wide in its units as it is shown in pixels, each
+# group's label above its bars, wrapped; see ``.chart-svg-narrow`` in site.css.
+NARROW_WIDTH, NARROW_BAR_AREA, NARROW_LINE, NARROW_LABEL_CHARS = 340, 240, 18, 40
 
 
 class ChartDataError(ValueError):
@@ -118,6 +122,7 @@ def draw(chart):
             y += BAR_HEIGHT + BAR_GAP
         labels.append({"text": label, "y": (group_top + y - BAR_GAP) / 2 + 4})
         y += GROUP_GAP
+    narrow_bars, narrow_labels, narrow_y = _narrow(data, chart.unit)
     summary = "; ".join(
         f"{label}: "
         + ", ".join(
@@ -136,6 +141,10 @@ def draw(chart):
             "bars": bars,
             "labels": labels,
             "height": y,
+            "narrow_bars": narrow_bars,
+            "narrow_labels": narrow_labels,
+            "narrow_height": narrow_y,
+            "narrow_width": NARROW_WIDTH,
             "width": LABEL_WIDTH + BAR_AREA + 60,
             "label_x": LABEL_WIDTH - 8,
             "legend": [
@@ -148,6 +157,32 @@ def draw(chart):
             "summary": summary,
         },
     ).strip()
+
+
+def _narrow(data, unit):
+    """Bars and labels of the narrow drawing: each label's lines, then its bars below."""
+    bars, labels, y = [], [], 4
+    for label, values in data.groups:
+        lines = textwrap.wrap(label, NARROW_LABEL_CHARS) or [label]
+        labels.append(
+            {"lines": [(line, y + NARROW_LINE * (i + 1) - 4) for i, line in enumerate(lines)]}
+        )
+        y += NARROW_LINE * len(lines) + 4
+        for index, value in enumerate(values):
+            width = round(NARROW_BAR_AREA * value / data.maximum, 1)
+            bars.append(
+                {
+                    "y": y,
+                    "width": width,
+                    "colour": SERIES_COLOURS[index],
+                    "text_x": width + 6,
+                    "text_y": y + BAR_HEIGHT - 5,
+                    "value": format_value(value, unit),
+                }
+            )
+            y += BAR_HEIGHT + BAR_GAP
+        y += GROUP_GAP
+    return bars, labels, y
 
 
 def drawn_charts(slugs):

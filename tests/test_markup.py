@@ -147,13 +147,10 @@ def test_an_external_link_can_carry_a_note_too():
 def test_a_phrase_note_is_a_focusable_button_described_by_its_note():
     tree = parse(html_of("Only [20 participants]^[Ten in each group.] took part."))
     wrapper = only(tree, "span", class_="has-note")
-    button = only(wrapper, "button")
+    # A span with the role of a button, so that a long phrase wraps like the words around it.
+    button = only(wrapper, "span", class_="note-phrase")
     note = only(wrapper, "span", role="tooltip")
-    assert (button["type"], button["class"], button.text) == (
-        "button",
-        "note-phrase",
-        "20 participants",
-    )
+    assert (button["role"], button["tabindex"], button.text) == ("button", "0", "20 participants")
     assert note.text == "Ten in each group."
     assert button["aria-describedby"] == note["id"]
     assert "Only" in tree.text and "took part." in tree.text
@@ -281,11 +278,19 @@ def test_a_chart_alone_on_its_line_is_placed_as_an_accessible_figure(e4):
     tree = parse(BiteSection.objects.get(pk=section.pk).body_html)
     figure = only(tree, "figure", id="chart-referral")
     assert figure["class"] == "chart"
-    svg = only(figure, "svg", class_="chart-svg")
-    assert svg["role"] == "img"
-    assert only(svg, "title").text == "Abstinent after referral"
-    assert "Intensive 51%, Standard 41%" in only(svg, "desc").text
-    table = only(figure, "table")
+    # Two drawings: the wide one, and a taller one for narrow screens (CSS shows one).
+    for drawing in ("wide", "narrow"):
+        svg = only(figure, "svg", class_=f"chart-svg-{drawing}")
+        assert svg["role"] == "img"
+        assert only(svg, "title").text == "Abstinent after referral"
+        assert "Intensive 51%, Standard 41%" in only(svg, "desc").text
+    narrow = only(figure, "svg", class_="chart-svg-narrow")
+    assert narrow["viewbox"].split()[2] == "340"
+    assert only(narrow, "tspan").text == "Abstinent"
+    scroller = only(figure, "div", class_="chart-table")
+    assert (scroller["role"], scroller["tabindex"]) == ("region", "0")
+    assert scroller["aria-label"] == "The numbers: Abstinent after referral"
+    table = only(scroller, "table")
     assert [th.text for th in table.find_all("th", scope="col")] == ["", "Intensive", "Standard"]
     assert [td.text for td in table.find_all("td")] == ["51%", "41%"]
     assert only(figure, "a", class_="ref-doc")["href"] == "/documents/timko-2007/"
@@ -486,3 +491,15 @@ def test_checking_a_text_with_many_references_runs_one_query(
     with django_assert_num_queries(2):
         texts = section.render_markup()
     assert len(texts.errors["body"]) == 4
+
+
+def test_punctuation_after_a_note_is_kept_on_the_phrases_line():
+    tree = parse(
+        html_of('Only [20 participants]^[Ten.], then [NICE](https://nice.org.uk/ "Inst.")). End')
+    )
+    kept = tree.find_all("span", class_="note-nowrap")
+    assert len(kept) == 2
+    assert [node.text for node in kept] == ["20 participantsTen.,", "NICEInst.)."]
+    assert all(only(node, "span", class_="has-note") for node in kept)
+    # No punctuation, no wrapper.
+    assert not parse(html_of("[a]^[one] and more")).find_all("span", class_="note-nowrap")

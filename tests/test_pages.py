@@ -146,7 +146,10 @@ def test_cell_page_legends(e4_page):
     legend = e4_page.find("dl", class_="role-legend")
     assert [dt.clean_text for dt in legend.find_all("dt")] == ["S", "K", "R", "G", "MORE"]
     howto = e4_page.find("ul", class_="howto")
-    assert howto.find("span", role="tooltip")["id"] == howto.find("button")["aria-describedby"]
+    assert (
+        howto.find("span", role="tooltip")["id"]
+        == howto.find("span", class_="note-phrase")["aria-describedby"]
+    )
     assert howto.find("details", class_="supplement")
 
 
@@ -186,7 +189,7 @@ def test_annotations_carry_notes_cross_links_and_discussion_links(e4_page):
     sisson = e4_page.find("li", id="entry-sisson-mallams-1981-systematic-encouragement")
     annotation = sisson.find("div", class_="annotation")
     note = annotation.find("span", role="tooltip")
-    assert annotation.find("button", class_="note-phrase")["aria-describedby"] == note["id"]
+    assert annotation.find("span", class_="note-phrase")["aria-describedby"] == note["id"]
     hrefs = [a["href"] for a in annotation.find_all("a")]
     here = "/matrices/alcohol/E4/?bite=open#"
     assert here + "entry-manning-2012-active-referral" in hrefs
@@ -288,6 +291,62 @@ def test_bite_sections_issues_supplement_charts_and_pull_quotes(e4_page):
     ]
     assert bite.find("p", id="aftercare-verdict").has_class("passage")
     assert bite.find("a", href="/matrices/alcohol/A4/").has_class("ref-cell")
+
+
+def test_the_bite_has_a_contents_list_of_its_sections_and_issues(e4_page):
+    nav = e4_page.find("nav", class_="bite-contents")
+    assert nav["aria-labelledby"] == "bite-contents-heading"
+    assert nav.find("h3", id="bite-contents-heading").text == "In this Matrix Bite"
+    # Outside the folded bite, so it can be read before unfolding it.
+    assert e4_page.find("details", id="bite").find_all("nav") == []
+    links = nav.find_all("a")
+    # Links work without JavaScript: the address opens the bite and lands on the section.
+    assert [a["href"] for a in links] == [
+        "?bite=open#about",
+        "?bite=open#start",
+        "?bite=open#highlighted-study",
+        "?bite=open#bite-issues-heading",
+        "?bite=open#care-coordination",
+        "?bite=open#left-to-services",
+        "?bite=open#aftercare-mutual-aid",
+        "?bite=open#support-mutual-aid",
+    ]
+    assert [a.text for a in links[:4]] == [
+        "What is this cell about?",
+        "Where should I start?",
+        "Highlighted study",
+        "Issues to consider and discuss",
+    ]
+    assert links[4].text == "So fundamental it needs no evidence?"
+    # The issues are a list inside the "Issues" item.
+    assert len(nav.find("ol").find("ol").find_all("a")) == 4
+    # Every link's target exists, and nothing is marked current before JavaScript runs.
+    page_ids = set(ids(e4_page))
+    assert all(a["href"].split("#")[1] in page_ids for a in links)
+    assert not any("aria-current" in a.attrs for a in links)
+
+
+def test_every_bite_section_ends_with_back_links(e4_page):
+    sections = e4_page.find("details", id="bite").find_all("section", class_="bite-section")
+    assert len(sections) == 7
+    for section in sections:
+        back = section.find_all("p", class_="bite-back")
+        assert len(back) == 1, section["id"]
+        hrefs = [(a.text, a["href"]) for a in back[0].find_all("a")]
+        assert hrefs == [
+            ("Back to contents", "#bite-contents-heading"),
+            ("Back to the entries", "#entries"),
+        ]
+    page_ids = set(ids(e4_page))
+    assert {"bite-contents-heading", "entries", "bite-issues-heading"} <= page_ids
+
+
+def test_a_bite_without_issues_lists_only_its_sections(client):
+    matrix = make_matrix("test", "Test")
+    make_section(get_cell(matrix, "C3"), kind="about", body="Only an essay so far.")
+    response, tree = get_page(client, "/matrices/test/C3/")
+    links = tree.find("nav", class_="bite-contents").find_all("a")
+    assert [a["href"] for a in links] == ["?bite=open#about"]
 
 
 def test_neighbouring_cells(e4_page):

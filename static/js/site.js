@@ -83,23 +83,69 @@
   }
 
   // Notes: a tap opens a phrase's note (touch has no hover); Escape hides any open note.
+  // A note on a link: on touch the first tap shows the note, with a "Go to …" link in it,
+  // and does not navigate; a second tap on the link (or the "Go to" link) follows it.
+  // Mouse and keyboard follow the link at once, as without this script.
+  var lastTouch = -1e9;
+  function touched() { lastTouch = Date.now(); }
+  document.addEventListener("touchstart", touched, { passive: true, capture: true });
+  document.addEventListener("pointerdown", function (event) {
+    if (event.pointerType === "touch" || event.pointerType === "pen") touched();
+  }, true);
+
+  function closeNote(wrapper) {
+    wrapper.classList.remove("is-open");
+    var go = wrapper.querySelector(".note-go");
+    if (go) go.parentNode.removeChild(go);
+  }
+
+  function openLinkNote(wrapper, link) {
+    wrapper.classList.remove("is-dismissed");
+    wrapper.classList.add("is-open");
+    var note = wrapper.querySelector(".note");
+    if (!note || note.querySelector(".note-go")) return;
+    var go = document.createElement("span");
+    go.className = "note-go";
+    var a = document.createElement("a");
+    a.href = link.href;
+    a.textContent = "Go to " + link.textContent.trim();
+    go.appendChild(a);
+    note.appendChild(go);
+  }
+
   document.addEventListener("click", function (event) {
-    var phrase = event.target.closest && event.target.closest(".note-phrase");
+    var target = event.target.closest ? event.target : null;
+    if (!target) return;
+    var phrase = target.closest(".note-phrase");
+    var link = target.closest(".has-note > a");
+    var host = phrase ? phrase.parentElement : link ? link.parentElement : target.closest(".has-note");
     var openNotes = document.querySelectorAll(".has-note.is-open");
     for (var i = 0; i < openNotes.length; i++) {
-      if (!phrase || openNotes[i] !== phrase.parentElement) openNotes[i].classList.remove("is-open");
+      if (openNotes[i] !== host) closeNote(openNotes[i]);
     }
     if (phrase) {
       phrase.parentElement.classList.remove("is-dismissed");
-      phrase.parentElement.classList.toggle("is-open");
+      if (phrase.parentElement.classList.contains("is-open")) closeNote(phrase.parentElement);
+      else phrase.parentElement.classList.add("is-open");
+    } else if (link && Date.now() - lastTouch < 1500 && !link.parentElement.classList.contains("is-open")) {
+      event.preventDefault();
+      openLinkNote(link.parentElement, link);
     }
+  });
+  // A phrase is a span with role="button" (so it wraps in the line): Enter and Space press it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var phrase = event.target.closest && event.target.closest(".note-phrase[role='button']");
+    if (!phrase || event.target !== phrase) return;
+    event.preventDefault();
+    phrase.click();
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var notes = document.querySelectorAll(".has-note");
     for (var i = 0; i < notes.length; i++) {
       if (notes[i].matches(":hover, :focus-within, .is-open")) {
-        notes[i].classList.remove("is-open");
+        closeNote(notes[i]);
         notes[i].classList.add("is-dismissed");
       }
     }
@@ -128,6 +174,29 @@
         );
       });
     })(copyButtons[j]);
+  }
+
+  // The Matrix Bite's contents mark the section being read (aria-current="location").
+  var contentsLinks = document.querySelectorAll(".bite-contents-link");
+  if (contentsLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    for (var k = 0; k < contentsLinks.length; k++) {
+      var id = contentsLinks[k].hash.slice(1);
+      byId[id] = contentsLinks[k];
+    }
+    var markCurrent = function (id) {
+      for (var m = 0; m < contentsLinks.length; m++) {
+        if (contentsLinks[m] === byId[id]) contentsLinks[m].setAttribute("aria-current", "location");
+        else contentsLinks[m].removeAttribute("aria-current");
+      }
+    };
+    var observer = new IntersectionObserver(function (seen) {
+      for (var n = 0; n < seen.length; n++) {
+        if (seen[n].isIntersecting && byId[seen[n].target.id]) markCurrent(seen[n].target.id);
+      }
+    }, { rootMargin: "0px 0px -70% 0px" });
+    var watched = document.querySelectorAll(".bite-body .bite-section, #bite-issues-heading");
+    for (var q = 0; q < watched.length; q++) observer.observe(watched[q]);
   }
 
   if (location.hash) reveal(location.hash, false);

@@ -117,7 +117,7 @@ def test_cell_page_is_usable_on_a_phone(new_context):
     summary.tap()
     expect(page.locator("#medication-share")).to_be_visible()
     # A note opens on tap, and stays inside the screen.
-    trigger = page.locator(".entry .annotation button.note-phrase").first
+    trigger = page.locator(".entry .annotation .note-phrase").first
     trigger.tap()
     note = trigger.locator("xpath=following-sibling::span[@role='tooltip']")
     expect(note).to_be_visible()

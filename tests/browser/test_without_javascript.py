@@ -83,7 +83,7 @@ def test_supplement_unfolds_and_folds(nojs_page):
 @pytest.mark.parametrize(
     "trigger_selector",
     [
-        pytest.param(".entry .annotation span.has-note > button.note-phrase", id="phrase"),
+        pytest.param(".entry .annotation span.has-note > span.note-phrase", id="phrase"),
         pytest.param(".entry .annotation span.has-note > a", id="link"),
     ],
 )
