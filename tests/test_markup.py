@@ -503,3 +503,22 @@ def test_punctuation_after_a_note_is_kept_on_the_phrases_line():
     assert all(only(node, "span", class_="has-note") for node in kept)
     # No punctuation, no wrapper.
     assert not parse(html_of("[a]^[one] and more")).find_all("span", class_="note-nowrap")
+
+
+def test_render_markup_brings_old_stored_html_up_to_date(demo):
+    """After an upgrade that changes what the markup emits, one command renders every stored
+    text (and chart) again, changing no source text."""
+    from django.core.management import call_command
+
+    from matrix.models import BiteSection, Chart
+
+    section = BiteSection.objects.exclude(body="").first()
+    chart = Chart.objects.first()
+    body = section.body
+    BiteSection.objects.filter(pk=section.pk).update(body_html="<p>old output</p>")
+    Chart.objects.filter(pk=chart.pk).update(html="<svg>old</svg>")
+    call_command("render_markup", verbosity=0)
+    section.refresh_from_db()
+    chart.refresh_from_db()
+    assert section.body == body and "old output" not in section.body_html and section.body_html
+    assert chart.html != "<svg>old</svg>" and "<svg" in chart.html
