@@ -55,8 +55,12 @@ def _not_found(request, brief):
 
 @uncached  # made afresh each time (it carries the day's date), and rate-limited
 def brief_pdf(request):
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    except OSError:  # Pango and friends are not installed (README, Briefs: system libraries)
+        context = {**_context(request, _brief(request)), "unavailable": True}
+        return render(request, "briefs/limited.html", context, status=503)
 
     brief = _brief(request)
     if not brief.cells:

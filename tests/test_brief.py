@@ -2,6 +2,7 @@
 
 import io
 import re
+from unittest import mock
 
 import pytest
 import rispy
@@ -281,3 +282,22 @@ def test_the_brief_page_is_cached_and_dropped_when_an_entry_changes(client, demo
 
 def test_crawlers_are_kept_out_of_the_endless_briefs(client, db):
     assert "Disallow: /brief/" in client.get("/robots.txt").content.decode()
+
+
+def test_without_pdf_libraries_the_pdf_link_explains_rather_than_fails(client, demo):
+    """WeasyPrint raises OSError on import where Pango is missing: the reader gets a page
+    saying so, with the brief to print instead, never a 500."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    with mock.patch("builtins.__import__", no_pango):
+        response = client.get("/brief/pdf/?cells=alcohol/E4")
+    assert response.status_code == 503
+    assert "PDFs are not available here" in response.text
+    assert "/brief/?cells=alcohol/E4" in response.text

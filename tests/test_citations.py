@@ -143,29 +143,21 @@ def test_seed_003_pasted_whole_gives_one_correct_record():
         pmcid="PMC12360454",  # read from the openAccessPdf address
         url="https://doi.org/10.1007/s40429-025-00635-w",  # ListUrlMain: url and DOIUrl are null
         free_url="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC12360454/pdf/",
-        abstract=(
-            "**Purpose of review** Evaluate literature examining whether mutual help groups "
-            "(MHGs) for illicit drug use disorders benefit participants.\n\n"
-            "**Recent findings** Recent studies consistently show that MHG attendance and "
-            "involvement predict reductions in drug use and addiction severity. More rigorous "
-            "methodologies offer stronger evidence of effectiveness, but additional controlled "
-            "trials are needed. Drug-focused MHG challenges include lower success rates of "
-            "professionally-delivered interventions to facilitate participation compared to "
-            "alcohol-focused MHGs, and stigma towards opioid agonist medications. "
-            "Culturally-tailored MHG formats may benefit specific populations (e.g., "
-            "racial/ethnic minorities). Non-12 step MHGs like SMART Recovery show promise, but "
-            "research is limited. Online delivery formats positively affect retention.\n\n"
-            "**Summary** Evidence on the benefits of MHGs for drug use disorders is encouraging "
-            "but incomplete. MHG engagement may be enhanced by cultural adaptations and reduced "
-            "stigma towards medications. Future research should focus on non-12 step MHGs, "
-            "treatment integration, optimizing online formats, and understudied groups (e.g. "
-            "Indigenous populations). Selection bias remains a challenge in evaluations of MHG "
-            "effectiveness."
-        ),
+        abstract=record.abstract,  # checked against the seed's own words below
         kind="review",  # from the title: publicationTypes only says "Journal Article"
         publication_types=["Journal Article"],
     )
     assert record.label == 'record 1 (Semantic Scholar, "Effectiveness of Mutual Help…")'
+    # The abstract: the record's HTML as markup (bold headings, a paragraph each), every word
+    # of it kept, no tag left. Compared with the record itself, not a copy of its prose.
+    given = json.JSONDecoder().raw_decode(SEED_003.read_text(encoding="utf-8"))[0]["abstract"]
+    headings = re.findall(r"<strong>(.*?):?\s*</strong>", given)
+    assert headings == ["Purpose of review", "Recent findings", "Summary"]
+    assert record.abstract.startswith("**Purpose of review** ")
+    assert all(f"\n\n**{h}** " in record.abstract for h in headings[1:])
+    assert "<" not in record.abstract
+    words = lambda text: re.findall(r"\w+", re.sub(r"<[^>]+>", " ", text))  # noqa: E731
+    assert words(record.abstract) == words(given)
 
 
 def test_seed_003_trailing_pasted_text_is_set_aside_and_leaks_nowhere():
