@@ -19,11 +19,13 @@ results, sessions and sign-in throttling records, which are transient, and the s
 which ``import_bank`` builds again (``BANK_AFTER_IMPORT``).
 """
 
+import datetime
 import json
 
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -102,6 +104,17 @@ def unaccounted_models():
     )
 
 
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps them whole, so a round
+    trip gives back exactly what was there."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def export_bank(stream):
     """Write the whole bank to ``stream`` (text); return {model label: rows}."""
     counts, objects = {}, []
@@ -116,6 +129,7 @@ def export_bank(stream):
                     rows,
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=natural_primary,
+                    cls=ExactEncoder,
                 )
             )
         )
