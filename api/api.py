@@ -387,7 +387,7 @@ def cell(request: HttpRequest, slug: str, code: str):
 def documents(request: HttpRequest, filters: Query[SearchFilters]):
     """Documents, 20 a page, filtered by the same facets as the search page (and words)."""
     params = _params(filters)
-    page = SearchEntry.objects.search_page(READER, params, browse=True)
+    page = SearchEntry.objects.search_page(READER, params, browse=True, listing=True)
     if page.error:
         raise HttpError(400, page.error)
     return {
@@ -545,7 +545,7 @@ def subject(request: HttpRequest, slug: str, page: int = 1):
 def search(request: HttpRequest, filters: Query[SearchFilters]):
     """The search page as JSON: same words, syntax, synonyms, facets, sort and pages."""
     params = _params(filters)
-    page = SearchEntry.objects.search_page(READER, params)
+    page = SearchEntry.objects.search_page(READER, params, listing=True)
     if page.error:
         raise HttpError(400, page.error)
 

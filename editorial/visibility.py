@@ -141,7 +141,12 @@ class Workflow(Publishable):
 
     @property
     def is_public(self):
-        return self.status != self.Status.DRAFT
+        return self.status_is_public(self.status)
+
+    @classmethod
+    def status_is_public(cls, status):
+        """The rule of ``public_q`` for a status already in hand (a search index's copy)."""
+        return status != cls.Status.DRAFT
 
     @property
     def is_consultation_draft(self):

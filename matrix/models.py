@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.urls import reverse
 
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
@@ -149,7 +161,7 @@ class Matrix(MarkupOwner):
 
     @property
     def title(self):
-        return f"{self.name} Treatment Matrix"
+        return matrix_title(self.name)
 
     def get_absolute_url(self):
         return reverse("matrix:matrix", args=[self.slug])
@@ -209,9 +221,85 @@ class Row(MarkupOwner):
         return True
 
 
+def matrix_title(name):
+    return f"{name} Treatment Matrix"
+
+
+def cell_code(column_code, row_number):
+    return f"{column_code}{row_number}"
+
+
+def cell_short_title(column_label, row_name):
+    return f"{column_label}; {row_name}"
+
+
+def cell_title(matrix_title, code, short_title):
+    return f"{matrix_title} cell {code}: {short_title}"
+
+
+class CellLabel:
+    """What lists and facets show of a cell (names, codes, its address, whether readers see
+    it), as plain values: a search page names up to 50 cells and building 200 model
+    instances for that cost more than the search itself. ``CellQuerySet.labels`` makes them.
+    """
+
+    __slots__ = (
+        "pk", "matrix_id", "matrix_slug", "matrix_name", "matrix_title", "matrix_position",
+        "column_code", "row_number", "code", "key", "short_title", "title", "is_public",
+        "has_content", "words", "_url",
+    )  # fmt: skip
+
+    def __init__(self, pk, matrix_id, matrix_slug, matrix_name, matrix_position, column_code,
+                 column_label, row_number, row_name, is_public, has_content, texts=()):  # fmt: skip
+        self.pk, self.matrix_id, self.matrix_slug = pk, matrix_id, matrix_slug
+        self.matrix_name, self.matrix_position = matrix_name, matrix_position
+        self.matrix_title = matrix_title(matrix_name)
+        self.column_code, self.row_number = column_code, row_number
+        self.code = cell_code(column_code, row_number)
+        self.key = f"{matrix_slug}/{self.code}"
+        self.short_title = cell_short_title(column_label, row_name)
+        self.title = cell_title(self.matrix_title, self.code, self.short_title)
+        self.is_public, self.has_content = is_public, has_content
+        # Its title, row and column descriptions and scope: what "cells near it" compares.
+        self.words = " ".join([self.title, *texts])
+        self._url = None
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self._url is None:  # once: a page of results may name a cell twenty times
+            self._url = reverse("matrix:cell", args=[self.matrix_slug, self.code])
+        return self._url
+
+    @property
+    def order(self):
+        """The grid's order: matrix, then row, then column."""
+        return (self.matrix_position, self.row_number, self.column_code)
+
+
 class CellQuerySet(VisibleQuerySet):
     def with_labels(self):
         return self.select_related("matrix", "column", "row")
+
+    def labels(self):
+        """{pk: CellLabel} of these cells, in one query and without model instances."""
+        rows = self.annotate(
+            public=ExpressionWrapper(Cell.public_q(), output_field=BooleanField()),
+            content=ExpressionWrapper(~Q(scope_html=""), output_field=BooleanField()),
+        ).values_list(
+            "pk", "matrix_id", "matrix__slug", "matrix__name", "matrix__position",
+            "column__code", "label_override", "column__name", "row__number", "row__name",
+            "public", "content", "row__description", "column__description", "scope",
+        )  # fmt: skip
+        labels = {}
+        for (pk, matrix_id, slug, name, position, column_code, override, column_name, number,
+             row_name, public, content, *texts) in rows:  # fmt: skip
+            labels[pk] = CellLabel(
+                pk, matrix_id, slug, name, position, column_code, override or column_name,
+                number, row_name, public, content, texts,
+            )  # fmt: skip
+        return labels
 
     def for_grid(self, user, *matrices, jurisdiction=""):
         """The cells of the given matrices with their coverage, from the entries ``user`` may
@@ -395,7 +483,7 @@ class Cell(Workflow, MarkupOwner):
 
     @property
     def code(self):
-        return f"{self.column.code}{self.row.number}"
+        return cell_code(self.column.code, self.row.number)
 
     @property
     def column_label(self):
@@ -403,11 +491,11 @@ class Cell(Workflow, MarkupOwner):
 
     @property
     def short_title(self):
-        return f"{self.column_label}; {self.row.name}"
+        return cell_short_title(self.column_label, self.row.name)
 
     @property
     def title(self):
-        return f"{self.matrix.title} cell {self.code}: {self.short_title}"
+        return cell_title(self.matrix.title, self.code, self.short_title)
 
     @property
     def key(self):
@@ -508,7 +596,11 @@ class CellEntry(MarkupOwner):
 
     @property
     def anchor(self):
-        return f"entry-{self.document.slug}"
+        return self.anchor_for(self.document.slug)
+
+    @staticmethod
+    def anchor_for(document_slug):
+        return f"entry-{document_slug}"
 
     def get_absolute_url(self):
         return f"{self.cell.get_absolute_url()}#{self.anchor}"
@@ -561,7 +653,12 @@ class BiteSection(MarkupOwner):
         return self.display_heading
 
     def get_absolute_url(self):
-        return f"{self.cell.get_absolute_url()}?bite=open#{self.anchor}"
+        return self.address(self.cell.get_absolute_url(), self.anchor)
+
+    @staticmethod
+    def address(cell_url, anchor):
+        """A section's address: its cell's page with the Matrix Bite open, at the section."""
+        return f"{cell_url}?bite=open#{anchor}"
 
     @property
     def display_heading(self):

@@ -10,13 +10,15 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from taggit.models import Tag
 
 from editorial.visibility import sees_unpublished
-from matrix.models import Cell, CellEntry, Role
+from matrix.models import BiteSection, Cell, CellEntry, CellLabel, Role
 from studies.models import Document, DocumentAuthor
 
 from . import backends
@@ -140,7 +142,94 @@ class FacetValue:
 class DocumentResult:
     document: Document
     snippet: str
-    places: list  # visible CellEntry rows, with their cells
+    places: list  # [Place]: where readers find it in the matrices
+
+
+@dataclass(slots=True)
+class Place:
+    """A cell a result sits in (as the page's CellLabel), with its roles and headline there."""
+
+    cell: CellLabel
+    roles: str
+    headline: str
+    document_slug: str
+
+    @property
+    def role_list(self):
+        return [Role(code) for code in self.roles]
+
+    def get_absolute_url(self):
+        return f"{self.cell.get_absolute_url()}#{CellEntry.anchor_for(self.document_slug)}"
+
+
+@dataclass(slots=True)
+class SectionHit:
+    """A Matrix Bite section a search finds."""
+
+    display_heading: str
+    anchor: str
+    cell: CellLabel
+
+    def get_absolute_url(self):
+        return BiteSection.address(self.cell.get_absolute_url(), self.anchor)
+
+
+@dataclass(slots=True)
+class TopicHit:
+    """A hot topic a search finds."""
+
+    title: str
+    slug: str
+    is_public: bool
+
+    def get_absolute_url(self):
+        return reverse("topics:topic", args=[self.slug])
+
+
+class Hit(NamedTuple):
+    """A row of ``Backend.page``: an index row found, with what a result shows of it."""
+
+    entry_id: int
+    document_id: int
+    snippet: str
+    kind: str
+    status: str
+    year: int | None
+    placements: list
+    listing: dict
+
+
+class DocumentListing:
+    """What a list of results (and the API's summary) shows of a document, read from the
+    index row that found it (``SearchEntry.listing``, kept current when it is saved)."""
+
+    __slots__ = ("pk", "kind", "status", "year", "slug", "title", "short_citation", "source",
+                 "standfirst_html")  # fmt: skip
+
+    def __init__(self, hit):
+        self.pk, self.kind, self.status, self.year = hit.document_id, hit.kind, hit.status, hit.year
+        listing = hit.listing
+        self.slug, self.title, self.short_citation = (
+            listing["slug"], listing["title"], listing["citation"]
+        )  # fmt: skip
+        self.source, self.standfirst_html = listing["source"], listing["standfirst_html"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return Document.address(self.slug)
+
+    def get_kind_display(self):
+        return Document.Kind(self.kind).label
+
+    @property
+    def is_public(self):
+        return Document.status_is_public(self.status)
+
+    @property
+    def is_consultation_draft(self):
+        return self.status == Document.Status.CONSULTATION
 
 
 @dataclass
@@ -242,9 +331,10 @@ DOCUMENTS = [SearchEntry.Kind.DOCUMENT]
 PAGES = [SearchEntry.Kind.CELL, SearchEntry.Kind.SECTION, SearchEntry.Kind.TOPIC]
 
 
-def search_page(user, params, browse=False):
+def search_page(user, params, browse=False, listing=False):
     """``browse``: with no words and no filters, list every document (newest first) rather
-    than show the empty search form."""
+    than show the empty search form. ``listing``: results carry what a list shows of each
+    document (DocumentListing), not the document itself (feeds and exports need all of it)."""
     page = SearchPage(params=params)
     page.sorts = [
         FacetValue(label, 0, params.url(sort=key), params.effective_sort == key, key)
@@ -266,29 +356,13 @@ def search_page(user, params, browse=False):
         )
         return page
     engine = backends.backend()
-    cells = {c.pk: c for c in Cell.objects.visible_to(user).with_labels()}
+    cells = Cell.objects.visible_to(user).labels()
     documents = visible_entries(user, DOCUMENTS)
     documents, active = _apply_filters(documents, params, engine, cells)
     page.active = active
     matched = documents if query.is_empty else documents.filter(engine.match(query))
-    facts = matched.values("id", "doc_kind", "year", "doc_status", "subjects", "placements")
-    count_sql, count_params = facts.query.sql_with_params()
-    (capped,) = engine.run(
-        f"SELECT COUNT(*) FROM ({count_sql} LIMIT %s) AS capped",
-        [*count_params, ESTIMATE_ABOVE + 1],
-    )[0]
-    page.estimated = capped > ESTIMATE_ABOVE
-    if page.estimated:
-        base_sql, base_params, scale = engine.sample(facts)
-    else:
-        (base_sql, base_params), scale = (count_sql, count_params), 1
-    sql, cell_params = engine.facets_sql(base_sql, cells)
-    rows = engine.run(sql, [*base_params, *cell_params])
-    if page.estimated:
-        rows = [(f, v, n if f == "years" else _about(n * scale)) for f, v, n in rows]
+    rows = _facet_rows(page, engine, matched, cells)
     page.total = next(count for facet, _, count in rows if facet == "total")
-    if page.estimated:
-        page.total = max(page.total, ESTIMATE_ABOVE)
     page.pager = Pager(number=params.page, count=page.total)
     if params.page > page.pager.num_pages:
         page.pager.number = params.page = 1
@@ -299,9 +373,9 @@ def search_page(user, params, browse=False):
     if page.total:
         offset = (page.pager.number - 1) * PAGE_SIZE
         hits = engine.page(documents, query, params.effective_sort, page.total, offset, PAGE_SIZE)
-        page.results = _results(hits, user)
+        page.results = _results([Hit(*row) for row in hits], cells, listing)
     if not query.is_empty and page.pager.number == 1:
-        page.groups = _groups(user, query, engine)
+        page.groups = _groups(user, query, engine, cells)
     if not page.total and not query.is_empty:
         _suggest(page, user, query, engine, groups, cells)
     return page
@@ -313,6 +387,25 @@ def documents_matching(user, text):
         return SearchEntry.objects.none().values_list("document_id", flat=True)
     entries = visible_entries(user, DOCUMENTS).filter(backends.backend().match(query))
     return entries.values_list("document_id", flat=True)
+
+
+def _facet_rows(page, engine, matched, cells):
+    """(facet, value, count) rows with the total: exact, or estimated from a sample of the
+    index when there are more than ESTIMATE_ABOVE matches (``page.estimated``)."""
+    facts = matched.values("id", "doc_kind", "year", "doc_status", "subjects", "placements")
+    sql, params = facts.query.sql_with_params()
+    if engine.more_than(sql, params, ESTIMATE_ABOVE):
+        sample_sql, sample_params, scale = engine.sample(facts)
+        facets_sql, cell_params = engine.facets_sql(sample_sql, cells)
+        rows = engine.run(facets_sql, [*sample_params, *cell_params])
+        rows = [(f, v, n if f == "years" else _about(n * scale)) for f, v, n in rows]
+        # Trust the sample only when it agrees there are many; when the decision was the
+        # planner's estimate and that was too high, count exactly after all.
+        if next(n for f, _, n in rows if f == "total") >= ESTIMATE_ABOVE:
+            page.estimated = True
+            return rows
+    facets_sql, cell_params = engine.facets_sql(sql, cells)
+    return engine.run(facets_sql, [*params, *cell_params])
 
 
 def _about(number):
@@ -345,15 +438,15 @@ def _apply_filters(qs, params, engine, cells):
         chosen = [
             c
             for c in cells.values()
-            if (not params.matrix or c.matrix.slug == params.matrix)
+            if (not params.matrix or c.matrix_slug == params.matrix)
             and (not params.cell or c.key.lower() == params.cell.lower())
         ]
         qs = qs.filter(engine.placement_filter([c.pk for c in chosen], params.role))
         if params.matrix:
-            name = chosen[0].matrix.title if chosen else params.matrix
+            name = chosen[0].matrix_title if chosen else params.matrix
             active.append((name, params.url(matrix="")))
         if params.cell:
-            name = f"Cell {chosen[0].matrix.name} {chosen[0].code}" if chosen else params.cell
+            name = f"Cell {chosen[0].matrix_name} {chosen[0].code}" if chosen else params.cell
             active.append((name, params.url(cell="")))
         if params.role:
             active.append((f"Role: {Role(params.role).label}", params.url(role="")))
@@ -388,27 +481,32 @@ def _build_facets(page, rows, params, cells):
         if consultation else []
     )  # fmt: skip
     subject_counts = {int(v): n for v, n in counts.get("subject", [])}
-    tags = {t.pk: t for t in Tag.objects.filter(pk__in=subject_counts)}
+    tags = {
+        pk: (name, slug)
+        for pk, name, slug in Tag.objects.filter(pk__in=subject_counts).values_list(
+            "pk", "name", "slug"
+        )
+    }
     page.facets["subject"] = sorted(
         (
-            FacetValue(tags[pk].name, n, params.url(subject=tags[pk].slug),
-                       params.subject == tags[pk].slug)
+            FacetValue(tags[pk][0], n, params.url(subject=tags[pk][1]),
+                       params.subject == tags[pk][1])
             for pk, n in subject_counts.items() if pk in tags
         ),
         key=lambda f: (-f.count, f.label.lower()),
     )[:15]  # fmt: skip
-    matrices = {c.matrix_id: c.matrix for c in cells.values()}
+    matrices = {c.matrix_id: c for c in cells.values()}  # a cell of each matrix, for its names
     matrix_counts = dict(counts.get("matrix", []))
     page.facets["matrix"] = [
-        FacetValue(m.title, matrix_counts[str(pk)], params.url(matrix=m.slug, cell=""),
-                   params.matrix == m.slug)
-        for pk, m in sorted(matrices.items(), key=lambda i: i[1].position)
+        FacetValue(m.matrix_title, matrix_counts[str(pk)],
+                   params.url(matrix=m.matrix_slug, cell=""), params.matrix == m.matrix_slug)
+        for pk, m in sorted(matrices.items(), key=lambda i: i[1].matrix_position)
         if matrix_counts.get(str(pk))
     ]  # fmt: skip
     cell_counts = dict(counts.get("cell", []))
     page.facets["cell"] = sorted(
         (
-            FacetValue(f"{c.matrix.name} {c.code}: {c.short_title}", cell_counts[str(pk)],
+            FacetValue(f"{c.matrix_name} {c.code}: {c.short_title}", cell_counts[str(pk)],
                        params.url(cell=c.key, matrix=""), params.cell.lower() == c.key.lower())
             for pk, c in cells.items() if cell_counts.get(str(pk))
         ),
@@ -422,45 +520,67 @@ def _build_facets(page, rows, params, cells):
     ]  # fmt: skip
 
 
-def _results(hits, user):
-    ids = [document for _, document, _ in hits]
-    documents = Document.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
-        Prefetch(
-            "cell_entries",
-            queryset=CellEntry.objects.visible_to(user)
-            .select_related("cell__matrix", "cell__column", "cell__row")
-            .order_by("cell__matrix__position", "cell__row__number", "cell__column__code"),
-            to_attr="visible_entries",
-        ),
-    )
-    by_id = {d.pk: d for d in documents}
-    return [
-        DocumentResult(document=by_id[doc_id], snippet=highlight(snippet),
-                       places=by_id[doc_id].visible_entries)
-        for _, doc_id, snippet in hits if doc_id in by_id
-    ]  # fmt: skip
-
-
-def _groups(user, query, engine, limit=8):
-    """Matching cells, Matrix Bite sections and hot topics (those the user may see)."""
-    # The pages are a few hundred rows among 100,000 documents: name them first, so the
-    # match is checked on those rows rather than on every document the word appears in.
-    pages = list(visible_entries(user, PAGES).values_list("id", flat=True))
-    entries = (
-        SearchEntry.objects.filter(id__in=pages)
-        .filter(engine.match(query))
-        .select_related(
-            "cell__matrix", "cell__column", "cell__row", "section__cell__matrix",
-            "section__cell__column", "section__cell__row", "topic",
+def _results(hits, cells, listing):
+    """The page's results. With ``listing``, each document is read from its index row (a
+    DocumentListing); otherwise whole, with its authors (feeds and exports cite it in full).
+    Its places are its index row's placements in cells the user may see."""
+    documents = {}
+    if listing:
+        documents = {h.document_id: DocumentListing(h) for h in hits if h.listing}
+    missing = [h.document_id for h in hits if h.document_id not in documents]
+    if missing:  # rows indexed before listings were kept: read those documents whole
+        documents.update(
+            (d.pk, d)
+            for d in Document.objects.filter(pk__in=missing).prefetch_related(
+                Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk"))
+            )
         )
+    results = []
+    for hit in hits:
+        document = documents.get(hit.document_id)
+        if document is None:
+            continue
+        places = sorted(
+            (
+                Place(cells[cell_id], roles, headline[0] if headline else "", document.slug)
+                for cell_id, _, roles, *headline in hit.placements
+                if cell_id in cells
+            ),
+            key=lambda place: place.cell.order,
+        )
+        results.append(DocumentResult(document, highlight(hit.snippet), places))
+    return results
+
+
+def _groups(user, query, engine, cells, limit=8):
+    """Matching cells (as the page's CellLabels), Matrix Bite sections and hot topics (those
+    the user may see), in one query over the few hundred index rows that are not documents."""
+    # The match is a selected column, not a condition: as a condition the planner may read
+    # the word's whole posting list (every document with it) to find a few dozen pages.
+    rows = (
+        visible_entries(user, PAGES)
+        .annotate(hit=engine.match(query))
         .order_by("kind", "id")
+        .values_list(
+            "kind", "hit", "cell_id", "section__cell_id", "section__heading", "section__kind",
+            "section__anchor", "topic__title", "topic__slug", "topic__published",
+        )
     )  # fmt: skip
     groups = {"cells": [], "sections": [], "topics": []}
-    for entry in entries[: limit * 3]:
-        name = {"cell": "cells", "section": "sections", "topic": "topics"}[entry.kind]
+    for kind, hit, cell_id, section_cell, heading, section_kind, anchor, *topic in rows:
+        if not hit:
+            continue
+        if kind == SearchEntry.Kind.CELL and cell_id in cells:
+            found, name = cells[cell_id], "cells"
+        elif kind == SearchEntry.Kind.SECTION and section_cell in cells:
+            heading = heading or BiteSection.Kind(section_kind).label
+            found, name = SectionHit(heading, anchor, cells[section_cell]), "sections"
+        elif kind == SearchEntry.Kind.TOPIC:
+            found, name = TopicHit(*topic), "topics"
+        else:
+            continue
         if len(groups[name]) < limit:
-            groups[name].append(entry.cell or entry.section or entry.topic)
+            groups[name].append(found)
     return groups
 
 
@@ -518,10 +638,9 @@ def _near_subjects(user, text, stems, limit=6):
 def _near_cells(stems, cells, limit=6):
     scored = []
     for cell in cells.values():
-        text = " ".join([cell.title, cell.row.description, cell.column.description, cell.scope])
-        overlap = len(stems & {stem(w) for w in words_of(text)})
+        overlap = len(stems & {stem(w) for w in words_of(cell.words)})
         if overlap:
-            scored.append((-overlap, not cell.has_content, cell.matrix.position, cell.code, cell))
+            scored.append((-overlap, not cell.has_content, cell.matrix_position, cell.code, cell))
     return [cell for *_, cell in sorted(scored, key=lambda s: s[:4])[:limit]]
 
 

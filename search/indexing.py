@@ -47,7 +47,7 @@ def document_row(document, cell_public):
         doc_kind=document.kind,
         year=document.year,
         subjects=sorted(t.pk for t in document.tags.all()),
-        placements=[[e.cell_id, cell_matrix(e.cell_id), e.roles] for e in entries],
+        placements=[[e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline] for e in entries],
     )
     text = SearchText(
         a=plain(document.title),
@@ -59,6 +59,7 @@ def document_row(document, cell_public):
             ", ".join(authors),
             document.source,
         ),
+        listing=listing_of(document),
         d=_join(
             *(plain(e.annotation_html) for e in public),
             plain(document.commentary_html),
@@ -66,6 +67,17 @@ def document_row(document, cell_public):
         ),
     )
     return entry, text
+
+
+def listing_of(document):
+    """What a list of results shows of ``document`` (its authors prefetched)."""
+    return {
+        "slug": document.slug,
+        "title": document.title,
+        "citation": document.short_citation,
+        "source": document.source,
+        "standfirst_html": document.standfirst_html,
+    }
 
 
 _cells = {}
@@ -115,7 +127,7 @@ def _store(rows, existing, key):
     fields = ["doc_status", "doc_kind", "year", "subjects", "placements"]
     if old:
         SearchEntry.objects.bulk_update([e for e, _ in old], fields)
-        SearchText.objects.bulk_update([t for _, t in old], ["a", "b", "c", "d"])
+        SearchText.objects.bulk_update([t for _, t in old], ["a", "b", "c", "d", "listing"])
     if new:
         created = SearchEntry.objects.bulk_create([e for e, _ in new])
         for entry, (_, text) in zip(created, new, strict=True):

@@ -23,12 +23,12 @@ from topics.models import HotTopic
 
 
 class SearchEntryQuerySet(models.QuerySet):
-    def search_page(self, user, params, browse=False):
+    def search_page(self, user, params, browse=False, listing=False):
         """The search page: matching cells, bite sections and topics, one page of documents
         with their cells and roles, facet counts, and suggestions when nothing matches."""
         from .engine import search_page
 
-        return search_page(user, params, browse=browse)
+        return search_page(user, params, browse=browse, listing=listing)
 
     def documents_matching(self, user, text):
         """Ids of the documents ``user`` may see that a search for ``text`` finds, with the
@@ -65,7 +65,7 @@ class SearchEntry(models.Model):
     doc_kind = models.CharField(max_length=10, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     subjects = models.JSONField(default=list, blank=True)  # tag ids
-    placements = models.JSONField(default=list, blank=True)  # [cell id, matrix id, roles]
+    placements = models.JSONField(default=list, blank=True)  # [cell, matrix, roles, headline]
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
     head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only
 
@@ -104,6 +104,12 @@ class SearchText(models.Model):
     b = models.TextField(blank=True)
     c = models.TextField(blank=True)
     d = models.TextField(blank=True)
+    # What a list of results shows of a document (slug, title, short citation, source,
+    # standfirst), copied when it is indexed, so that a page of results is read with the
+    # snippets it needs from this table rather than from 20 documents and their authors.
+    # Here rather than on SearchEntry, whose rows a search with many matches samples: the
+    # narrower they are, the fewer pages that reads.
+    listing = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return self.a

@@ -6,5 +6,5 @@ from .models import SearchEntry
 
 def search(request):
     params = SearchParams.from_query_dict(request.GET)
-    page = SearchEntry.objects.search_page(request.user, params)
+    page = SearchEntry.objects.search_page(request.user, params, listing=True)
     return render(request, "search/search.html", {"page": page, "params": params, "sorts": SORTS})

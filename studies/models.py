@@ -158,7 +158,11 @@ class Document(Workflow, MarkupOwner):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("studies:document", args=[self.slug])
+        return self.address(self.slug)
+
+    @staticmethod
+    def address(slug):
+        return reverse("studies:document", args=[slug])
 
     def markup_page(self):
         return f"doc:{self.slug}"

@@ -166,13 +166,13 @@ def test_row_page_queries_are_fixed(client, matrix, django_assert_num_queries, e
     assert len(tree.find_all("li", class_="course-cell")) == 5
 
 
-# Search: the synonym list, the cells the user may see (facet labels and filters), a count
-# capped at the estimate threshold, the total with every facet count (one statement), the
-# subjects named in the facets, one page of matches with their snippets (one statement), those
-# documents, their authors and their visible cell entries, the ids of the cells, bite sections
-# and topics the user may see, and those of them that match. (Past the threshold, one more:
-# the table's size, to choose the sample.)
-SEARCH_QUERIES = 11
+# Search: the synonym list, the labels of the cells the user may see (facets, filters and
+# places), a count capped at the estimate threshold, the total with every facet count (one
+# statement), the subjects named in the facets, one page of matches with their snippets and
+# listings (one statement: no query for the documents, their authors or their cells), and the
+# cells, bite sections and topics the user may see, with whether each matches. (Past the
+# threshold, one more: the table's size, to choose the sample.)
+SEARCH_QUERIES = 7
 
 
 @pytest.mark.parametrize("documents", [3, 40])
