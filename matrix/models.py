@@ -7,10 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -284,20 +282,18 @@ class CellQuerySet(VisibleQuerySet):
 
     def labels(self):
         """{pk: CellLabel} of these cells, in one query and without model instances."""
-        rows = self.annotate(
-            public=ExpressionWrapper(Cell.public_q(), output_field=BooleanField()),
-            content=ExpressionWrapper(~Q(scope_html=""), output_field=BooleanField()),
-        ).values_list(
+        rows = self.values_list(
             "pk", "matrix_id", "matrix__slug", "matrix__name", "matrix__position",
             "column__code", "label_override", "column__name", "row__number", "row__name",
-            "public", "content", "row__description", "column__description", "scope",
+            "status", "row__description", "column__description", "scope",
         )  # fmt: skip
         labels = {}
         for (pk, matrix_id, slug, name, position, column_code, override, column_name, number,
-             row_name, public, content, *texts) in rows:  # fmt: skip
+             row_name, status, *texts) in rows:  # fmt: skip
+            scope = texts[-1]  # its HTML is rendered from it: one is empty when the other is
             labels[pk] = CellLabel(
                 pk, matrix_id, slug, name, position, column_code, override or column_name,
-                number, row_name, public, content, texts,
+                number, row_name, Cell.status_is_public(status), bool(scope.strip()), texts,
             )  # fmt: skip
         return labels
 

@@ -19,10 +19,10 @@ ENTRY = '"search_searchentry"'
 # title/headline/subject vector: reading every abstract's vector to order 50,000 near-equal
 # matches costs more than it tells a reader, who wants the recent ones on top anyway.
 FULL_RANK_LIMIT = 2000
-RANK_POOL = 2000
+RANK_POOL = 1000
 # Facet counts for a search with too many matches to count exactly are taken over a sample
 # of about this many index rows, then scaled (engine.ESTIMATE_ABOVE).
-SAMPLE_ROWS = 2000
+SAMPLE_ROWS = 1000
 
 
 # Year order, undated last, then the newest entry first, so paging is stable.
@@ -54,8 +54,10 @@ class Backend:
     def placement_filter(self, cell_ids, role):
         raise NotImplementedError
 
-    def facets_sql(self, base_sql, cell_ids):
-        """One statement: the total, then (facet, value, count) rows, over the CTE ``m``."""
+    def facets_sql(self, base_sql, cell_ids, sizes_sql=""):
+        """One statement: the total, then (facet, value, count, label) rows over the CTE
+        ``m``, then ``sizes_sql``'s (a sample's sizes); the parameters after ``base_sql``'s.
+        Subjects come with their slug and name."""
         cell, matrix, roles = self.placement_parts
         cells_in, cell_params = _in(cell_ids)
         sql = f"""
@@ -64,35 +66,32 @@ class Backend:
             SELECT id, CAST({cell} AS BIGINT) AS cell, CAST({matrix} AS BIGINT) AS matrix,
                    {roles} AS roles
             FROM ({self.placement_source}) AS x WHERE CAST({cell} AS BIGINT) IN ({cells_in}))
-        SELECT 'total', '', COUNT(*) FROM m
-        UNION ALL SELECT 'kind', doc_kind, COUNT(*) FROM m GROUP BY doc_kind
-        UNION ALL SELECT 'status', doc_status, COUNT(*) FROM m GROUP BY doc_status
-        UNION ALL SELECT 'decade', CAST(year / 10 * 10 AS TEXT), COUNT(*) FROM m
+        SELECT 'total', '', COUNT(*), '' FROM m
+        UNION ALL SELECT 'kind', doc_kind, COUNT(*), '' FROM m GROUP BY doc_kind
+        UNION ALL SELECT 'status', doc_status, COUNT(*), '' FROM m GROUP BY doc_status
+        UNION ALL SELECT 'decade', CAST(year / 10 * 10 AS TEXT), COUNT(*), '' FROM m
             WHERE year IS NOT NULL GROUP BY year / 10
-        UNION ALL SELECT 'years', CAST(MIN(year) AS TEXT), MAX(year) FROM m
+        UNION ALL SELECT 'years', CAST(MIN(year) AS TEXT), MAX(year), '' FROM m
         UNION ALL SELECT * FROM (
-            SELECT 'subject', CAST(s AS TEXT), COUNT(*) FROM ({self.subject_source}) AS x
-            GROUP BY s ORDER BY 3 DESC, 2 LIMIT 40) AS top_subjects
-        UNION ALL SELECT 'cell', CAST(cell AS TEXT), COUNT(*) FROM p GROUP BY cell
-        UNION ALL SELECT 'matrix', CAST(matrix AS TEXT), COUNT(DISTINCT id) FROM p GROUP BY matrix
-        UNION ALL SELECT 'role', r.code, COUNT(DISTINCT p.id) FROM p, (
+            SELECT 'subject', t.slug, COUNT(*), t.name FROM ({self.subject_source}) AS x
+            JOIN taggit_tag AS t ON t.id = CAST(x.s AS BIGINT)
+            GROUP BY t.id, t.slug, t.name ORDER BY 3 DESC, 2 LIMIT 40) AS top_subjects
+        UNION ALL SELECT 'cell', CAST(cell AS TEXT), COUNT(*), '' FROM p GROUP BY cell
+        UNION ALL SELECT 'matrix', CAST(matrix AS TEXT), COUNT(DISTINCT id), '' FROM p
+            GROUP BY matrix
+        UNION ALL SELECT 'role', r.code, COUNT(DISTINCT p.id), '' FROM p, (
             SELECT 'S' AS code UNION ALL SELECT 'K' UNION ALL SELECT 'R' UNION ALL SELECT 'G'
             ) AS r WHERE p.roles LIKE '%%' || r.code || '%%' GROUP BY r.code
+        {sizes_sql}
         """
         return sql, cell_params
 
-    def ranked_pool(self, matched, total):
-        """The matches relevance orders: all of them, or the RANK_POOL newest of many."""
-        if total <= FULL_RANK_LIMIT:
-            return matched
-        # Compiled on its own, not as a queryset subquery: the match is raw SQL naming the
-        # table, which inside a Django subquery (aliased U0) would point at the outer row.
-        pool_sql, params = (
-            matched.order_by(*ORDER["newest"]).values("id")[:RANK_POOL].query.sql_with_params()
-        )
-        return matched.model.objects.filter(
-            RawSQL(f"{ENTRY}.id IN ({pool_sql})", params, output_field=BooleanField())
-        )
+    def scale(self, sizes):
+        """How many index rows each sampled row stands for, from the sample's sizes rows:
+        ``population`` (rows in the index) and ``sample`` (rows the sample held)."""
+        if sizes["population"] <= SAMPLE_ROWS:
+            return 1.0  # the sample was every row
+        return sizes["population"] / max(sizes["sample"], 1)
 
     def more_than(self, sql, params, limit):
         """Whether ``sql`` finds more than ``limit`` rows (counting no further than that)."""
@@ -161,21 +160,24 @@ class PostgresBackend(Backend):
         return super().more_than(sql, params, limit)
 
     def sample(self, facts):
-        """``facts`` (a values() queryset of matches) over a page sample of the index:
-        (sql, params, scale). TABLESAMPLE reads only the sampled pages, so a word in every
-        document costs what a few thousand rows cost; REPEATABLE keeps the counts steady."""
+        """``facts`` (a values() queryset of matches) over a page sample of the index, and
+        the sizes that scale it: (sql, params, sizes sql, sizes params), for facets_sql.
+        TABLESAMPLE reads only the sampled pages, so a word in every document costs what a
+        thousand rows cost; REPEATABLE keeps the counts steady. SYSTEM picks whole pages, so
+        the sample's size varies: it is scaled by the rows it holds (a ratio estimate), not
+        by the percentage asked for, and both sizes come back with the facets."""
         sql, params = facts.query.sql_with_params()
-        (rows,) = self.run(
-            "SELECT GREATEST(reltuples, 1) FROM pg_class WHERE oid = %s::regclass",
-            ["search_searchentry"],
-        )[0]
-        percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
-        sample = f"{ENTRY} TABLESAMPLE SYSTEM (%s) REPEATABLE (7)"
-        # SYSTEM picks whole pages, so the sample's size varies: scale by the rows it holds
-        # (a ratio estimate), not by the percentage asked for.
-        (held,) = self.run(f"SELECT COUNT(*) FROM {sample}", [percent])[0]
+        rows = (
+            "(SELECT GREATEST(reltuples, 1) FROM pg_class "
+            "WHERE oid = 'search_searchentry'::regclass)"
+        )
+        sample = f"{ENTRY} TABLESAMPLE SYSTEM (LEAST(100, 100.0 * %s / {rows})) REPEATABLE (7)"
         sampled = sql.replace(f"FROM {ENTRY}", f"FROM {sample}", 1)
-        return sampled, [percent, *params], rows / max(held, 1) if percent < 100 else 1.0
+        sizes = (
+            f"UNION ALL SELECT 'population', '', CAST({rows} AS BIGINT), '' "
+            f"UNION ALL SELECT 'sample', '', COUNT(*), '' FROM {sample}"
+        )
+        return sampled, [SAMPLE_ROWS, *params], sizes, [SAMPLE_ROWS]
 
     def subject_filter(self, tag_id):
         return RawSQL(
@@ -290,12 +292,16 @@ class SQLiteBackend(Backend):
         )
 
     def sample(self, facts):
-        """``facts`` over every k-th index row: (sql, params, scale)."""
-        (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY} WHERE kind = %s", ["document"])[0]
-        step = max(1, rows // SAMPLE_ROWS)
-        sampled = facts.filter(RawSQL(f"{ENTRY}.id %% %s = 0", [step], BooleanField()))
+        """``facts`` over every k-th index row, and the sizes that scale it (as Postgres's)."""
+        documents = f"FROM {ENTRY} WHERE kind = 'document'"
+        step = f"(SELECT MAX(1, COUNT(*) / %s) {documents})"
+        sampled = facts.filter(RawSQL(f"{ENTRY}.id %% {step} = 0", [SAMPLE_ROWS], BooleanField()))
         sql, params = sampled.query.sql_with_params()
-        return sql, params, step
+        sizes = (
+            f"UNION ALL SELECT 'population', '', COUNT(*), '' {documents} "
+            f"UNION ALL SELECT 'sample', '', COUNT(*) / MAX(1, COUNT(*) / %s), '' {documents}"
+        )
+        return sql, params, sizes, [SAMPLE_ROWS]
 
     def subject_filter(self, tag_id):
         return RawSQL(
@@ -312,6 +318,19 @@ class SQLiteBackend(Backend):
             "AND json_extract(pl.value, '$[2]') LIKE %s)",
             [*params, f"%{role}%"],
             output_field=BooleanField(),
+        )
+
+    def ranked_pool(self, matched, total):
+        """The matches relevance orders: all of them, or the RANK_POOL newest of many."""
+        if total <= FULL_RANK_LIMIT:
+            return matched
+        # Compiled on its own, not as a queryset subquery: the match is raw SQL naming the
+        # table, which inside a Django subquery (aliased U0) would point at the outer row.
+        pool_sql, params = (
+            matched.order_by(*ORDER["newest"]).values("id")[:RANK_POOL].query.sql_with_params()
+        )
+        return matched.model.objects.filter(
+            RawSQL(f"{ENTRY}.id IN ({pool_sql})", params, output_field=BooleanField())
         )
 
     def page(self, filtered, query, sort, total, offset, limit):

@@ -319,7 +319,8 @@ def highlight(snippet):
 
 
 def synonym_groups():
-    return [group.term_list() for group in SynonymGroup.objects.all()]
+    terms = SynonymGroup.objects.order_by("pk").values_list("terms", flat=True)
+    return [SynonymGroup.terms_in(text) for text in terms]
 
 
 def visible_entries(user, kinds):
@@ -362,7 +363,7 @@ def search_page(user, params, browse=False, listing=False):
     page.active = active
     matched = documents if query.is_empty else documents.filter(engine.match(query))
     rows = _facet_rows(page, engine, matched, cells)
-    page.total = next(count for facet, _, count in rows if facet == "total")
+    page.total = next(count for facet, _, count, _ in rows if facet == "total")
     page.pager = Pager(number=params.page, count=page.total)
     if params.page > page.pager.num_pages:
         page.pager.number = params.page = 1
@@ -390,18 +391,24 @@ def documents_matching(user, text):
 
 
 def _facet_rows(page, engine, matched, cells):
-    """(facet, value, count) rows with the total: exact, or estimated from a sample of the
-    index when there are more than ESTIMATE_ABOVE matches (``page.estimated``)."""
+    """(facet, value, count, label) rows with the total: exact, or estimated from a sample of
+    the index when there are more than ESTIMATE_ABOVE matches (``page.estimated``)."""
     facts = matched.values("id", "doc_kind", "year", "doc_status", "subjects", "placements")
     sql, params = facts.query.sql_with_params()
     if engine.more_than(sql, params, ESTIMATE_ABOVE):
-        sample_sql, sample_params, scale = engine.sample(facts)
-        facets_sql, cell_params = engine.facets_sql(sample_sql, cells)
-        rows = engine.run(facets_sql, [*sample_params, *cell_params])
-        rows = [(f, v, n if f == "years" else _about(n * scale)) for f, v, n in rows]
+        sample_sql, sample_params, sizes_sql, sizes_params = engine.sample(facts)
+        facets_sql, cell_params = engine.facets_sql(sample_sql, cells, sizes_sql)
+        rows = engine.run(facets_sql, [*sample_params, *cell_params, *sizes_params])
+        sizes = {f: n for f, _, n, _ in rows if f in ("population", "sample")}
+        scale = engine.scale(sizes)
+        rows = [
+            (f, v, n if f == "years" else _about(n * scale), label)
+            for f, v, n, label in rows
+            if f not in sizes
+        ]
         # Trust the sample only when it agrees there are many; when the decision was the
         # planner's estimate and that was too high, count exactly after all.
-        if next(n for f, _, n in rows if f == "total") >= ESTIMATE_ABOVE:
+        if next(n for f, _, n, _ in rows if f == "total") >= ESTIMATE_ABOVE:
             page.estimated = True
             return rows
     facets_sql, cell_params = engine.facets_sql(sql, cells)
@@ -454,9 +461,11 @@ def _apply_filters(qs, params, engine, cells):
 
 
 def _build_facets(page, rows, params, cells):
-    counts = {}
-    for facet, value, count in rows:
+    counts, subject_names = {}, {}
+    for facet, value, count, label in rows:
         counts.setdefault(facet, []).append((value, count))
+        if facet == "subject":
+            subject_names[value] = label
     kinds = dict(counts.get("kind", []))
     page.facets["kind"] = [
         FacetValue(label, kinds[value], params.url(kind=value), params.kind == value)
@@ -480,18 +489,10 @@ def _build_facets(page, rows, params, cells):
                     params.consultation)]
         if consultation else []
     )  # fmt: skip
-    subject_counts = {int(v): n for v, n in counts.get("subject", [])}
-    tags = {
-        pk: (name, slug)
-        for pk, name, slug in Tag.objects.filter(pk__in=subject_counts).values_list(
-            "pk", "name", "slug"
-        )
-    }
     page.facets["subject"] = sorted(
         (
-            FacetValue(tags[pk][0], n, params.url(subject=tags[pk][1]),
-                       params.subject == tags[pk][1])
-            for pk, n in subject_counts.items() if pk in tags
+            FacetValue(subject_names[slug], n, params.url(subject=slug), params.subject == slug)
+            for slug, n in counts.get("subject", [])
         ),
         key=lambda f: (-f.count, f.label.lower()),
     )[:15]  # fmt: skip

@@ -144,4 +144,8 @@ class SynonymGroup(models.Model):
         return " / ".join(self.term_list())
 
     def term_list(self):
-        return [line.strip() for line in self.terms.splitlines() if line.strip()]
+        return self.terms_in(self.terms)
+
+    @staticmethod
+    def terms_in(text):
+        return [line.strip() for line in text.splitlines() if line.strip()]

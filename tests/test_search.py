@@ -159,6 +159,8 @@ def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monk
     # row, so the estimate equals the exact count, and the same documents are listed.
     monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 3)
     monkeypatch.setattr(backends, "FULL_RANK_LIMIT", 3)
+    # Counted, not left to PostgreSQL's estimate (too rough for a bank of 28 documents).
+    monkeypatch.setattr(backends.PostgresBackend, "more_than", backends.Backend.more_than)
     _, tree = found(client, "?q=alcohol")
     assert tree.find("p", class_="result-count").clean_text == "About " + count
     assert "counts are estimated from a sample" in tree.find("aside", class_="facets").text
@@ -252,3 +254,60 @@ def test_more_and_go_run_their_stored_searches(client, demo):
     go = topic.find("form", class_="go-form")
     query = go.find("input", name="q")["value"]
     assert RESIDENTIAL in all_found({"q": query})
+
+
+def test_a_sample_finding_few_after_an_estimate_of_many_is_counted_exactly(client, monkeypatch):
+    # On PostgreSQL the planner's estimate decides when to sample; if it was too high, the
+    # sample finds fewer than the threshold and the page counts exactly after all.
+    from search import backends
+
+    for number in range(5):
+        make_document(title=f"Overestimated trial {number}")
+    monkeypatch.setattr(backends.backend().__class__, "more_than", lambda *args: True)
+    _, tree = found(client, "?q=overestimated")
+    assert tree.find("p", class_="result-count").clean_text.startswith("5 documents found")
+    assert not tree.find_all("p", class_="facet-note")
+
+
+def test_results_are_listed_from_the_index_and_follow_each_change(client):
+    document = make_document(title="Quokka outreach trial", authors=("Smith J.", "Jones K."))
+    _, tree = found(client, "?q=quokka")
+    assert "Smith J. and Jones K. 2010. Addiction" in tree.find("p", class_="result-cite").text
+    author = document.authorships.get(position=1)
+    author.name = "Brown P."
+    author.save()
+    document.title = "Quokka outreach trial, revised"
+    document.save()
+    _, tree = found(client, "?q=quokka")
+    assert "Smith J. and Brown P. 2010" in tree.find("p", class_="result-cite").text
+    assert tree.find("a", class_="result-title").clean_text == "Quokka outreach trial, revised"
+    # A row indexed before listings were kept is read from the document itself.
+    from search.models import SearchText
+
+    SearchText.objects.filter(entry__document=document).update(listing={})
+    _, tree = found(client, "?q=quokka")
+    assert "Smith J. and Brown P. 2010" in tree.find("p", class_="result-cite").text
+    assert tree.find("a", class_="result-title")["href"] == document.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "estimate, counted, expected",
+    [(10_000, None, True), (4000, None, True), (900, None, False), (1500, 2001, True),
+     (3000, 1999, False)],
+)  # fmt: skip
+def test_postgresql_counts_only_when_the_planners_estimate_is_near_the_limit(
+    monkeypatch, estimate, counted, expected
+):
+    from search import backends
+
+    asked = []
+
+    def run(self, sql, params):
+        asked.append(sql.split()[0])
+        if sql.startswith("EXPLAIN"):
+            return [([{"Plan": {"Plan Rows": estimate}}],)]
+        return [(counted,)]
+
+    monkeypatch.setattr(backends.Backend, "run", run)
+    assert backends.PostgresBackend().more_than("SELECT 1", [], 2000) is expected
+    assert asked == (["EXPLAIN"] if counted is None else ["EXPLAIN", "SELECT"])
