@@ -658,7 +658,11 @@ class BiteSection(MarkupOwner):
 
     @property
     def display_heading(self):
-        return self.heading or self.Kind(self.kind).label
+        return self.heading_for(self.heading, self.kind)
+
+    @classmethod
+    def heading_for(cls, heading, kind):
+        return heading or cls.Kind(kind).label
 
     @property
     def is_issue(self):

@@ -200,8 +200,8 @@ class Hit(NamedTuple):
 
 
 class DocumentListing:
-    """What a list of results (and the API's summary) shows of a document, read from the
-    index row that found it (``SearchEntry.listing``, kept current when it is saved)."""
+    """What a list of results (and the API's summary) shows of a document, read with the
+    index row that found it (``SearchText.listing``, kept current when it is saved)."""
 
     __slots__ = ("pk", "kind", "status", "year", "slug", "title", "short_citation", "source",
                  "standfirst_html")  # fmt: skip
@@ -402,7 +402,7 @@ def _facet_rows(page, engine, matched, cells):
         sizes = {f: n for f, _, n, _ in rows if f in ("population", "sample")}
         scale = engine.scale(sizes)
         rows = [
-            (f, v, n if f == "years" else _about(n * scale), label)
+            (f, v, n if f == "years" else _about(n * scale, n), label)
             for f, v, n, label in rows
             if f not in sizes
         ]
@@ -415,11 +415,13 @@ def _facet_rows(page, engine, matched, cells):
     return engine.run(facets_sql, [*params, *cell_params])
 
 
-def _about(number):
-    """A count estimated from a sample, to two significant figures: 58,712 is 59,000."""
+def _about(number, sampled):
+    """A count estimated from ``sampled`` rows of a sample, to the figures they support: two
+    from 400 rows (within about 5%), one below (58,712 is 59,000 or 60,000)."""
     if number < 100:
         return max(1, round(number))
-    digits = 10 ** (len(str(int(number))) - 2)
+    figures = 2 if sampled >= 400 else 1
+    digits = 10 ** (len(str(int(number))) - figures)
     return int(round(number / digits) * digits)
 
 
@@ -574,7 +576,7 @@ def _groups(user, query, engine, cells, limit=8):
         if kind == SearchEntry.Kind.CELL and cell_id in cells:
             found, name = cells[cell_id], "cells"
         elif kind == SearchEntry.Kind.SECTION and section_cell in cells:
-            heading = heading or BiteSection.Kind(section_kind).label
+            heading = BiteSection.heading_for(heading, section_kind)
             found, name = SectionHit(heading, anchor, cells[section_cell]), "sections"
         elif kind == SearchEntry.Kind.TOPIC:
             found, name = TopicHit(*topic), "topics"

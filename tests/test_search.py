@@ -311,3 +311,13 @@ def test_postgresql_counts_only_when_the_planners_estimate_is_near_the_limit(
     monkeypatch.setattr(backends.Backend, "run", run)
     assert backends.PostgresBackend().more_than("SELECT 1", [], 2000) is expected
     assert asked == (["EXPLAIN"] if counted is None else ["EXPLAIN", "SELECT"])
+
+
+@pytest.mark.parametrize(
+    "number, sampled, shown",
+    [(58_712, 1000, 59_000), (58_712, 120, 60_000), (6_248, 61, 6_000), (42.4, 1, 42)],
+)
+def test_estimates_keep_only_the_figures_their_sample_supports(number, sampled, shown):
+    from search.engine import _about
+
+    assert _about(number, sampled) == shown
