@@ -203,11 +203,14 @@ def test_results_show_their_cells_and_roles_and_groups_come_first(client, demo):
         if "manning-2012" in li.find("a", class_="result-title")["href"]
     )
     place = manning.find("ul", class_="result-places")
-    assert place.find("a", href="/matrices/alcohol/E4/#entry-manning-2012-active-referral")
+    link = place.find("a", href="/matrices/alcohol/E4/#entry-manning-2012-active-referral")
+    assert link.clean_text == "Alcohol E4"
     assert "K" in place.clean_text
     groups = tree.find("section", class_="result-groups")
     assert groups.find("a", href="/matrices/alcohol/E4/")
     assert groups.find("a", href="/topics/twelve-step-mutual-aid/")
+    sections = [a for a in groups.find_all("a") if "?bite=open#" in a["href"]]
+    assert sections and " in Alcohol E4: " in groups.clean_text
     html = client.get("/search/?q=mutual+aid").content.decode()
     assert html.index("result-groups") < html.index('class="results"')
 
