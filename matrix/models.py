@@ -6,17 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Max,
-    Prefetch,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.urls import reverse
 
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
@@ -227,6 +217,14 @@ def cell_code(column_code, row_number):
     return f"{column_code}{row_number}"
 
 
+def cell_key(matrix_slug, code):
+    return f"{matrix_slug}/{code}"
+
+
+def cell_address(matrix_slug, code):
+    return reverse("matrix:cell", args=[matrix_slug, code])
+
+
 def cell_short_title(column_label, row_name):
     return f"{column_label}; {row_name}"
 
@@ -254,7 +252,7 @@ class CellLabel:
         self.matrix_title = matrix_title(matrix_name)
         self.column_code, self.row_number = column_code, row_number
         self.code = cell_code(column_code, row_number)
-        self.key = f"{matrix_slug}/{self.code}"
+        self.key = cell_key(matrix_slug, self.code)
         self.short_title = cell_short_title(column_label, row_name)
         self.title = cell_title(self.matrix_title, self.code, self.short_title)
         self.is_public, self.has_content = is_public, has_content
@@ -267,7 +265,7 @@ class CellLabel:
 
     def get_absolute_url(self):
         if self._url is None:  # once: a page of results may name a cell twenty times
-            self._url = reverse("matrix:cell", args=[self.matrix_slug, self.code])
+            self._url = cell_address(self.matrix_slug, self.code)
         return self._url
 
     @property
@@ -495,7 +493,7 @@ class Cell(Workflow, MarkupOwner):
 
     @property
     def key(self):
-        return f"{self.matrix.slug}/{self.code}"
+        return cell_key(self.matrix.slug, self.code)
 
     @property
     def has_content(self):
@@ -506,7 +504,7 @@ class Cell(Workflow, MarkupOwner):
         return self.bite_sections.exists() if self.pk else False
 
     def get_absolute_url(self):
-        return reverse("matrix:cell", args=[self.matrix.slug, self.code])
+        return cell_address(self.matrix.slug, self.code)
 
     def markup_page(self):
         return f"cell:{self.key}"
