@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -29,15 +31,40 @@ def pytest_collection_modifyitems(items):
     )
 
 
+_demo_transactions = []  # the module transaction holding the demo content, while it is open
+
+
+def _roll_back_demo_content():
+    while _demo_transactions:
+        transaction.set_rollback(True)
+        _demo_transactions.pop().close()
+
+
 @pytest.fixture(scope="module")
 def _demo_content(django_db_setup, django_db_blocker):
     """The demo content, loaded once per test module inside a transaction that is rolled
     back when the module is done. Each test still runs in its own savepoint, so whatever a
     test changes is undone after it, as with the ordinary `db` fixture."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        stack = contextlib.ExitStack()
+        stack.enter_context(transaction.atomic())
+        _demo_transactions.append(stack)
+        try:
+            call_command("load_demo", verbosity=0)
+            yield
+        finally:
+            _roll_back_demo_content()
+
+
+@pytest.fixture(autouse=True)
+def _real_commits_outside_the_demo_transaction(request, django_db_blocker):
+    """A test that commits for real must not run inside a module's demo transaction. Run
+    alone, a module's transactional test follows its demo tests before pytest ends the module
+    fixture: roll the demo content back first (on PostgreSQL its flush would otherwise meet
+    the demo rows' deferred foreign-key checks, and a worker process would not see its rows)."""
+    if _flushes_the_database(request.node):
+        with django_db_blocker.unblock():
+            _roll_back_demo_content()
 
 
 @pytest.fixture
