@@ -196,12 +196,11 @@ register_construct(
     Construct(
         name="notes",
         extension=NotesExtension,
-        tags=frozenset({"span", "button"}),
+        tags=frozenset({"span"}),
         attributes={
             # role="button" and tabindex="0" on a note's phrase are added by render.py after
             # the sanitiser, which strips them from everything else.
             "span": {"class", "id", "role", "tabindex", "aria-describedby"},
-            "button": {"type", "class", "aria-describedby"},
             "a": {"aria-describedby"},
         },
         classes=frozenset({"has-note", "note", "note-phrase", "note-nowrap"}),

@@ -47,8 +47,6 @@ def _filter(tag, attribute, value):
         return value if value == "tooltip" else None
     if attribute == "tabindex":
         return None  # only note phrases are focusable: render.py adds it to them
-    if attribute == "type":
-        return value if value == "button" else None
     if attribute in ("id", "aria-describedby"):
         if NOTE_ID_RE.match(value) or (attribute == "id" and ANCHOR_RE.match(value)):
             return value
