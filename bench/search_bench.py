@@ -341,8 +341,8 @@ def time_sql(statements):
 
 
 class Stopwatch:
-    """Time spent in ``function`` of ``owner`` while in use (outermost calls only, so a
-    compiler compiling a subquery is not counted twice)."""
+    """Time spent in ``owner.name`` while in use (outermost calls only, so a compiler
+    compiling a subquery is not counted twice)."""
 
     def __init__(self, owner, name):
         self.owner, self.name, self.spent, self.depth = owner, name, 0.0, 0
