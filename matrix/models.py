@@ -322,6 +322,10 @@ class CellQuerySet(VisibleQuerySet):
         for cell in cells:
             cell.shown = staff or cell.is_public
             if not cell.shown:
+                # Only its place shows: its own words (a label of its own), counts and dates
+                # are the unpublished cell's, named by its column and row alone.
+                cell.label_override = ""
+                cell.last_revised = None
                 cell.entry_count = 0
                 cell.newest_study = None
             cell.role_counts = [
