@@ -2,6 +2,9 @@
 is nested in another, so every button does what it says."""
 
 import html
+import json
+import shutil
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -14,6 +17,7 @@ from readers.models import Bulletin, Subscriber
 from studies.models import Document
 from tests.admin_forms import form_data
 from tests.htmlparse import page, parse
+from tests.test_html_valid import vnu_jar
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,26 @@ def test_a_sent_bulletin_previews_as_it_was_sent(editor_client, draft):
     response = editor_client.post(f"/admin/readers/bulletin/{draft.pk}/preview/", data)
     assert "The saved words." in page(response).find("pre", class_="mail-text").text
     assert as_saved(draft) == before
+
+
+def test_the_change_form_and_the_preview_are_valid_html5(editor_client, draft, tmp_path):
+    java = shutil.which("java")
+    assert java, "The Nu HTML Checker needs Java: apt-get install default-jre-headless"
+    change = tmp_path / "bulletin-change.html"
+    change.write_text(editor_client.get(change_url(draft)).content.decode(), encoding="utf-8")
+    data = form_data(editor_client.get(change_url(draft)))
+    preview = tmp_path / "bulletin-preview.html"
+    response = editor_client.post(f"/admin/readers/bulletin/{draft.pk}/preview/", data)
+    preview.write_text(response.content.decode(), encoding="utf-8")
+    result = subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", str(change),
+         str(preview)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    messages = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in json.loads(result.stderr or result.stdout)["messages"]
+        # Django's date-time widget points at a time-zone warning its own script adds.
+        if "_timezone_warning_helptext" not in m.get("extract", "")
+    ]
+    assert messages == []
