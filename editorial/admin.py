@@ -382,7 +382,8 @@ class EditorialAdmin(VersionAdmin):
         The change is saved inside a transaction that is always rolled back, published for
         the moment so the page shows as readers will see it, and the public view renders it
         for an anonymous reader. Markup errors are listed above the page; links that do not
-        resolve show as plain text, as they would to readers.
+        resolve show as plain text, as they would to readers; rows the page leaves out (the
+        model's ``left_out_for_readers()``: entries whose document is a draft) are named.
         """
         if request.method != "POST":
             return redirect(request.path.rsplit("preview/", 1)[0] or "../")
@@ -404,7 +405,7 @@ class EditorialAdmin(VersionAdmin):
             change=obj is not None,
             fields=[f for _, o in fieldsets for f in o["fields"]],
         )
-        html, errors = None, []
+        html, errors, left_out = None, [], []
         with transaction.atomic(), quietly():
             form = ModelForm(request.POST, request.FILES, instance=obj)
             formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
@@ -416,14 +417,16 @@ class EditorialAdmin(VersionAdmin):
                     errors += _errors_of(inline_form)
                 errors += [str(e) for e in formset.non_form_errors()]
             try:
-                html = render_for_readers(self.save_for_preview(form, formsets))
+                saved = self.save_for_preview(form, formsets)
+                html = render_for_readers(saved)
+                if hasattr(saved, "left_out_for_readers"):
+                    left_out = saved.left_out_for_readers()
             except Exception as exc:  # noqa: BLE001 - anything unsaveable is reported, not raised
                 errors.append(f"The preview could not be drawn from this form: {exc}")
             transaction.set_rollback(True)
+        context = {"page_html": html, "errors": list(dict.fromkeys(errors)), "left_out": left_out}
         return TemplateResponse(
-            request,
-            "admin/editorial/preview.html",
-            {"page_html": html, "errors": list(dict.fromkeys(errors)), "opts": self.model._meta},
+            request, "admin/editorial/preview.html", {**context, "opts": self.model._meta}
         )
 
     def save_for_preview(self, form, formsets):
