@@ -74,8 +74,8 @@ class BulletinAdmin(admin.ModelAdmin):
                     raise PermissionDenied
                 form = BulletinForm(request.POST, instance=Bulletin.objects.get(pk=pk))
                 typed = form.is_valid()
-                if typed:
-                    bulletin = form.save()
+                if typed:  # as saving it would: its frequency's changes up to now
+                    bulletin = bulletins.gather(form.save())
                 errors = [f"{name}: {e}" for name, found in form.errors.items() for e in found]
             content, note = self.render_preview(bulletin, email)
             transaction.set_rollback(True)

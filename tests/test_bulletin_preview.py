@@ -61,6 +61,8 @@ def test_no_form_is_nested_and_preview_belongs_to_the_change_form(editor_client,
 
 def test_preview_shows_what_the_form_holds_and_saves_nothing(editor_client, draft):
     Subscriber.objects.create(email="r@example.org", confirmed_at=timezone.now(), everything=True)
+    later = Document.objects.get(slug="manning-2012-active-referral")
+    record(later, Change.Kind.REVISED, note="a revision since it was gathered")
     before = as_saved(draft)
     data = form_data(editor_client.get(change_url(draft)))
     data.update(title="Weekly bulletin, typed", introduction="Words typed, *not* saved.",
@@ -72,9 +74,10 @@ def test_preview_shows_what_the_form_holds_and_saves_nothing(editor_client, draf
     assert "As r@example.org would get it" in response.text
     text = tree.find("pre", class_="mail-text").text
     assert "Words typed, *not* saved." in text and "added the three-year follow-up" in text
+    assert "a revision since it was gathered" in text  # gathered again, as saving would
     email = parse(html.unescape(tree.find("iframe", class_="mail-frame")["srcdoc"]))
     assert email.find("em").text == "not"
-    assert "Weekly bulletin, typed: 1 update" in tree.find(id="content-main").clean_text
+    assert "Weekly bulletin, typed: 2 updates" in tree.find(id="content-main").clean_text
     assert as_saved(draft) == before
     assert not OutboxMessage.objects.exists()
 
