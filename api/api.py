@@ -69,9 +69,10 @@ class RoleCount(Schema):
 
 class CellSummary(Schema):
     code: str
-    title: str
-    url: str
-    api_url: str
+    # None while readers cannot see the cell (in preparation): only its code and place show.
+    title: str | None
+    url: str | None
+    api_url: str | None
     has_content: bool
     counts: list[RoleCount]
 
@@ -261,17 +262,24 @@ def place(request, entry):
 
 
 def cell_summary(request, cell):
+    if not cell.shown:
+        return {"code": cell.code, "title": None, "url": None, "api_url": None,
+                "has_content": False, "counts": _counts(cell)}  # fmt: skip
     return {
         "code": cell.code,
         "title": cell.title,
         "url": absolute(request, cell.get_absolute_url()),
         "api_url": absolute(request, reverse("api:cell", args=[cell.matrix.slug, cell.code])),
-        "has_content": cell.shown and bool(cell.entry_count or cell.scope_html),
-        "counts": [
-            {"role": role.value, "label": role.label, "count": count}
-            for role, count in cell.role_counts
-        ],
+        "has_content": bool(cell.entry_count or cell.scope_html),
+        "counts": _counts(cell),
     }
+
+
+def _counts(cell):
+    return [
+        {"role": role.value, "label": role.label, "count": count}
+        for role, count in cell.role_counts
+    ]
 
 
 def _date(value):

@@ -9,7 +9,8 @@
 - **Hiding is confirmed.** Making a document or cell that readers see somewhere a draft lists
   every place that will stop showing it, and needs a tick to go ahead.
 - **Revisions readers see.** Ticking "Readers should know about this change" moves "Last
-  revised" and shows the note to readers; it goes into the "what changed" record.
+  revised" and shows the note for readers (``revision_note``, which it needs) on the page;
+  it goes into the "what changed" record. The note for the history never leaves the admin.
 """
 
 import base64
@@ -73,24 +74,37 @@ def decode_token(token):
 
 
 class EditorialForm(forms.ModelForm):
-    """The change form's own fields: the fingerprint of what it showed, and this change's
-    note for the history (and, for documents and cells, for readers)."""
+    """The change form's own fields: the fingerprint of what it showed, this change's note
+    for the history (editors only), and for documents and cells whether readers should know
+    of it, with the note they will read (the model's ``revision_note``)."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     change_note = forms.CharField(
-        label="Note on this change",
+        label="Note for the history (editors only)",
         required=False,
         max_length=300,
-        help_text="What you changed and why. Kept in the history with this revision.",
+        help_text=(
+            "What you changed and why, kept with this revision in the history. Readers never "
+            "see it."
+        ),
     )
     mark_revised = forms.BooleanField(
         label="Readers should know about this change",
         required=False,
         help_text=(
-            "Moves “Last revised” to today and shows your note to readers, e.g. “Revised 3 "
-            "March 2027: added the 2026 trial”. Followers hear of it in their bulletin."
+            "Moves “Last revised” to today and shows the note for readers below on the page, "
+            "e.g. “Revised 3 March 2027: added the 2026 trial”. Followers hear of it in their "
+            "bulletin."
         ),
     )
+    READER_NOTE = {
+        "label": "Note for readers (public)",
+        "help_text": (
+            "Readers see this note: on the page, after “Revised” and the date, and in their "
+            "bulletins. Needed when “Readers should know” is ticked: say what this revision "
+            "changed for them."
+        ),
+    }
 
     editorial_admin = None  # set by EditorialAdmin.get_form
     editorial_request = None
@@ -100,6 +114,11 @@ class EditorialForm(forms.ModelForm):
         self.stale_message = ""
         self.hide_places = []
         instance = self.instance
+        if "revision_note" in self.fields:
+            for name, value in self.READER_NOTE.items():
+                setattr(self.fields["revision_note"], name, value)
+        elif "mark_revised" in self.fields:
+            del self.fields["mark_revised"]  # a revision needs the note readers will see
         if "mark_revised" in self.fields and not (instance.pk and isinstance(instance, Workflow)):
             del self.fields["mark_revised"]
         self.public_before = (
@@ -129,10 +148,8 @@ class EditorialForm(forms.ModelForm):
         cleaned = super().clean()
         if self.stale_message:
             raise ValidationError(self.stale_message, code="stale")
-        if cleaned.get("mark_revised") and not cleaned.get("change_note"):
-            self.add_error(
-                "change_note", "Say in a few words what changed: readers will see this note."
-            )
+        if cleaned.get("mark_revised"):
+            self.check_reader_note(cleaned.get("revision_note", "").strip())
         if self.public_before and not self.data.get(CONFIRM_HIDE):
             probe = copy.copy(self.instance)
             for name in self.instance.visibility_fields:
@@ -148,6 +165,23 @@ class EditorialForm(forms.ModelForm):
                         code="confirm_hide",
                     )
         return cleaned
+
+    def check_reader_note(self, note):
+        """A marked revision needs its own note for readers: never the history's, never the
+        last revision's left in place."""
+        if not note:
+            self.add_error(
+                "revision_note",
+                "Say in a few words what changed: readers will see this note. (The note for "
+                "the history is for editors only.)",
+            )
+        elif "revision_note" not in self.changed_data and self.instance.last_revised:
+            when = date_format(self.instance.last_revised, "j F Y")
+            self.add_error(
+                "revision_note",
+                f"This is still the note of the revision of {when}: say what this change "
+                "does for readers.",
+            )
 
 
 class EditorialAdmin(VersionAdmin):
@@ -166,7 +200,7 @@ class EditorialAdmin(VersionAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"editorial_admin": self, "editorial_request": request})
 
-    OWN_FIELDS = ("edit_token", "change_note", "mark_revised")
+    OWN_FIELDS = ("edit_token", "change_note", "mark_revised", "revision_note")
 
     def get_fieldsets(self, request, obj=None):
         # Without declared fieldsets Django lists the form's fields, ours among them: take
@@ -178,7 +212,7 @@ class EditorialAdmin(VersionAdmin):
         own = ["change_note"]
         if obj is not None:
             if issubclass(self.model, Workflow):
-                own.append("mark_revised")
+                own += ["mark_revised", "revision_note"]
             (name, options), *rest = fieldsets
             fieldsets = [(name, {**options, "fields": [*options["fields"], "edit_token"]}), *rest]
         return [*fieldsets, ("This change", {"fields": own})]
@@ -194,15 +228,13 @@ class EditorialAdmin(VersionAdmin):
             kwargs["queryset"] = self.inline_rows(request, obj, inline)
         return kwargs
 
-    # Saving: the note, the revision readers see, and who acts.
+    # Saving: the history's note, the revision readers see, and who acts.
 
     def save_model(self, request, obj, form, change):
-        note = form.cleaned_data.get("change_note", "")
-        request.editorial_note = note
+        request.editorial_note = form.cleaned_data.get("change_note", "")
         if form.cleaned_data.get("mark_revised"):
             obj.last_revised = timezone.localdate()
-            obj.revision_note = note
-        with acting(request.user, note):
+        with acting(request.user):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -215,10 +247,15 @@ class EditorialAdmin(VersionAdmin):
             record(
                 obj,
                 Change.Kind.REVISED,
-                note=form.cleaned_data["change_note"],
+                note=obj.revision_note,
                 editor=request.user,
                 bite=self.revision_touches_bite(obj, formsets),
             )
+        elif restore is None and "revision_note" in form.changed_data:
+            # The note of the last revision corrected: readers read it in the archive too.
+            last = Change.objects.about(obj).filter(kind=Change.Kind.REVISED).first()
+            if last is not None:
+                Change.objects.filter(pk=last.pk).update(note=obj.revision_note)
 
     def revision_touches_bite(self, obj, formsets):
         """Whether this save changed the part of the object that is its Matrix Bite."""
@@ -345,7 +382,8 @@ class EditorialAdmin(VersionAdmin):
         The change is saved inside a transaction that is always rolled back, published for
         the moment so the page shows as readers will see it, and the public view renders it
         for an anonymous reader. Markup errors are listed above the page; links that do not
-        resolve show as plain text, as they would to readers.
+        resolve show as plain text, as they would to readers; rows the page leaves out (the
+        model's ``left_out_for_readers()``: entries whose document is a draft) are named.
         """
         if request.method != "POST":
             return redirect(request.path.rsplit("preview/", 1)[0] or "../")
@@ -367,7 +405,7 @@ class EditorialAdmin(VersionAdmin):
             change=obj is not None,
             fields=[f for _, o in fieldsets for f in o["fields"]],
         )
-        html, errors = None, []
+        html, errors, left_out = None, [], []
         with transaction.atomic(), quietly():
             form = ModelForm(request.POST, request.FILES, instance=obj)
             formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
@@ -379,14 +417,16 @@ class EditorialAdmin(VersionAdmin):
                     errors += _errors_of(inline_form)
                 errors += [str(e) for e in formset.non_form_errors()]
             try:
-                html = render_for_readers(self.save_for_preview(form, formsets))
+                saved = self.save_for_preview(form, formsets)
+                html = render_for_readers(saved)
+                if hasattr(saved, "left_out_for_readers"):
+                    left_out = saved.left_out_for_readers()
             except Exception as exc:  # noqa: BLE001 - anything unsaveable is reported, not raised
                 errors.append(f"The preview could not be drawn from this form: {exc}")
             transaction.set_rollback(True)
+        context = {"page_html": html, "errors": list(dict.fromkeys(errors)), "left_out": left_out}
         return TemplateResponse(
-            request,
-            "admin/editorial/preview.html",
-            {"page_html": html, "errors": list(dict.fromkeys(errors)), "opts": self.model._meta},
+            request, "admin/editorial/preview.html", {**context, "opts": self.model._meta}
         )
 
     def save_for_preview(self, form, formsets):

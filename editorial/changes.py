@@ -8,8 +8,9 @@ from django.utils import timezone
 from .models import Change
 
 _quiet = contextvars.ContextVar("quiet_changes", default=False)
-# Who is making the current change, and their note (set by the admin around a save).
-_acting = contextvars.ContextVar("acting_editor", default=(None, ""))
+# Who is making the current change (set by the admin around a save). Their note for the
+# history is not here: it stays in the admin, and readers never see it.
+_acting = contextvars.ContextVar("acting_editor", default=None)
 
 
 @contextmanager
@@ -23,21 +24,20 @@ def quietly():
 
 
 @contextmanager
-def acting(editor, note=""):
-    token = _acting.set((editor, note))
+def acting(editor):
+    token = _acting.set(editor)
     try:
         yield
     finally:
         _acting.reset(token)
 
 
-def record(obj, kind, *, note=None, editor=None, bite=False):
-    """Add ``obj``'s change to the record; nothing while ``quietly()``."""
+def record(obj, kind, *, note="", editor=None, bite=False):
+    """Add ``obj``'s change to the record; nothing while ``quietly()``. ``note`` is for
+    readers (a marked revision's note): bulletins, their archive and feed show it."""
     if _quiet.get():
         return None
-    acting_editor, acting_note = _acting.get()
-    editor = editor or acting_editor
-    note = acting_note if note is None else note
+    editor = editor or _acting.get()
     return Change.objects.create(
         kind=kind,
         subject=obj,

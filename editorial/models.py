@@ -51,7 +51,11 @@ class Change(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     title = models.CharField(max_length=400, help_text="What changed, named as readers know it.")
     url = models.CharField(max_length=500, blank=True, help_text="Where it is on the site.")
-    note = models.CharField(max_length=300, blank=True, help_text="What changed, for readers.")
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A marked revision's note for readers; never an editor's note for the history.",
+    )
     bite = models.BooleanField(
         default=False, help_text="The change is to a cell's Matrix Bite (its essay)."
     )

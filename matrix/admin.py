@@ -132,7 +132,7 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
             {"fields": ["status", "publish_at", "consultation_closes", "review_due"]},
         ),
         ("Content", {"fields": ["scope", "more_query", "more_note"]}),
-        ("Dates", {"fields": ["first_uploaded", "last_revised", "revision_note"]}),
+        ("Dates", {"fields": ["first_uploaded", "last_revised"]}),
     ]
     inlines = [CellEntryInline, BiteSectionInline]
     pending_text_fields = ("scope", "more_note", "annotation", "body")

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.urls import reverse
 
+from editorial.left_out import left_out
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
 from markup.models import MarkupOwner
 from studies.models import Document
@@ -322,6 +323,10 @@ class CellQuerySet(VisibleQuerySet):
         for cell in cells:
             cell.shown = staff or cell.is_public
             if not cell.shown:
+                # Only its place shows: its own words (a label of its own), counts and dates
+                # are the unpublished cell's, named by its column and row alone.
+                cell.label_override = ""
+                cell.last_revised = None
                 cell.entry_count = 0
                 cell.newest_study = None
             cell.role_counts = [
@@ -518,6 +523,14 @@ class Cell(Workflow, MarkupOwner):
         if self.row_id and self.matrix_id and self.row.matrix_id != self.matrix_id:
             raise ValidationError({"row": "This row belongs to another matrix."})
         super().clean()
+
+    def left_out_for_readers(self):
+        """What the preview of this cell, published, would not show readers, and why."""
+        hidden = self.entries.exclude(CellEntry.public_q()).select_related("document")
+        names = [f"“{e.headline}” ({e.document.title})" for e in hidden.order_by("order", "pk")]
+        return left_out(
+            names, ("entry", "entries"), ("its document is a draft", "their documents are drafts")
+        )
 
     def neighbours(self, cells_by_code):
         """The cells left, right, above and below, from a {code: cell} map of the matrix."""

@@ -4,6 +4,7 @@ write, a preview as any reader would get it, a test to themselves, then schedule
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -59,24 +60,25 @@ class BulletinAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request, pk):
-        """The bulletin as one reader would get it (or the news that they would get none)."""
+        """The bulletin as one reader would get it (or the news that they would get none).
+
+        Posted from the change form (its Preview button), it shows what the form holds: the
+        form is saved inside a transaction that is always rolled back, so nothing is kept."""
         bulletin = get_object_or_404(Bulletin, pk=pk)
-        email = request.GET.get("subscriber", "").strip().lower()
-        subscriber = Subscriber.objects.filter(email=email).first() if email else None
-        content, note = None, ""
-        scope = Subscriber.objects.filter(pk=subscriber.pk) if subscriber else None
-        changes = bulletins.covered(bulletin)
-        if subscriber is None:
-            selected = [c.pk for c in changes]
-            note = "As a reader who follows everything would get it."
-        else:
-            found = list(bulletins.selections(scope, changes))
-            selected = found[0][3] if found else []
-            note = f"As {subscriber.email} would get it ({subscriber.get_frequency_display()})."
-        if selected:
-            content = mail_kind("readers.bulletin").render(
-                {"bulletin": bulletin.pk, "changes": selected}
-            )
+        data = request.POST if request.method == "POST" else request.GET
+        email = data.get("subscriber", "").strip().lower()
+        errors, typed = [], False
+        with transaction.atomic():
+            if request.method == "POST" and bulletin.status == Bulletin.Status.DRAFT:
+                if not self.has_change_permission(request, bulletin):
+                    raise PermissionDenied
+                form = BulletinForm(request.POST, instance=Bulletin.objects.get(pk=pk))
+                typed = form.is_valid()
+                if typed:  # as saving it would: its frequency's changes up to now
+                    bulletin = bulletins.gather(form.save())
+                errors = [f"{name}: {e}" for name, found in form.errors.items() for e in found]
+            content, note = self.render_preview(bulletin, email)
+            transaction.set_rollback(True)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -85,8 +87,29 @@ class BulletinAdmin(admin.ModelAdmin):
             "content": content,
             "note": note,
             "email": email,
+            "typed": typed,
+            "errors": errors,
         }
         return TemplateResponse(request, "admin/readers/bulletin/preview.html", context)
+
+    def render_preview(self, bulletin, email):
+        """(content or None, who it is shown as) for the reader with ``email``, or any."""
+        subscriber = Subscriber.objects.filter(email=email).first() if email else None
+        changes = bulletins.covered(bulletin)
+        if subscriber is None:
+            selected = [c.pk for c in changes]
+            note = "As a reader who follows everything would get it."
+        else:
+            scope = Subscriber.objects.filter(pk=subscriber.pk)
+            found = list(bulletins.selections(scope, changes))
+            selected = found[0][3] if found else []
+            note = f"As {subscriber.email} would get it ({subscriber.get_frequency_display()})."
+        if not selected:
+            return None, note
+        content = mail_kind("readers.bulletin").render(
+            {"bulletin": bulletin.pk, "changes": selected}
+        )
+        return content, note
 
     def act_view(self, request, pk):
         if request.method != "POST" or not self.has_change_permission(request):

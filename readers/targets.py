@@ -9,12 +9,13 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from editorial.models import Change
 from matrix.models import Cell, CellEntry, Column, Matrix, Row
 from search.models import SearchEntry
 from studies.models import Document
+from subjects.models import Subject
 from topics.models import HotTopic, TopicDocument
 
 READER = AnonymousUser()
@@ -76,8 +77,8 @@ def describe(key):
         topic = HotTopic.objects.visible_to(READER).filter(slug=rest).first()
         return topic and Target(key, f"the hot topic “{topic.title}”", topic.get_absolute_url())
     if kind == "subject":
-        tag = Tag.objects.filter(slug=rest).first()
-        return tag and Target(key, f"the subject “{tag.name}”")
+        subject = Subject.objects.with_visible_counts(READER).filter(slug=rest).first()
+        return subject and Target(key, f"the subject “{subject.name}”", subject.get_absolute_url())
     return None
 
 
@@ -92,13 +93,7 @@ def choices():
         .order_by("matrix__position", "row__number", "column__code")
     )
     topics = HotTopic.objects.visible_to(READER).order_by("title")
-    subjects = (
-        Tag.objects.filter(
-            taggit_taggeditem_items__document__in=Document.objects.visible_to(READER)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    subjects = Subject.objects.with_visible_counts(READER).order_by("name")
     return {
         "Matrices": [(f"matrix:{m.slug}", m.title) for m in matrices],
         "Rows": [

@@ -141,7 +141,7 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
             },
         ),
         ("Content", {"fields": ["standfirst", "key_points", "abstract", "commentary"]}),
-        ("Dates", {"fields": ["first_published", "last_revised", "revision_note"]}),
+        ("Dates", {"fields": ["first_published", "last_revised"]}),
     ]
     inlines = [AuthorInline, SectionInline, FeaturedStudyInline, TranslationInline]
     pending_text_fields = ("standfirst", "key_points", "abstract", "commentary", "body")

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from editorial.left_out import left_out
 from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
@@ -163,6 +164,14 @@ class Document(Workflow, MarkupOwner):
     @staticmethod
     def address(slug):
         return reverse("studies:document", args=[slug])
+
+    def left_out_for_readers(self):
+        """What the preview of this document would not show readers, and why."""
+        hidden = self.featured_links.exclude(Document.public_q("study__")).select_related("study")
+        names = [f"“{link.study.title}”" for link in hidden.order_by("position", "pk")]
+        return left_out(
+            names, ("featured study", "featured studies"), ("it is a draft", "they are drafts")
+        )
 
     def markup_page(self):
         return f"doc:{self.slug}"

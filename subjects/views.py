@@ -6,7 +6,10 @@ from ops.pagecache import shows_lists
 from .models import Subject, SubjectRedirect
 
 
-@shows_lists("taggit.tag")
+# A subject is listed while a document readers see carries it: publishing, hiding or tagging
+# any document can add one or take one away (a new subject's first document was not on the
+# page to drop it).
+@shows_lists("taggit.tag", "taggit.taggeditem", "studies.document")
 def subject_list(request):
     return render(
         request,

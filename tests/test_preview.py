@@ -84,3 +84,65 @@ def test_a_new_topic_can_be_previewed_before_it_exists(editor_client, demo):
     reader_page = previewed(response)
     assert reader_page.find("h1").text == "Peer recovery coaches"
     assert not HotTopic.objects.filter(slug="peer-recovery-coaches").exists()
+
+
+def left_out_box(response):
+    """The box above the preview naming what readers would not see, and the page after it."""
+    tree = page(response)
+    box = tree.find("div", class_="preview-left-out")
+    frame = tree.find("iframe", class_="preview-frame")
+    order = [n for n in tree.iter() if n is box or n is frame]
+    assert order == [box, frame]  # above the previewed page
+    return box
+
+
+def test_a_cell_preview_names_the_entries_it_leaves_out_and_why(editor_client, demo):
+    e4 = get_cell("alcohol", "E4")
+    url = f"/admin/matrix/cell/{e4.pk}/"
+    hidden = list(e4.entries.order_by("order", "pk").select_related("document")[:2])
+    for entry in hidden:
+        entry.document.status = Document.Status.DRAFT
+        entry.document.save()
+    response = editor_client.post(url + "preview/", form_data(editor_client.get(url + "change/")))
+    box = left_out_box(response)
+    assert "2 entries are not shown because their documents are drafts:" in box.clean_text
+    names = [li.clean_text for li in box.find_all("li")]
+    assert names == [f"“{e.headline}” ({e.document.title})" for e in hidden]
+    reader_page = previewed(response)
+    assert all(e.headline not in reader_page.clean_text for e in hidden)
+
+    hidden[1].document.status = Document.Status.PUBLISHED
+    hidden[1].document.save()
+    response = editor_client.post(url + "preview/", form_data(editor_client.get(url + "change/")))
+    box = left_out_box(response)
+    assert "1 entry is not shown because its document is a draft:" in box.clean_text
+    assert [li.clean_text for li in box.find_all("li")] == [names[0]]
+
+
+def test_a_preview_with_nothing_left_out_says_nothing_of_it(editor_client, demo):
+    e4 = get_cell("alcohol", "E4")
+    url = f"/admin/matrix/cell/{e4.pk}/"
+    response = editor_client.post(url + "preview/", form_data(editor_client.get(url + "change/")))
+    assert page(response).find_all(class_="preview-left-out") == []
+
+
+def test_topic_and_document_previews_name_their_draft_documents(editor_client, demo):
+    draft = Document.objects.get(slug="fiorentine-1999-after-drug-treatment")
+    draft.status = Document.Status.DRAFT
+    draft.save()
+    analysis = Document.objects.get(slug="nugget-4-3-mutual-supports")
+    url = f"/admin/studies/document/{analysis.pk}/"
+    response = editor_client.post(url + "preview/", form_data(editor_client.get(url + "change/")))
+    box = left_out_box(response)
+    assert "1 featured study is not shown because it is a draft:" in box.clean_text
+    assert [li.clean_text for li in box.find_all("li")] == [f"“{draft.title}”"]
+
+    timko = Document.objects.get(slug=TIMKO)
+    timko.status = Document.Status.DRAFT
+    timko.save()
+    topic = HotTopic.objects.get(slug="twelve-step-mutual-aid")
+    url = f"/admin/topics/hottopic/{topic.pk}/"
+    response = editor_client.post(url + "preview/", form_data(editor_client.get(url + "change/")))
+    box = left_out_box(response)
+    assert "1 document is not shown because it is a draft:" in box.clean_text
+    assert [li.clean_text for li in box.find_all("li")] == [f"“{timko.title}”"]

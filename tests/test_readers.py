@@ -323,7 +323,7 @@ def test_a_matrix_bite_release_goes_to_the_cells_followers(
     data = form_data(editor_client.get(cell_change_url(e4)))
     index = next(k.split("-")[1] for k, v in data.items() if k.endswith("-anchor") and v == "about")
     data[f"bite_sections-{index}-body"] += "\n\nA paragraph on the 2026 trial."
-    data.update(mark_revised="on", change_note="discussed the 2026 trial")
+    data.update(mark_revised="on", revision_note="discussed the 2026 trial")
     with django_capture_on_commit_callbacks(execute=True):  # the worker's release task
         assert editor_client.post(cell_change_url(e4), data).status_code == 302
     deliver()
@@ -370,7 +370,7 @@ def test_a_new_reader_follows_e4_hears_of_a_revision_there_and_leaves(
     from tests.admin_forms import form_data
 
     data = form_data(editor_client.get(url))
-    data.update(mark_revised="on", change_note="added the 2026 trial")
+    data.update(mark_revised="on", revision_note="added the 2026 trial")
     assert editor_client.post(url, data).status_code == 302
 
     assert bulletins.send_immediate() == 1  # what the worker does a few minutes later

@@ -3,6 +3,7 @@ addresses working."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from taggit.models import Tag
 
 from studies.models import Document
@@ -92,3 +93,42 @@ def test_merge_from_the_admin(admin_client, demo):
     )
     assert done.status_code == 302
     assert not Tag.objects.filter(slug="recovery").exists()
+
+
+def fetch(url):
+    """An anonymous reader with no cookies: pages come from the page cache when they may."""
+    return Client().get(url)
+
+
+def test_a_subjects_first_and_last_visible_document_drop_the_stored_lists(demo):
+    """The A–Z page, the subject's page and its feed in the page cache follow the subject in
+    and out of sight, whether a document is published or hidden or given the subject."""
+    draft = make_document(slug="harbour", title="Pilots at the harbour", status="draft")
+    draft.tags.add("Harbour pilots")
+    pages = ["/subjects/", "/subjects/harbour-pilots/", "/feeds/subjects/harbour-pilots/"]
+    assert fetch("/subjects/").headers["X-Page-Cache"] == "miss"
+    assert fetch("/subjects/").headers["X-Page-Cache"] == "hit"
+    assert "Harbour pilots" not in fetch("/subjects/").text
+
+    draft.status = Document.Status.PUBLISHED
+    draft.save()
+    for url in pages:
+        assert "Harbour pilots" in fetch(url).text, url
+        assert fetch(url).headers["X-Page-Cache"] == "hit", url  # stored again
+
+    draft.status = Document.Status.DRAFT
+    draft.save()
+    assert "Harbour pilots" not in fetch("/subjects/").text
+    assert [fetch(url).status_code for url in pages[1:]] == [404, 404]
+
+    # A published document given a subject only drafts carried brings it into sight too.
+    lists = {"/subjects/": "Harbour pilots", "/sitemap.xml": "/subjects/harbour-pilots/"}
+    shown = Document.objects.public().exclude(tags__name="Harbour pilots").first()
+    for url, words in lists.items():
+        assert words not in fetch(url).text and fetch(url).headers["X-Page-Cache"] == "hit"
+    shown.tags.add("Harbour pilots")
+    for url, words in lists.items():
+        assert words in fetch(url).text, url
+    shown.tags.remove("Harbour pilots")
+    for url, words in lists.items():
+        assert words not in fetch(url).text, url

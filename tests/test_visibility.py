@@ -1,18 +1,21 @@
-"""One rule for what readers see: hide a thing, crawl the whole public site, find it nowhere.
+"""One rule for what readers see: hide a thing, crawl the whole public site and the API, find
+it nowhere: not in any page's text, any attribute of any element, nor any field of any API
+answer.
 
-Then sign in as staff: it is there, marked as not public. In every state, no public page
-links to a page that answers 404.
+Then sign in as staff: it is there, marked as not public. In every state, no public page or
+API answer links to a page that answers 404.
 """
 
 import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from taggit.models import Tag
 
 from matrix.models import Cell, CellEntry, Chart
 from studies.models import Document
 from tests.crawl import crawl
-from tests.factories import get_cell
+from tests.factories import get_cell, make_document
 from topics.models import HotTopic
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,7 @@ def without_csrf(text):
 
 def assert_nowhere(site, *needles):
     for needle in needles:
-        assert site.find(needle) == [], f"{needle!r} shows on {site.find(needle)}"
+        assert site.where(needle) == [], f"{needle!r} shows in {site.where(needle)}"
 
 
 def test_the_whole_demo_site_is_crawled_with_no_broken_links(client, demo):
@@ -41,6 +44,15 @@ def test_the_whole_demo_site_is_crawled_with_no_broken_links(client, demo):
     assert site.broken() == {}
     assert E4 in site.texts()
     assert f"/documents/{TIMKO}/" in site.texts()
+    # The API too: every cell and document answer, reached from the lists.
+    assert "/api/v1/matrices/alcohol/cells/E4" in site.texts()
+    assert f"/api/v1/documents/{TIMKO}" in site.texts()
+    # Each hidden thing is looked for in texts, attributes and API fields alike.
+    places = site.where("Treatment systems; Psychosocial therapies")
+    assert ("/matrices/alcohol/", "<span> text") in places  # the cell link's own words
+    assert ("/api/v1/matrices/alcohol", "json rows.3.4.title") in places
+    assert ("/matrices/alcohol/", "<td data-column>") in site.where("E: Treatment systems")
+    assert ("/matrices/alcohol/", "<a aria-label>") in site.where("Highlight column E")
 
 
 def test_a_draft_document_appears_nowhere_for_readers(client, demo):
@@ -107,6 +119,52 @@ def test_an_unpublished_cell_appears_nowhere_for_readers(client, demo):
     assert "Not public" in staff_grid.split("</td>")[0]
 
 
+def test_an_unpublished_cells_own_title_is_in_no_attribute_and_no_api_field(client, demo):
+    e4 = get_cell("alcohol", "E4")
+    e4.label_override = "Recovery-minded local systems"
+    e4.save()
+    before = crawl(client)
+    assert ("/matrices/alcohol/", "<td data-column>") in before.where(e4.label_override)
+    assert ("/api/v1/matrices/alcohol", "json rows.3.4.title") in before.where(e4.title)
+
+    e4.status = "draft"
+    e4.save()
+
+    site = crawl(client, extra=[E4])
+    assert_nowhere(site, e4.label_override, e4.title, e4.short_title, E4)
+    assert_nowhere(site, "/api/v1/matrices/alcohol/cells/E4")
+    assert site.broken() == {}
+    # The grid still has the cell's place, under its column's own name.
+    assert ("/matrices/alcohol/", "<td data-column>") in site.where("E: Treatment systems")
+    row = site_json(site, "/api/v1/matrices/alcohol")["rows"][3]
+    cell = next(c for c in row if c["code"] == "E4")
+    assert (cell["title"], cell["url"], cell["api_url"], cell["has_content"]) == (
+        None, None, None, False,
+    )  # fmt: skip
+
+
+def site_json(site, url):
+    import json
+
+    return json.loads(site.pages[url][1])
+
+
+def test_a_subject_only_drafts_carry_is_named_nowhere(client, demo):
+    draft = make_document(slug="draft-only", title="A study still being written", status="draft")
+    draft.tags.add("Harbour pilots")
+    slug = Tag.objects.get(name="Harbour pilots").slug
+    asked = [f"/subscribe/?follow=subject:{slug}", f"/subjects/{slug}/", f"/api/v1/subjects/{slug}"]
+    site = crawl(client, extra=asked)
+    assert_nowhere(site, "Harbour pilots")
+    assert site.pages[f"/subjects/{slug}/"][0] == 404
+    assert site.pages[f"/api/v1/subjects/{slug}"][0] == 404
+    assert "Follow the Evidence Bank by email" in site.pages[asked[0]][1]
+
+    draft.status = Document.Status.PUBLISHED
+    draft.save()
+    assert "Follow the subject “Harbour pilots” by email" in client.get(asked[0]).text
+
+
 def test_an_unpublished_topic_appears_nowhere_for_readers(client, demo):
     topic = HotTopic.objects.get(slug="twelve-step-mutual-aid")
     topic.published = False
@@ -126,7 +184,7 @@ def test_a_consultation_draft_is_public_with_its_marker(client, demo):
     document = Document.objects.get(slug=TIMKO)
     document.status = Document.Status.CONSULTATION
     document.save()
-    site = crawl(client)
+    site = crawl(client, api=())  # its pages suffice here: nothing is hidden
     page = site.pages[f"/documents/{TIMKO}/"]
     assert page[0] == 200 and "Consultation draft" in page[1]
     assert site.find(f'href="/documents/{TIMKO}/')

@@ -99,12 +99,12 @@ def test_a_marked_revision_moves_last_revised_and_readers_see_the_note(client, e
     document = Document.objects.get(slug=TIMKO)
     url = f"/admin/studies/document/{document.pk}/change/"
     data = form_data(editor_client.get(url))
-    data.update(standfirst="Now with the follow-up.", mark_revised="on", change_note="")
+    data.update(standfirst="Now with the follow-up.", mark_revised="on", revision_note="")
     response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "readers will see this note" in response.text  # the note is required
 
-    data["change_note"] = "added the three-year follow-up"
+    data["revision_note"] = "added the three-year follow-up"
     assert editor_client.post(url, data).status_code == 302
     document.refresh_from_db()
     assert document.last_revised == timezone.localdate()
@@ -140,7 +140,7 @@ def test_a_revision_to_the_bite_is_marked_as_one(editor_client, demo):
     data = form_data(editor_client.get(cell_change_url(e4)))
     index = next(k.split("-")[1] for k, v in data.items() if k.endswith("-anchor") and v == "about")
     data[f"bite_sections-{index}-body"] += "\n\nA new paragraph on the 2026 trial."
-    data.update(mark_revised="on", change_note="discussed the 2026 trial")
+    data.update(mark_revised="on", revision_note="discussed the 2026 trial")
     assert editor_client.post(cell_change_url(e4), data).status_code == 302
     change = Change.objects.get()
     assert (change.kind, change.bite, change.url) == ("revised", True, "/matrices/alcohol/E4/")

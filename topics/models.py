@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from editorial.left_out import left_out
 from editorial.visibility import Publishable, VisibleQuerySet, prefixed
 from markup.models import MarkupOwner
 from studies.models import Document
@@ -78,6 +79,12 @@ class HotTopic(Publishable, MarkupOwner):
     @property
     def is_public(self):
         return self.published
+
+    def left_out_for_readers(self):
+        """What the preview of this topic would not list for readers, and why."""
+        hidden = self.topic_documents.exclude(Document.public_q("document__"))
+        names = [f"“{link.document.title}”" for link in hidden.select_related("document")]
+        return left_out(names, ("document", "documents"), ("it is a draft", "they are drafts"))
 
     def markup_page(self):
         return f"topic:{self.slug}"
