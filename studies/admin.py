@@ -109,10 +109,10 @@ class AuthorForm(forms.ModelForm):
         typed = " ".join((cleaned.get("name") or "").split())
         if not typed:
             return cleaned
-        if cleaned.get("corporate"):
-            person = Name(typed, corporate=True)
-        else:
-            person = parse_name(typed)
+        person = Name(typed, corporate=True) if cleaned.get("corporate") else parse_name(typed)
+        if person is None:
+            self.add_error("name", "Type the author's name, or leave the row empty.")
+            return cleaned
         self.instance.set_parts(person)
         cleaned["name"] = self.instance.name
         cleaned["corporate"] = person.corporate

@@ -5,6 +5,7 @@ import reversion
 from django.db import transaction
 
 from .citations import Name, parse_name
+from .citations.names import is_et_al
 from .models import Document, DocumentAuthor
 from .slugs import document_slug
 
@@ -17,8 +18,11 @@ RECORD_FIELDS = (
 
 
 def names(authors):
-    """Names from a record's Names or from lines an editor typed ("Timko, Christine")."""
-    found = (a if isinstance(a, Name) else parse_name(a) for a in authors or ())
+    """Names from a record's Names or from lines an editor typed ("Timko, Christine"); a
+    line "et al." is not a name (the form has its own box for a list cut short)."""
+    found = (
+        a if isinstance(a, Name) else None if is_et_al(a) else parse_name(a) for a in authors or ()
+    )
     return [name for name in found if name]
 
 

@@ -137,6 +137,25 @@ def test_editors_type_one_name_per_author_and_given_names_are_kept(editor_client
     assert document.authorships.get(position=0).given == "Christine"
     # The picker finds it by the given name.
     assert document in Document.objects.for_pickers("Christine")
+    # Punctuation alone is not a name: the form says so and keeps what was typed.
+    data[first] = " ; "
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Type the author&#x27;s name, or leave the row empty." in response.text
+    assert document.authorships.get(position=0).given == "Christine"
+
+
+def test_a_line_et_al_in_the_import_form_is_not_an_author(editor_client):
+    url = "/admin/studies/document/import/"
+    read = editor_client.post(url, {"records": PSYCINFO_RIS, "_read": "1"})
+    from tests.test_import import review_forms
+
+    data = review_forms(read)
+    assert data["form-0-authors"] == "Testwell, Christine"
+    data.update({"form-0-authors": "Testwell, Christine\net al.", "_create": "1"})
+    editor_client.post(url, data)
+    document = Document.objects.get(title="A record from a database (test record)")
+    assert list(document.authorships.values_list("name", flat=True)) == ["Testwell C."]
 
 
 def test_the_search_finds_a_document_by_an_authors_given_name(client, tmp_path):
