@@ -89,6 +89,8 @@ class PartialDateField(models.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_default", "")
+        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
@@ -166,11 +168,20 @@ class Document(Workflow, MarkupOwner):
     pages = models.CharField(max_length=30, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
+    # db_default: rows written without these columns (the release before, raw SQL) are valid.
     accession_number = models.CharField(
-        max_length=60, blank=True, help_text="The record's number in the database named next."
+        max_length=60,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="The record's number in the database named next.",
     )
     accession_database = models.CharField(
-        max_length=100, blank=True, help_text='Where the accession number is from: "APA PsycInfo".'
+        max_length=100,
+        blank=True,
+        db_default="",
+        default="",
+        help_text='Where the accession number is from: "APA PsycInfo".',
     )
     url = models.URLField("URL", max_length=500, blank=True)
     free_url = models.URLField("free source URL", max_length=500, blank=True)
@@ -331,18 +342,32 @@ class DocumentAuthor(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="authorships")
     name = models.CharField(max_length=300, help_text='As cited on the site: "Timko C."')
+    # db_default: rows written with the cited name alone (the release before, raw SQL) are
+    # valid, and read back into their parts (see as_name).
     family = models.CharField(
-        "family name", max_length=300, blank=True, help_text="Or an organisation's whole name."
+        "family name",
+        max_length=300,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="Or an organisation's whole name.",
     )
     given = models.CharField(
         "given names",
         max_length=200,
         blank=True,
+        db_default="",
+        default="",
         help_text='As the source gives them: "Christine", or only initials, "W. R.".',
     )
-    suffix = models.CharField(max_length=20, blank=True, help_text='"Jr.", "III".')
+    suffix = models.CharField(
+        max_length=20, blank=True, db_default="", default="", help_text='"Jr.", "III".'
+    )
     corporate = models.BooleanField(
-        "an organisation", default=False, help_text="An issuing body or group, named whole."
+        "an organisation",
+        default=False,
+        db_default=False,
+        help_text="An issuing body or group, named whole.",
     )
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -14,42 +14,42 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='document',
             name='accession_database',
-            field=models.CharField(blank=True, help_text='Where the accession number is from: "APA PsycInfo".', max_length=100),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Where the accession number is from: "APA PsycInfo".', max_length=100),
         ),
         migrations.AddField(
             model_name='document',
             name='accession_number',
-            field=models.CharField(blank=True, help_text="The record's number in the database named next.", max_length=60),
+            field=models.CharField(blank=True, db_default='', default='', help_text="The record's number in the database named next.", max_length=60),
         ),
         migrations.AddField(
             model_name='document',
             name='issued',
-            field=studies.models.PartialDateField(blank=True, help_text='Of the issue it appeared in (or of the report), only as precise as the source: 2002, 2002-03 or 2002-03-15. Its year is the year above.', max_length=10, verbose_name='publication date'),
+            field=studies.models.PartialDateField(blank=True, db_default='', default='', help_text='Of the issue it appeared in (or of the report), only as precise as the source: 2002, 2002-03 or 2002-03-15. Its year is the year above.', max_length=10, verbose_name='publication date'),
         ),
         migrations.AddField(
             model_name='document',
             name='published_online',
-            field=studies.models.PartialDateField(blank=True, help_text='When it first appeared online (an e-publication date), as precise as the source gives it.', max_length=10, verbose_name='published online'),
+            field=studies.models.PartialDateField(blank=True, db_default='', default='', help_text='When it first appeared online (an e-publication date), as precise as the source gives it.', max_length=10, verbose_name='published online'),
         ),
         migrations.AddField(
             model_name='documentauthor',
             name='corporate',
-            field=models.BooleanField(default=False, help_text='An issuing body or group, named whole.', verbose_name='an organisation'),
+            field=models.BooleanField(db_default=False, default=False, help_text='An issuing body or group, named whole.', verbose_name='an organisation'),
         ),
         migrations.AddField(
             model_name='documentauthor',
             name='family',
-            field=models.CharField(blank=True, help_text="Or an organisation's whole name.", max_length=300, verbose_name='family name'),
+            field=models.CharField(blank=True, db_default='', default='', help_text="Or an organisation's whole name.", max_length=300, verbose_name='family name'),
         ),
         migrations.AddField(
             model_name='documentauthor',
             name='given',
-            field=models.CharField(blank=True, help_text='As the source gives them: "Christine", or only initials, "W. R.".', max_length=200, verbose_name='given names'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='As the source gives them: "Christine", or only initials, "W. R.".', max_length=200, verbose_name='given names'),
         ),
         migrations.AddField(
             model_name='documentauthor',
             name='suffix',
-            field=models.CharField(blank=True, help_text='"Jr.", "III".', max_length=20),
+            field=models.CharField(blank=True, db_default='', default='', help_text='"Jr.", "III".', max_length=20),
         ),
         migrations.AlterField(
             model_name='documentauthor',
