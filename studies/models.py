@@ -17,6 +17,8 @@ from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
 
+from .citations import PartialDate
+
 
 class DocumentQuerySet(VisibleQuerySet):
     def latest_additions(self, user, count=6):
@@ -281,15 +283,11 @@ class Document(Workflow, MarkupOwner):
     def issue_date(self):
         """The publication (issue) date as a PartialDate: as precise as it was given, else
         the year alone; None when neither is known."""
-        from .citations import PartialDate
-
         found = PartialDate.from_iso(self.issued)
         return found or (PartialDate(self.year) if self.year else None)
 
     @property
     def online_date(self):
-        from .citations import PartialDate
-
         return PartialDate.from_iso(self.published_online)
 
     @property
