@@ -4,19 +4,7 @@ import re
 
 from studies.models import Document
 
-INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?-?)+$")
 PAGES_RE = re.compile(r"^\s*(?P<first>[^-–—\s]+)\s*(?:[-–—]+\s*(?P<last>\S+))?\s*$")
-
-
-def split_name(name):
-    """ "Humphreys K." → ("Humphreys", "K."); "Van Den Noortgate W." → ("Van Den Noortgate",
-    "W."); a name with no trailing initials is kept whole as the family name."""
-    parts = name.split()
-    if len(parts) > 1 and INITIALS_RE.match(parts[-1]):
-        initials = parts[-1]
-        given = " ".join(re.findall(r"[A-Z][a-z]?\.?", initials)) if "." in initials else initials
-        return " ".join(parts[:-1]), given
-    return name, ""
 
 
 def page_range(pages):
@@ -26,12 +14,17 @@ def page_range(pages):
     return m["first"], m["last"] or ""
 
 
-def publication_date(document):
-    """(year, month, day) as far as known: the full date when the bank records one."""
-    published_on = getattr(document, "published_on", None)
-    if published_on:
-        return (published_on.year, published_on.month, published_on.day)
-    return (document.year,) if document.year else ()
+def csl_name(person):
+    """A Name as CSL writes one: family and given names as the source gave them, or an
+    organisation's whole name as a literal."""
+    if person.corporate:
+        return {"literal": person.family}
+    name = {"family": person.family}
+    if person.given:
+        name["given"] = person.given
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return name
 
 
 def csl_type(document):
@@ -43,14 +36,13 @@ def csl_type(document):
 
 
 def csl_item(document, url=""):
-    """``document`` needs its ``authorships`` (prefetched or not)."""
+    """``document`` needs its ``authorships`` (prefetched or not). Dates carry only the
+    parts that are known. An author list cut short is said in CSL-JSON's ``custom``
+    object (``{"et-al": true}``), which the formatted citations read."""
     item = {"id": document.slug, "type": csl_type(document), "title": document.title}
-    authors = [a.name for a in document.authorships.all()]
+    authors = [a.as_name() for a in document.authorships.all()]
     if authors:
-        item["author"] = [
-            {"family": family, "given": given} if given else {"family": family}
-            for family, given in map(split_name, authors)
-        ]
+        item["author"] = [csl_name(person) for person in authors]
     elif document.kind == Document.Kind.GUIDANCE and document.source:
         item["author"] = [{"literal": document.source}]
     if item["type"] == "article-journal":
@@ -64,14 +56,20 @@ def csl_item(document, url=""):
             item[key] = value
     if document.pages:
         item["page"] = document.pages.replace("–", "-")
-    date = publication_date(document)
-    if date:
-        item["issued"] = {"date-parts": [list(date)]}
+    for key, date in (("issued", document.issue_date), ("available-date", document.online_date)):
+        if date:
+            item[key] = {"date-parts": [list(date.parts)]}
     if document.doi:
         item["DOI"] = document.doi
     if document.pmid:
         item["PMID"] = document.pmid
+    if document.accession_number:
+        item["archive_location"] = document.accession_number
+        if document.accession_database:
+            item["archive"] = document.accession_database
     link = document.url or document.free_url or url
     if link:
         item["URL"] = link
+    if document.authors_et_al and authors:
+        item["custom"] = {"et-al": True}
     return item

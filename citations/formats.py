@@ -1,6 +1,16 @@
 """Exports for reference managers, written by libraries that know the formats: RIS with
-rispy, BibTeX with bibtexparser, CSL-JSON as the CSL items themselves."""
+rispy, BibTeX with bibtexparser, CSL-JSON as the CSL items themselves.
 
+Names go out as the source gave them ("Timko, Christine"; "Miller, W. R." when only
+initials are known; an organisation whole), and dates only as precisely as they are known:
+RIS ``PY`` is the year and ``DA`` "2002/03//" for a month (the RIS specification's
+"YYYY/MM/DD/other", every slash kept); BibTeX has ``year``, ``month`` as its macro ("mar")
+and, beyond the year, biblatex's ``date`` ("2002-03"). The online date goes to RIS ``ET``
+on a journal article (EndNote's "Epub Date"); BibTeX has no field for it. An accession
+number goes to RIS ``AN`` with ``DB``.
+"""
+
+import calendar
 import json
 
 import bibtexparser
@@ -16,6 +26,7 @@ FORMATS = {
 }
 RIS_TYPES = {"article-journal": "JOUR", "report": "RPRT", "article": "GEN"}
 BIBTEX_TYPES = {"article-journal": "article", "report": "techreport", "article": "misc"}
+BIBTEX_MONTHS = [calendar.month_abbr[n].lower() for n in range(13)]
 
 
 class RisWriter(rispy.RisWriter):
@@ -25,15 +36,38 @@ class RisWriter(rispy.RisWriter):
         return ""
 
 
-def _name(person):
+def _inverted(person):
+    """ "Timko, Christine", "King, Martin L., Jr." (RIS: Lastname, Firstname, Suffix); an
+    organisation's name whole."""
     if "literal" in person:
         return person["literal"]
-    return ", ".join(p for p in (person.get("family"), person.get("given")) if p)
+    return ", ".join(
+        p for p in (person.get("family"), person.get("given"), person.get("suffix")) if p
+    )
 
 
-def _year(item):
-    parts = item.get("issued", {}).get("date-parts", [[]])[0]
-    return parts
+def _bibtex_name(person):
+    """BibTeX's "von Last, Jr, First"; an organisation braced, so it is one name."""
+    if "literal" in person:
+        return "{" + person["literal"] + "}"
+    parts = [person.get("family"), person.get("suffix"), person.get("given")]
+    return ", ".join(p for p in parts if p)
+
+
+def _date(item, key="issued"):
+    """The date's parts as CSL holds them: [2002], [2002, 3] or [2002, 3, 15]; [] if none."""
+    return item.get(key, {}).get("date-parts", [[]])[0]
+
+
+def _ris_date(parts):
+    """ "2002///", "2002/03//", "2002/03/15/": every part the RIS specification has, each
+    followed by its slash, the unknown ones left empty."""
+    padded = [str(parts[0])] + [f"{n:02d}" for n in parts[1:]]
+    return "/".join(padded + [""] * (3 - len(padded))) + "/"
+
+
+def _iso(parts):
+    return "-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(parts))
 
 
 def to_ris(items, extra):
@@ -44,15 +78,16 @@ def to_ris(items, extra):
         entry = {
             "type_of_reference": RIS_TYPES[item["type"]],
             "title": item["title"],
-            "authors": [_name(p) for p in item.get("author", []) if "literal" not in p],
+            "authors": [_inverted(p) for p in item.get("author", [])],
         }
-        corporate = [p["literal"] for p in item.get("author", []) if "literal" in p]
-        if corporate:
-            entry["secondary_authors"] = corporate
-        date = _year(item)
+        date = _date(item)
         if date:
             entry["year"] = str(date[0])
-            entry["date"] = "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(date))
+            if len(date) > 1:
+                entry["date"] = _ris_date(date)
+        online = _date(item, "available-date")
+        if online and entry["type_of_reference"] == "JOUR":
+            entry["edition"] = _ris_date(online)  # EndNote's "Epub Date" on an article
         if item.get("container-title"):
             entry["secondary_title"] = item["container-title"]
         if item.get("publisher"):
@@ -65,6 +100,10 @@ def to_ris(items, extra):
             entry["start_page"] = first
         if last:
             entry["end_page"] = last
+        if item.get("archive_location"):
+            entry["accession_number"] = item["archive_location"]
+            if item.get("archive"):
+                entry["name_of_database"] = item["archive"]
         urls = [u for u in (item.get("URL"), more.get("page_url")) if u]
         if urls:
             entry["urls"] = list(dict.fromkeys(urls))
@@ -85,13 +124,16 @@ def to_bibtex(items, extra):
         fields = [Field("title", "{" + item["title"] + "}")]
         people = item.get("author", [])
         if people:
-            names = ["{" + p["literal"] + "}" if "literal" in p else _name(p) for p in people]
-            if more.get("et_al"):
+            names = [_bibtex_name(p) for p in people]
+            if item.get("custom", {}).get("et-al"):
                 names.append("others")
             fields.append(Field("author", " and ".join(names)))
-        date = _year(item)
+        date = _date(item)
         if date:
             fields.append(Field("year", str(date[0])))
+        if len(date) > 1:
+            fields.append(Field("month", BIBTEX_MONTHS[date[1]], enclosing="no-enclosing"))
+            fields.append(Field("date", _iso(date)))  # biblatex, to the day when known
         kind = BIBTEX_TYPES[item["type"]]
         if item.get("container-title"):
             fields.append(Field("journal", item["container-title"]))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from studies.models import Document
 
-from .csl import csl_item, page_range, publication_date, split_name
+from .csl import csl_item, page_range
 from .styles import formatted
 
 PDF_SUFFIXES = (".pdf", "/pdf", "/pdf/")
@@ -17,21 +17,23 @@ PDF_SUFFIXES = (".pdf", "/pdf", "/pdf/")
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _padded(date):
-    return [f"{n:02d}" if i else str(n) for i, n in enumerate(date)]
+def _slashed(date):
+    """ "2020/10/01", "2020/10" or "2020": Google Scholar's form, only the known parts."""
+    return "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(date.parts))
 
 
 def highwire_tags(document, authors, page_url):
-    """[(name, content)] in the order Google Scholar's inclusion guidelines list them."""
+    """[(name, content)] in the order Google Scholar's inclusion guidelines list them.
+    ``authors`` are Names."""
     tags = [("citation_title", document.title)]
-    for name in authors:
-        family, given = split_name(name)
-        tags.append(("citation_author", f"{family}, {given}" if given else family))
+    for person in authors:
+        tags.append(("citation_author", person.inverted))
     if not authors and document.kind == Document.Kind.GUIDANCE and document.source:
         tags.append(("citation_author", document.source))
-    date = publication_date(document)
-    if date:
-        tags.append(("citation_publication_date", "/".join(_padded(date))))
+    if document.issue_date:
+        tags.append(("citation_publication_date", _slashed(document.issue_date)))
+    if document.online_date:
+        tags.append(("citation_online_date", _slashed(document.online_date)))
     if document.kind == Document.Kind.GUIDANCE or not (document.volume or document.issue):
         if document.source:
             tags.append(("citation_technical_report_institution", document.source))
@@ -58,9 +60,14 @@ def highwire_tags(document, authors, page_url):
 
 def json_ld(document, authors, page_url):
     people = []
-    for name in authors:
-        family, given = split_name(name)
-        people.append({"@type": "Person", "familyName": family, "givenName": given, "name": name})
+    for person in authors:
+        if person.corporate:
+            people.append({"@type": "Organization", "name": person.family})
+            continue
+        found = {"@type": "Person", "familyName": person.family, "name": person.full}
+        if person.given:
+            found["givenName"] = person.given
+        people.append(found)
     if not people and document.source:
         people.append({"@type": "Organization", "name": document.source})
     data = {
@@ -73,9 +80,8 @@ def json_ld(document, authors, page_url):
     }
     if people:
         data["author"] = people
-    date = publication_date(document)
-    if date:
-        data["datePublished"] = "-".join(_padded(date))
+    if document.issue_date:  # ISO 8601 at the date's precision: "2002-03"
+        data["datePublished"] = document.issue_date.iso
     if document.kind != Document.Kind.GUIDANCE and document.source and document.volume:
         data["isPartOf"] = {
             "@type": "PublicationVolume",
@@ -114,7 +120,7 @@ def document_page_extras(page, request):
     """Context for the document page (``studies.page_extras``)."""
     document = page.document
     page_url = request.build_absolute_uri(document.get_absolute_url())
-    authors = [a.name for a in document.authorships.all()]
+    authors = [a.as_name() for a in document.authorships.all()]
     item = csl_item(document, page_url)
     return {
         "canonical_url": page_url,

@@ -31,7 +31,6 @@ def export(request, documents, fmt, filename):
             "abstract": plain(document.abstract_html),
             "keywords": [t.name for t in document.tags.all()],
             "page_url": page_url,
-            "et_al": document.authors_et_al,
         }
     content_type, extension = FORMATS[fmt]
     response = HttpResponse(WRITERS[fmt](items, extra), content_type=content_type)

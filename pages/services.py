@@ -17,6 +17,7 @@ from django.db import transaction
 from editorial.changes import quietly
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
 from search.indexing import reindex_documents
+from studies.citations import parse_name
 from studies.models import (
     AbstractTranslation,
     Document,
@@ -159,7 +160,7 @@ def load_documents(data, report):
         created.append((document, item))
         document.tags.set(item.get("tags") or [])
         DocumentAuthor.objects.bulk_create(
-            DocumentAuthor(document=document, name=name, position=i)
+            DocumentAuthor.of(document, parse_name(name), position=i)
             for i, name in enumerate(item.get("authors") or [])
         )
         for order, section in enumerate(item.get("sections") or []):

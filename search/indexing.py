@@ -39,7 +39,7 @@ def document_row(document, cell_public):
     entries = list(document.cell_entries.all())
     public = [e for e in entries if cell_public(e.cell_id)]
     tags = [t.name for t in document.tags.all()]
-    authors = [a.name for a in document.authorships.all()]
+    authors = [a.as_name().full for a in document.authorships.all()]  # given names too
     entry = SearchEntry(
         kind=SearchEntry.Kind.DOCUMENT,
         document_id=document.pk,

@@ -1,4 +1,5 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -14,6 +15,7 @@ from markup.admin import (
     ProtectLinkedInlineFormSet,
 )
 
+from .citations import Name, parse_name
 from .duplicates import find_duplicates
 from .importing import ImportFormSet, ImportRecordForm, ReadRecordsForm, import_forms, read_records
 from .models import AbstractTranslation, Document, DocumentAuthor, DocumentSection, FeaturedStudy
@@ -68,7 +70,7 @@ class DocumentForm(EditorialForm):
 
 
 def submitted_authors(data):
-    """The authors typed into the form's author rows, in their order."""
+    """The authors typed into the form's author rows, in their order, as typed."""
     rows = []
     for key, name in data.items():
         if key.startswith("authorships-") and key.endswith("-name") and name.strip():
@@ -80,8 +82,46 @@ def submitted_authors(data):
     return [name for _, _, name in sorted(rows)]
 
 
+class AuthorForm(forms.ModelForm):
+    """One box per author, as before: "Family, Given names" as the source gives them, or an
+    organisation's whole name. The parts are kept; the cited form is made from them."""
+
+    name = forms.CharField(
+        label="Author",
+        max_length=300,
+        help_text="“Timko, Christine”, or “Miller, W. R.” when the source gives only "
+        "initials; an organisation’s whole name (tick “an organisation” if it has a comma "
+        "or no word such as Institute or Group).",
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+    class Meta:
+        model = DocumentAuthor
+        fields = ["name", "corporate", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["name"] = self.instance.as_name().inverted
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = " ".join((cleaned.get("name") or "").split())
+        if not typed:
+            return cleaned
+        person = Name(typed, corporate=True) if cleaned.get("corporate") else parse_name(typed)
+        if person is None:
+            self.add_error("name", "Type the author's name, or leave the row empty.")
+            return cleaned
+        self.instance.set_parts(person)
+        cleaned["name"] = self.instance.name
+        cleaned["corporate"] = person.corporate
+        return cleaned
+
+
 class AuthorInline(admin.TabularInline):
     model = DocumentAuthor
+    form = AuthorForm
     extra = 1
     ordering = ["position", "pk"]
 
@@ -115,7 +155,10 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
     change_list_template = "admin/studies/document/change_list.html"
     list_display = ("title", "kind", "year", "status", "first_published")
     list_filter = ("kind", "status", "tags", "year")
-    search_fields = ("title", "slug", "authorships__name", "source", "doi", "pmid")
+    search_fields = (
+        "title", "slug", "authorships__name", "authorships__given", "source", "doi", "pmid",
+        "accession_number",
+    )  # fmt: skip
     date_hierarchy = "first_published"
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "tags"]}),
@@ -126,7 +169,8 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
                 "fields": [
                     "authors_et_al",
                     "year",
-                    "published_on",
+                    "issued",
+                    "published_online",
                     "source",
                     "jurisdiction",
                     "volume",
@@ -134,6 +178,8 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
                     "pages",
                     "doi",
                     "pmid",
+                    "accession_number",
+                    "accession_database",
                     "url",
                     "free_url",
                     "affiliations",

@@ -1,5 +1,6 @@
-"""The same document twice: by DOI, by PMID, or by title and year (titles compared after
-normalising case, accents and punctuation)."""
+"""The same document twice: by DOI (case-insensitively: DOIs are, though the bank keeps each
+as its source wrote it), by PMID, or by title and year (titles compared after normalising
+case, accents and punctuation)."""
 
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ def find_duplicates(*, doi="", pmid="", title="", year=None, exclude=None):
         candidates = candidates.exclude(pk=exclude.pk)
     found = []
     for document in candidates.prefetch_related("authorships").order_by("pk"):
-        if doi and normalise_doi(document.doi) == doi:
+        if doi and normalise_doi(document.doi).casefold() == doi.casefold():
             reason = "the same DOI"
         elif pmid and document.pmid == str(pmid).strip():
             reason = "the same PMID"

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.html import format_html
 
-from .citations import FORMAT_NAMES, parse
+from .citations import FORMAT_NAMES, UnreadableFile, decode, parse
 from .duplicates import find_duplicates
 from .models import Document
 from .services import create_draft, merge_into
@@ -39,11 +39,11 @@ def read_records(text, files):
         if upload.size > MAX_UPLOAD:
             errors.append(f"{upload.name}: the file is over {MAX_UPLOAD // 1_000_000} MB.")
             continue
-        raw = upload.read()
         try:
-            content = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            content = raw.decode("latin-1")
+            content = decode(upload.read())
+        except UnreadableFile as problem:
+            errors.append(f"{upload.name}: not read: {problem}.")
+            continue
         sources.append((upload.name, content, upload.name))
     if not sources:
         errors.append("Paste some records or choose a file to read.")
@@ -59,22 +59,36 @@ def read_records(text, files):
 class ImportRecordForm(forms.Form):
     include = forms.BooleanField(label="Import this record", required=False, initial=True)
     label = forms.CharField(widget=forms.HiddenInput, required=False)
+    left_out = forms.CharField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(choices=Document.Kind.choices)
     title = forms.CharField(max_length=400, widget=forms.TextInput(attrs={"size": 90}))
     authors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
-        help_text="One per line, in order, as cited: “Humphreys K.”.",
+        help_text="One per line, in order, as the source gives them: “Timko, Christine”, "
+        "“Miller, W. R.”; an organisation’s whole name.",
     )
     authors_et_al = forms.BooleanField(label="Author list cut short (et al.)", required=False)
     year = forms.IntegerField(required=False, min_value=1800, max_value=2100)
-    published_on = forms.DateField(label="Publication date", required=False, help_text="YYYY-MM-DD")
+    issued = forms.CharField(
+        label="Publication date",
+        required=False,
+        max_length=20,
+        help_text="As precise as the source: 2002, 2002-03 or 2002-03-15.",
+    )
+    published_online = forms.CharField(
+        label="Published online", required=False, max_length=20, help_text="The same way."
+    )
     source = forms.CharField(label="Journal or issuer", required=False, max_length=300)
     volume = forms.CharField(required=False, max_length=20)
     issue = forms.CharField(required=False, max_length=20)
     pages = forms.CharField(required=False, max_length=30)
     doi = forms.CharField(label="DOI", required=False, max_length=200)
     pmid = forms.CharField(label="PMID", required=False, max_length=20)
+    accession_number = forms.CharField(required=False, max_length=60)
+    accession_database = forms.CharField(
+        label="Accession number's database", required=False, max_length=100
+    )
     url = forms.URLField(label="URL", required=False, max_length=500)
     free_url = forms.URLField(label="Free full text", required=False, max_length=500)
     affiliations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -133,6 +147,15 @@ class ImportRecordForm(forms.Form):
             "year": int(year) if str(year).isdigit() else None,
         }
 
+    def _clean_date(self, name):
+        return Document._meta.get_field(name).clean(self.cleaned_data.get(name, ""), None)
+
+    def clean_issued(self):
+        return self._clean_date("issued")
+
+    def clean_published_online(self):
+        return self._clean_date("published_online")
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("include"):
@@ -157,9 +180,9 @@ class ImportRecordForm(forms.Form):
             **fields,
             "include": True,
             "label": record.label,
-            "authors": "\n".join(fields["authors"]),
+            "left_out": "; ".join(record.left_out),
+            "authors": "\n".join(name.inverted for name in fields["authors"]),
             "tags": ", ".join(fields["tags"]),
-            "published_on": fields["published_on"].isoformat() if fields["published_on"] else "",
         }
 
 
@@ -186,6 +209,8 @@ def import_forms(formset, editor):
                 done.append((f"merged ({', '.join(filled) or 'nothing new'})", label, document))
             else:
                 note = f"Imported from a citation record: {label}."
+                if fields.get("left_out"):
+                    note += f" Not kept from the record: {fields['left_out']}."
                 if fields.get("reason"):
                     note += f" Added although it looks like one in the bank: {fields['reason']}"
                 document = create_draft(fields, editor=editor, note=note)

@@ -1,18 +1,24 @@
 """The bank: studies, reviews, guidance and the site's own analyses."""
 
+import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from taggit.managers import TaggableManager
 
 from editorial.left_out import left_out
 from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
+
+from .citations import PartialDate
 
 
 class DocumentQuerySet(VisibleQuerySet):
@@ -58,6 +64,7 @@ class DocumentQuerySet(VisibleQuerySet):
                 | Q(slug__icontains=word)
                 | Q(doi__icontains=word)
                 | Q(authorships__name__istartswith=word)
+                | Q(authorships__given__istartswith=word)
             )
         matches = self.filter(condition).values("pk")
         return (
@@ -75,6 +82,52 @@ class DocumentPage:
     authors: list
     featured: list
     appearances: list
+
+
+class PartialDateField(models.CharField):
+    """A date only as precise as its source, stored as ISO 8601 at that precision: "2002",
+    "2002-03" or "2002-03-15". Editors may type it in any form the importers read ("March
+    2002", "2002/3/15"); it is stored in the ISO form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_default", "")
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        from .citations.dates import DateProblem, parse_date
+
+        value = super().to_python(value)
+        if not value or not value.strip():
+            return ""
+        try:
+            found = parse_date(value)
+        except DateProblem as problem:
+            raise ValidationError(
+                f"{problem}. Write the date only as precisely as the source gives it: "
+                "2002, 2002-03 or 2002-03-15.",
+                code="invalid",
+            ) from None
+        return found.iso if found else ""
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A date as a page shows it: its label, ISO form for <time datetime>, and its words."""
+
+    label: str
+    iso: str
+    text: str
+
+
+def date_words(partial):
+    """ "15 March 2002", "March 2002" or "2002": only as precise as the date is."""
+    if partial.precision == "year":
+        return str(partial.year)
+    day = datetime.date(partial.year, partial.month, partial.day or 1)
+    return format_date(day, "j F Y" if partial.precision == "day" else "F Y")
 
 
 class Document(Workflow, MarkupOwner):
@@ -97,11 +150,15 @@ class Document(Workflow, MarkupOwner):
     )  # fmt: skip
     authors_et_al = models.BooleanField("author list is cut short (et al.)", default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    published_on = models.DateField(
+    issued = PartialDateField(
         "publication date",
-        null=True,
-        blank=True,
-        help_text="The full date of publication when the record gives one.",
+        help_text="Of the issue it appeared in (or of the report), only as precise as the "
+        "source: 2002, 2002-03 or 2002-03-15. Its year is the year above.",
+    )
+    published_online = PartialDateField(
+        "published online",
+        help_text="When it first appeared online (an e-publication date), as precise as the "
+        "source gives it.",
     )
     source = models.CharField(
         max_length=300, blank=True, help_text="Journal, publisher or issuing body."
@@ -114,6 +171,21 @@ class Document(Workflow, MarkupOwner):
     pages = models.CharField(max_length=30, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
+    # db_default: rows written without these columns (the release before, raw SQL) are valid.
+    accession_number = models.CharField(
+        max_length=60,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="The record's number in the database named next.",
+    )
+    accession_database = models.CharField(
+        max_length=100,
+        blank=True,
+        db_default="",
+        default="",
+        help_text='Where the accession number is from: "APA PsycInfo".',
+    )
     url = models.URLField("URL", max_length=500, blank=True)
     free_url = models.URLField("free source URL", max_length=500, blank=True)
     affiliations = models.TextField(blank=True)
@@ -151,11 +223,22 @@ class Document(Workflow, MarkupOwner):
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title
 
+    def clean(self):
+        super().clean()
+        issued = self.issue_date if self.issued else None
+        if issued and self.year and issued.year != self.year:
+            raise ValidationError(
+                {"issued": f"This date is in {issued.year}, but the year above is {self.year}."}
+            )
+
     def save(self, *args, **kwargs):
         from .citations import normalise_doi, normalise_title
 
         self.title_key = normalise_title(self.title)
         self.doi = normalise_doi(self.doi or "")
+        issued = self.issue_date if self.issued else None
+        if issued and not self.year:
+            self.year = issued.year
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -202,7 +285,42 @@ class Document(Workflow, MarkupOwner):
 
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        # The DOI handbook's advice: escape what a URL would read otherwise ("#", "?"…).
+        return f"https://doi.org/{quote(self.doi, safe="/:;,()!$&'*+=@-._~")}" if self.doi else ""
+
+    @property
+    def issue_date(self):
+        """The publication (issue) date as a PartialDate: as precise as it was given, else
+        the year alone; None when neither is known."""
+        found = PartialDate.from_iso(self.issued)
+        return found or (PartialDate(self.year) if self.year else None)
+
+    @property
+    def online_date(self):
+        return PartialDate.from_iso(self.published_online)
+
+    @property
+    def last_updated(self):
+        """What a reader is told of the page's freshness: the last revision marked for
+        readers, else when the bank first carried it (internal saves do not count)."""
+        return self.last_revised or self.first_published
+
+    def page_dates(self):
+        """The document page's dates, each only as precise as it is known."""
+        lines = []
+        for label, partial in (
+            ("Published", self.issue_date),
+            ("Published online", self.online_date),
+        ):
+            if partial:
+                lines.append(DateLine(label, partial.iso, date_words(partial)))
+        for label, day in (
+            ("Added to the bank", self.first_published),
+            ("Last updated", self.last_updated),
+        ):
+            if day:
+                lines.append(DateLine(label, day.isoformat(), format_date(day, "j F Y")))
+        return lines
 
     def author_names(self):
         names = [a.name for a in self.authorships.all()]
@@ -224,9 +342,43 @@ class Document(Workflow, MarkupOwner):
 
 
 class DocumentAuthor(models.Model):
+    """An author as the source gave the name: family name and given names (or only the
+    initials, when that is all it gives), or an organisation's whole name. ``name`` is
+    the cited form on the site's pages ("Timko C."), made from the parts on save; set on
+    its own (by older code, or an old revision restored), it is read back into them."""
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="authorships")
-    name = models.CharField(max_length=120, help_text='As cited: "Humphreys K."')
+    name = models.CharField(max_length=300, help_text='As cited on the site: "Timko C."')
+    # db_default: rows written with the cited name alone (the release before, raw SQL) are
+    # valid, and read back into their parts (see as_name).
+    family = models.CharField(
+        "family name",
+        max_length=300,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="Or an organisation's whole name.",
+    )
+    given = models.CharField(
+        "given names",
+        max_length=200,
+        blank=True,
+        db_default="",
+        default="",
+        help_text='As the source gives them: "Christine", or only initials, "W. R.".',
+    )
+    suffix = models.CharField(
+        max_length=20, blank=True, db_default="", default="", help_text='"Jr.", "III".'
+    )
+    corporate = models.BooleanField(
+        "an organisation",
+        default=False,
+        db_default=False,
+        help_text="An issuing body or group, named whole.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
+
+    PARTS = ("family", "given", "suffix", "corporate")
 
     class Meta:
         ordering = ["document", "position", "pk"]
@@ -234,6 +386,54 @@ class DocumentAuthor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .citations import parse_name
+
+        loaded = getattr(self, "_as_loaded", None)
+        name_changed_alone = (
+            loaded is not None
+            and self.name != loaded[-1]
+            and self._parts_and_name()[:-1] == loaded[:-1]
+        )
+        if (not self.family or name_changed_alone) and self.name:
+            self.set_parts(parse_name(self.name, corporate_check=True) or self.as_name())
+        elif self.family:
+            self.set_parts(self.as_name())
+        super().save(*args, **kwargs)
+        self._as_loaded = self._parts_and_name()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if all(name in field_names for name in (*cls.PARTS, "name")):
+            instance._as_loaded = instance._parts_and_name()
+        return instance
+
+    @classmethod
+    def of(cls, document, person, position=0):
+        """An unsaved author of ``document`` from a Name, its cited form filled in (for
+        bulk_create, which does not call save)."""
+        author = cls(document=document, position=position)
+        author.set_parts(person)
+        return author
+
+    def _parts_and_name(self):
+        return (*(getattr(self, part) for part in self.PARTS), self.name)
+
+    def set_parts(self, person):
+        self.family, self.given = person.family, person.given
+        self.suffix, self.corporate = person.suffix, person.corporate
+        self.name = person.cited[: self._meta.get_field("name").max_length]
+
+    def as_name(self):
+        """The author as a Name; from the cited form when the parts are missing (a row
+        restored from a revision made before the parts were kept)."""
+        from .citations import Name, parse_name
+
+        if self.family:
+            return Name(self.family, self.given, self.suffix, self.corporate)
+        return parse_name(self.name) or Name(self.name)
 
 
 class DocumentSection(MarkupOwner):

@@ -4,21 +4,33 @@ fields into a document that already has them in part."""
 import reversion
 from django.db import transaction
 
+from .citations import Name, parse_name
+from .citations.names import is_et_al
 from .models import Document, DocumentAuthor
 from .slugs import document_slug
 
 # A record's fields that go straight onto a Document.
 RECORD_FIELDS = (
-    "kind", "title", "authors_et_al", "year", "published_on", "source", "volume", "issue",
-    "pages", "doi", "pmid", "url", "free_url", "abstract", "affiliations",
+    "kind", "title", "authors_et_al", "year", "issued", "published_online", "source",
+    "volume", "issue", "pages", "doi", "pmid", "accession_number", "accession_database",
+    "url", "free_url", "abstract", "affiliations",
 )  # fmt: skip
+
+
+def names(authors):
+    """Names from a record's Names or from lines an editor typed ("Timko, Christine"); a
+    line "et al." is not a name (the form has its own box for a list cut short)."""
+    found = (
+        a if isinstance(a, Name) else None if is_et_al(a) else parse_name(a) for a in authors or ()
+    )
+    return [name for name in found if name]
 
 
 def unique_slug(fields):
     return document_slug(
         fields.get("title"),
         fields.get("year"),
-        fields.get("authors") or (),
+        [name.family for name in names(fields.get("authors"))],
         taken=lambda slug: Document.objects.filter(slug=slug).exists(),
     )
 
@@ -42,8 +54,8 @@ def create_draft(fields, *, editor=None, note="Imported from a citation record."
             reversion.set_user(editor)
         document.save()
         DocumentAuthor.objects.bulk_create(
-            DocumentAuthor(document=document, name=name, position=i)
-            for i, name in enumerate(fields.get("authors") or [])
+            DocumentAuthor.of(document, name, position=i)
+            for i, name in enumerate(names(fields.get("authors")))
         )
         if fields.get("tags"):
             document.tags.add(*fields["tags"])
@@ -61,7 +73,7 @@ def merge_into(document, fields, *, editor=None):
         if getattr(document, name) in (None, "", False):
             setattr(document, name, value)
             filled.append(name)
-    authors = fields.get("authors") or []
+    authors = names(fields.get("authors"))
     document.full_clean()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment("Merged the fields a citation record had and it lacked: "
@@ -71,8 +83,7 @@ def merge_into(document, fields, *, editor=None):
         document.save()
         if authors and not document.authorships.exists():
             DocumentAuthor.objects.bulk_create(
-                DocumentAuthor(document=document, name=name, position=i)
-                for i, name in enumerate(authors)
+                DocumentAuthor.of(document, name, position=i) for i, name in enumerate(authors)
             )
             filled.append("authors")
         new_tags = [t for t in fields.get("tags") or [] if t not in document.tags.names()]

@@ -19,7 +19,6 @@ written in our own words.
 """
 
 import dataclasses
-import datetime
 import json
 import re
 from pathlib import Path
@@ -28,6 +27,7 @@ import pytest
 
 from studies.citations import (
     CitationRecord,
+    Name,
     abstract_to_markup,
     detect_format,
     escape_markup,
@@ -44,15 +44,19 @@ SEED_003 = FIXTURES / "semantic_scholar" / "seed_003_kepner_humphreys_2025.txt"
 HUMPHREYS_TITLE = (
     "Impact of 12-step mutual help groups on drug use disorder patients across six clinical trials"
 )
-HUMPHREYS_AUTHORS = [
-    "Humphreys K.",
-    "Barreto NB.",
-    "Alessi SM.",
-    "Carroll KM.",
-    "Crits-Christoph P.",
-    "Donovan DM.",
-    "Kelly JF.",
+HUMPHREYS_AUTHORS = [  # as seed 001 gives them, with Keith from seed 003
+    Name("Humphreys", "Keith"),
+    Name("Barreto", "N. B."),
+    Name("Alessi", "S. M."),
+    Name("Carroll", "K. M."),
+    Name("Crits-Christoph", "P."),
+    Name("Donovan", "D. M."),
+    Name("Kelly", "J. F."),
 ]
+GUIDELINE_GROUP = Name("Example Treatment Guideline Development Group", corporate=True)
+HUMPHREYS_INITIALS = [Name("Humphreys", "K."), *HUMPHREYS_AUTHORS[1:]]  # as RIS gives them
+KEPNER_AUTHORS = [Name("Kepner", "Wayne"), Name("Humphreys", "Keith")]
+DEBENEDETTI = Name("DeBenedetti", "Anna")
 HUMPHREYS_DOI = "10.1016/j.drugalcdep.2020.108213"
 KEPNER_TITLE = (
     "Effectiveness of Mutual Help Groups for Illicit Drug Use Disorders: "
@@ -81,7 +85,13 @@ def parsed(path, **kwargs):
 
 
 def as_dict(record: CitationRecord) -> dict:
-    return dataclasses.asdict(record)
+    """Every field; names as Names, dates in their ISO form ("2019-03")."""
+    fields = dataclasses.asdict(record)
+    fields["authors"] = list(record.authors)
+    for name in ("issued", "published_online"):
+        date = getattr(record, name)
+        fields[name] = date.iso if date else None
+    return fields
 
 
 def expected(**fields) -> dict:
@@ -93,8 +103,8 @@ def expected(**fields) -> dict:
         "authors": [],
         "authors_et_al": False,
         "year": None,
-        "published_on": None,
-        "date_precision": "",
+        "issued": None,
+        "published_online": None,
         "journal": "",
         "volume": "",
         "issue": "",
@@ -102,6 +112,8 @@ def expected(**fields) -> dict:
         "doi": "",
         "pmid": "",
         "pmcid": "",
+        "accession_number": "",
+        "accession_database": "",
         "url": "",
         "free_url": "",
         "abstract": "",
@@ -109,6 +121,7 @@ def expected(**fields) -> dict:
         "keywords": [],
         "affiliations": [],
         "publication_types": [],
+        "left_out": [],
     }
     assert set(fields) <= set(base), set(fields) - set(base)
     return {**base, **fields}
@@ -133,10 +146,10 @@ def test_seed_003_pasted_whole_gives_one_correct_record():
         title=KEPNER_TITLE,  # the record's trailing full stop dropped
         source_format="semantic-scholar",
         index=1,
-        authors=["Kepner W.", "Humphreys K."],
+        authors=KEPNER_AUTHORS,  # "Wayne Kepner, Keith Humphreys"
         year=2025,
-        published_on=datetime.date(2025, 2, 6),  # EPubDate, not publicationDate's 1 January
-        date_precision="day",
+        issued="2025",  # publicationDate "2025-01-01": the year padded to 1 January
+        published_online="2025-02-06",  # EPubDate
         journal="Current Addiction Reports",
         volume="12",  # "12 " in the record
         doi=KEPNER_DOI,
@@ -178,16 +191,19 @@ def test_seed_003_document_fields():
     fields = record.as_document_fields()
     assert fields == {
         "title": KEPNER_TITLE,
-        "authors": ["Kepner W.", "Humphreys K."],
+        "authors": KEPNER_AUTHORS,
         "authors_et_al": False,
         "year": 2025,
-        "published_on": datetime.date(2025, 2, 6),
+        "issued": "2025",
+        "published_online": "2025-02-06",
         "source": "Current Addiction Reports",
         "volume": "12",
         "issue": "",
         "pages": "",
         "doi": KEPNER_DOI,
         "pmid": "",
+        "accession_number": "",
+        "accession_database": "",
         "url": "https://doi.org/10.1007/s40429-025-00635-w",
         "free_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC12360454/pdf/",
         "abstract": record.abstract,
@@ -209,11 +225,10 @@ def test_ris_three_records_every_field():
         title=HUMPHREYS_TITLE,
         source_format="ris",
         index=1,
-        authors=HUMPHREYS_AUTHORS,
+        authors=HUMPHREYS_INITIALS,
         authors_et_al=True,  # AU  - et al.
         year=2020,
-        published_on=datetime.date(2020, 10, 1),  # DA, more precise than PY
-        date_precision="day",
+        issued="2020-10-01",  # DA, more precise than PY
         journal="Drug and Alcohol Dependence",  # T2 before J2
         volume="215",
         pages="108213",
@@ -242,9 +257,9 @@ def test_ris_three_records_every_field():
         title=KEPNER_TITLE,
         source_format="ris",
         index=2,
-        authors=["Kepner W.", "Humphreys K."],
+        authors=KEPNER_AUTHORS,
         year=2025,
-        date_precision="year",
+        issued="2025",
         journal="Current Addiction Reports",
         volume="12",
         doi=KEPNER_DOI,  # from https://doi.org/…
@@ -257,15 +272,14 @@ def test_ris_three_records_every_field():
         title="Referring patients to mutual aid: a practice guideline (test record)",
         source_format="ris",
         index=3,
-        authors=["DeBenedetti A.", "Example Treatment Guideline Development Group"],
+        authors=[DEBENEDETTI, GUIDELINE_GROUP],
         year=2019,
-        published_on=datetime.date(2019, 3, 15),
-        date_precision="day",
+        issued="2019-03-15",
         journal="Journal of Example Studies",
         volume="7",
         issue="3",
         pages="270-279",
-        doi="10.5555/example.2019.003",
+        doi="10.5555/EXAMPLE.2019.003",  # as the record writes it
         pmid="99999903",
         pmcid="PMC9999903",
         url="https://example.org/guideline",
@@ -336,8 +350,7 @@ def test_bibtex_three_entries_every_field():
         authors=HUMPHREYS_AUTHORS,
         authors_et_al=True,  # "and others"
         year=2020,
-        published_on=datetime.date(2020, 10, 1),  # month = oct: the 1st, and says so
-        date_precision="month",
+        issued="2020-10",  # month = oct: the month, no day
         journal="Drug and Alcohol Dependence",  # @string dad
         volume="215",
         pages="108213",
@@ -351,9 +364,9 @@ def test_bibtex_three_entries_every_field():
         title=KEPNER_TITLE,
         source_format="bibtex",
         index=2,
-        authors=["Kepner W.", "Humphreys K."],  # "First Last and First Last"
+        authors=KEPNER_AUTHORS,  # "First Last and First Last"
         year=2025,
-        date_precision="year",
+        issued="2025",
         journal="Current Addiction Reports",
         volume="12",
         doi=KEPNER_DOI,
@@ -364,10 +377,13 @@ def test_bibtex_three_entries_every_field():
         source_format="bibtex",
         index=3,
         # M{\"u}ller decoded; {Corporate Author} kept whole
-        authors=["DeBenedetti A.", "Müller J.", "Example Treatment Guideline Development Group"],
+        authors=[
+            DEBENEDETTI,
+            Name("Müller", "Jörg"),  # M{\"u}ller, J{\"o}rg decoded
+            Name("Example Treatment Guideline Development Group", corporate=True),
+        ],
         year=2019,
-        published_on=datetime.date(2019, 3, 15),
-        date_precision="day",
+        issued="2019-03-15",
         journal="Journal of Example Studies",
         volume="7",
         issue="3",
@@ -449,10 +465,10 @@ def test_medline_two_records_every_field():
         title=HUMPHREYS_TITLE,  # continuation line joined, PubMed's full stop dropped
         source_format="medline",
         index=1,
-        authors=HUMPHREYS_AUTHORS,  # from AU
-        year=2020,  # DP 2020 Oct 1
-        published_on=datetime.date(2020, 8, 4),  # DEP: first published online
-        date_precision="day",
+        authors=HUMPHREYS_AUTHORS,  # from FAU, the full names
+        year=2020,
+        issued="2020-10-01",  # DP 2020 Oct 1
+        published_online="2020-08-04",  # DEP
         journal="Drug and Alcohol Dependence",  # JT in title case
         volume="215",
         pages="108213",
@@ -475,15 +491,23 @@ def test_medline_two_records_every_field():
             "System, Menlo Park, CA, USA."
         ],
         publication_types=["Journal Article", "Research Support, U.S. Gov't, Non-P.H.S."],
+        left_out=[  # NLM's housekeeping (OWN, STAT, dates of indexing…) is not listed
+            'IS (ISSN) "1879-0046 (Electronic)" and 1 more',
+            'CI (copyright) "Published by Elsevier B.V."',
+            'LA (language) "eng"',
+            'PL (place of publication) "Ireland"',
+        ],
     )
     assert as_dict(second) == expected(
         title="Mutual aid after treatment: a systematic review and meta-analysis (test record)",
         source_format="medline",
         index=2,
-        authors=["DeBenedetti A.", "Example Mutual Aid Review Collaboration"],  # AU, then CN
+        authors=[  # FAU, then CN
+            DEBENEDETTI,
+            Name("Example Mutual Aid Review Collaboration", corporate=True),
+        ],
         year=2019,
-        published_on=datetime.date(2019, 3, 1),  # DP 2019 Mar
-        date_precision="month",
+        issued="2019-03",  # DP 2019 Mar
         journal="Journal of Example Studies",
         volume="7",
         issue="3",
@@ -496,6 +520,7 @@ def test_medline_two_records_every_field():
         kind="review",
         keywords=["aftercare"],
         publication_types=["Journal Article", "Systematic Review", "Meta-Analysis"],
+        left_out=['LA (language) "eng"'],
     )
 
 
@@ -536,7 +561,7 @@ def test_medline_records_run_together_and_stray_lines():
 def test_medline_translated_title_and_fau_without_au():
     result = parse("PMID- 99999931\nTI  - [A translated title].\nFAU - Kelly, John F\nDP  - 2010\n")
     record = result.records[0]
-    assert (record.title, record.authors) == ("A translated title", ["Kelly JF."])
+    assert (record.title, record.authors) == ("A translated title", [Name("Kelly", "John F.")])
 
 
 # --- CSL-JSON ----------------------------------------------------------------------------
@@ -553,8 +578,7 @@ def test_csl_json_array_every_field():
         index=1,
         authors=HUMPHREYS_AUTHORS,
         year=2020,
-        published_on=datetime.date(2020, 10, 1),
-        date_precision="day",
+        issued="2020-10-01",
         journal="Drug and Alcohol Dependence",
         volume="215",
         pages="108213",
@@ -565,24 +589,24 @@ def test_csl_json_array_every_field():
         free_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC9999901/",
         abstract=STRUCTURED_SHORT,  # labels alone on their lines
         keywords=["mutual help groups", "twelve-step", "drug use disorder"],
+        left_out=['language "en"'],
     )
     assert as_dict(second) == expected(
         title="Guidance on referral to mutual aid for services (test record)",  # <i> gone
         source_format="csl-json",
         index=2,
         authors=[
-            "DeBenedetti A.",
-            "Example Treatment Guideline Development Group",
-            "van Beethoven L.",
+            DEBENEDETTI,
+            Name("Example Treatment Guideline Development Group", corporate=True),
+            Name("van Beethoven", "Ludwig"),
         ],
         year=2019,
-        published_on=datetime.date(2019, 3, 1),
-        date_precision="month",
+        issued="2019-03",
         journal="Journal of Example Studies",
         volume="7",
         issue="3",
         pages="270-279",  # en dash
-        doi="10.5555/example.2019.004",
+        doi="10.5555/Example.2019.004",  # as the record writes it
         pmid="99999904",
         pmcid="PMC9999904",
         url="https://example.org/guidance",
@@ -634,8 +658,14 @@ def test_values_of_the_wrong_shape_are_errors_not_crashes():
         (
             "record 1 (Semantic Scholar)",
             "title",
-            "record 1 (Semantic Scholar): the title is a JSON object, not text, and a record "
-            "needs a title to be imported",
+            'record 1 (Semantic Scholar): title is an object ({"text": "A title in an object"}), '
+            "not text, and a record needs a title to be imported",
+        ),
+        (
+            'record 2 (Semantic Scholar, "Names of the wrong shape")',
+            "authors",
+            'record 2 (Semantic Scholar, "Names of the wrong shape"): author 1\'s "name" is '
+            'null, not text; author 2 is a number (7), not {"name": …}',
         ),
         (
             "record 4 (Semantic Scholar)",
@@ -669,9 +699,9 @@ def test_crossref_single_work_every_field():
         source_format="crossref",
         index=1,
         authors=HUMPHREYS_AUTHORS,
-        year=2020,  # published-print
-        published_on=datetime.date(2020, 8, 4),  # published-online
-        date_precision="day",
+        year=2020,
+        issued="2020-10",  # published-print
+        published_online="2020-08-04",  # published-online
         journal="Drug and Alcohol Dependence",
         volume="215",
         pages="108213",
@@ -688,6 +718,7 @@ def test_crossref_single_work_every_field():
         affiliations=[
             "Center for Innovation to Implementation, Veterans Affairs Palo Alto Health Care System"
         ],
+        left_out=["license (licence)", 'ISSN "0376-8716"'],
     )
 
 
@@ -700,10 +731,12 @@ def test_crossref_items_list():
         title="Mutual aid for stimulant users: a test review",  # title: subtitle
         source_format="crossref",
         index=1,
-        authors=["Example Review Consortium", "DeBenedetti A."],  # sequence "first" first
+        authors=[  # sequence "first" first
+            Name("Example Review Consortium", corporate=True),
+            DEBENEDETTI,
+        ],
         year=2019,
-        published_on=datetime.date(2019, 3, 1),
-        date_precision="month",
+        issued="2019-03",
         journal="Journal of Example Studies",
         volume="7",
         issue="3",
@@ -713,12 +746,13 @@ def test_crossref_items_list():
         abstract="An unstructured test abstract with ² a superscript and CO₂.",
         kind="review",
     )
-    # An online date decades after the print issue is a digitised back issue: not used.
-    assert (second.year, second.published_on, second.date_precision) == (
-        1981,
-        datetime.date(1981, 6, 1),
-        "month",
-    )
+    # An online date decades after the print issue is a digitised back issue: not kept,
+    # and the record says so.
+    assert (second.year, second.issued.iso, second.published_online) == (1981, "1981-06", None)
+    assert second.left_out == [
+        "the online publication date 2006-01-17, later than the issue's year 1981 (a back "
+        "issue put online later)"
+    ]
 
 
 # --- Semantic Scholar --------------------------------------------------------------------
@@ -733,10 +767,9 @@ def test_semantic_scholar_graph_api_list():
         title="Online mutual help meetings: a test record",
         source_format="semantic-scholar",
         index=1,
-        authors=["DeBenedetti A.", "Example Online Recovery Network"],
+        authors=[DEBENEDETTI, Name("Example Online Recovery Network", corporate=True)],
         year=2024,
-        published_on=datetime.date(2024, 5, 20),
-        date_precision="day",
+        issued="2024-05-20",
         journal="Journal of Example Studies",
         volume="9",
         pages="1-10",
@@ -748,11 +781,12 @@ def test_semantic_scholar_graph_api_list():
         abstract="An unstructured test abstract.\n\nIt has two lines.",
         kind="review",  # publicationTypes ["Review", …]
         publication_types=["Review", "JournalArticle"],
+        left_out=['paperId (Semantic Scholar\'s id) "0000000000000000000000000000000000000001"'],
     )
-    assert (second.title, second.year, second.date_precision) == (
+    assert (second.title, second.year, second.issued.iso) == (
         "A paper known only by its year (test record)",
         2023,
-        "year",
+        "2023",
     )
 
 
@@ -1021,11 +1055,12 @@ def test_titles_are_plain_text_and_keep_markup_characters():
 @pytest.mark.parametrize(
     "value, doi",
     [
-        ("10.1007/S40429-025-00635-W", "10.1007/s40429-025-00635-w"),
+        ("10.1007/S40429-025-00635-W", "10.1007/S40429-025-00635-W"),  # the case kept
         ("https://doi.org/10.1007/s40429-025-00635-w", "10.1007/s40429-025-00635-w"),
         ("http://dx.doi.org/10.1007/s40429-025-00635-w ", "10.1007/s40429-025-00635-w"),
         ("doi:10.1016/j.drugalcdep.2020.108213.", "10.1016/j.drugalcdep.2020.108213"),
-        ("DOI: 10.1016/J.DRUGALCDEP.2020.108213", "10.1016/j.drugalcdep.2020.108213"),
+        ("DOI: 10.1016/J.DRUGALCDEP.2020.108213", "10.1016/J.DRUGALCDEP.2020.108213"),
+        ("https://doi.org/10.1002/14651858.CD012880.pub2", "10.1002/14651858.CD012880.pub2"),
         ("https://doi.org/10.5555%2Fexample", "10.5555/example"),
         (None, ""),
         ("", ""),
@@ -1103,26 +1138,41 @@ def test_kind_rule(title, types, kind):
 
 
 @pytest.mark.parametrize(
-    "name, cited",
+    "written, parts, cited",
     [
-        ("Humphreys, Keith", "Humphreys K."),
-        ("Keith Humphreys", "Humphreys K."),
-        ("Humphreys K", "Humphreys K."),
-        ("Barreto, N. B.", "Barreto NB."),
-        ("Crits-Christoph, P.", "Crits-Christoph P."),
-        ("DeBenedetti, Anna", "DeBenedetti A."),
-        ("Jean-Paul Sartre", "Sartre JP."),
-        ("Ludwig van Beethoven", "van Beethoven L."),
-        ("Smith, John, Jr.", "Smith J Jr."),
-        ("HUMPHREYS, KEITH", "Humphreys K."),
-        ("World Health Organization", "World Health Organization"),
-        ("Plato", "Plato"),
+        ("Timko, Christine", ("Timko", "Christine"), "Timko C."),
+        ("Keith Humphreys", ("Humphreys", "Keith"), "Humphreys K."),
+        ("Humphreys K", ("Humphreys", "K."), "Humphreys K."),
+        ("Miller WR.", ("Miller", "W. R."), "Miller W.R."),
+        ("Barreto N.B.", ("Barreto", "N. B."), "Barreto N.B."),
+        ("Barreto, N. B.", ("Barreto", "N. B."), "Barreto N.B."),
+        ("Crits-Christoph, P.", ("Crits-Christoph", "P."), "Crits-Christoph P."),
+        ("Kelly, John F", ("Kelly", "John F."), "Kelly J.F."),
+        ("Jean-Paul Sartre", ("Sartre", "Jean-Paul"), "Sartre J.-P."),
+        ("Sartre, J-P", ("Sartre", "J.-P."), "Sartre J.-P."),
+        ("Ludwig van Beethoven", ("van Beethoven", "Ludwig"), "van Beethoven L."),
+        ("Van Den Noortgate W.", ("Van Den Noortgate", "W."), "Van Den Noortgate W."),
+        ("HUMPHREYS, KEITH", ("Humphreys", "Keith"), "Humphreys K."),
+        ("Plato", ("Plato", ""), "Plato"),
     ],
 )
-def test_author_names_in_the_bank_style(name, cited):
-    from studies.citations import name_from_string
+def test_names_keep_their_parts_and_are_cited_in_the_house_style(written, parts, cited):
+    from studies.citations import parse_name
 
-    assert name_from_string(name) == cited
+    name = parse_name(written)
+    assert (name.family, name.given, name.corporate) == (*parts, False)
+    assert name.cited == cited
+
+
+def test_suffixes_and_organisations():
+    from studies.citations import parse_name
+
+    smith = parse_name("Smith, John, Jr.")
+    assert (smith.family, smith.given, smith.suffix) == ("Smith", "John", "Jr.")
+    assert (smith.cited, smith.inverted) == ("Smith J. Jr.", "Smith, John, Jr.")
+    for organisation in ("World Health Organization", "Department of Health, Scotland"):
+        name = parse_name(organisation)
+        assert (name.family, name.corporate, name.cited) == (organisation, True, organisation)
 
 
 def test_package_does_not_import_django():

@@ -1,6 +1,5 @@
 """Citation import in the admin and from the command line, and duplicate detection."""
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -78,11 +77,16 @@ def test_seed_003_pasted_as_it_is_becomes_a_correct_draft_review(editor_on_empty
     assert document.status == "draft" and document.kind == "review"
     assert document.slug == "kepner-2025-effectiveness-mutual-help-groups-illicit-drug"
     assert len(document.slug) <= 60
-    assert list(document.authorships.values_list("name", flat=True)) == [
-        "Kepner W.",
-        "Humphreys K.",
+    assert list(document.authorships.values_list("family", "given", "name")) == [
+        ("Kepner", "Wayne", "Kepner W."),
+        ("Humphreys", "Keith", "Humphreys K."),
     ]
-    assert (document.year, document.published_on) == (2025, datetime.date(2025, 2, 6))
+    # publicationDate "2025-01-01" is the year padded to 1 January: the year alone is kept.
+    assert (document.year, document.issued, document.published_online) == (
+        2025,
+        "2025",
+        "2025-02-06",
+    )
     assert (document.source, document.volume) == ("Current Addiction Reports", "12")
     assert document.doi == "10.1007/s40429-025-00635-w"
     assert document.free_url == "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC12360454/pdf/"

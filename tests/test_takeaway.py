@@ -33,7 +33,8 @@ def test_document_page_has_zotero_and_scholar_metadata(client, demo):
     ]
     authors = meta(tree, "citation_author")
     assert authors[:2] == ["Humphreys, K.", "Barreto, N. B."] and len(authors) == 7
-    assert meta(tree, "citation_publication_date") == ["2020"]
+    assert meta(tree, "citation_publication_date") == ["2020/10/01"]  # seed 000: 2020 Oct 1
+    assert meta(tree, "citation_online_date") == ["2020/08/04"]  # seed 000: Epub 2020 Aug 4
     assert meta(tree, "citation_journal_title") == ["Drug and Alcohol Dependence"]
     assert meta(tree, "citation_volume") == ["215"]
     assert meta(tree, "citation_firstpage") == ["108213"]
@@ -42,7 +43,7 @@ def test_document_page_has_zotero_and_scholar_metadata(client, demo):
     og = {m["property"]: m["content"] for m in tree.find_all("meta") if m.get("property")}
     assert og["og:type"] == "article" and og["og:url"].endswith(f"/documents/{STUDY}/")
     data = json.loads(tree.find("script", type="application/ld+json").text)
-    assert data["@type"] == "ScholarlyArticle" and data["datePublished"] == "2020"
+    assert data["@type"] == "ScholarlyArticle" and data["datePublished"] == "2020-10-01"
     assert data["isPartOf"]["isPartOf"]["name"] == "Drug and Alcohol Dependence"
     guidance = page(client.get("/documents/nice-2011-alcohol-commissioning/"))
     assert json.loads(guidance.find("script", type="application/ld+json").text)["@type"] == "Report"
@@ -77,7 +78,7 @@ def test_formatted_citations_in_apa_and_vancouver(client, demo):
     assert "(2020). Impact of 12-step" in styles["APA (7th edition)"]
     assert "https://doi.org/10.1016/j.drugalcdep.2020.108213" in styles["APA (7th edition)"]
     assert styles["Vancouver"].startswith("Humphreys K, Barreto NB, Alessi SM")
-    assert "2020;215:108213" in styles["Vancouver"]
+    assert "Drug and Alcohol Dependence. 2020 Oct 1;215:108213." in styles["Vancouver"]
 
 
 def test_exports_parse_back_with_their_own_libraries(client, demo):

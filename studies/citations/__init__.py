@@ -19,24 +19,26 @@ The choices, where the records leave room for one:
   escaped. One trailing full stop is dropped: PubMed ends every title with one and the
   Semantic Scholar-style record of "…: A Review of the Current Literature." does too,
   while the bank's citations add their own punctuation. "..." and "U.S." are kept.
-- ``year`` is the citation's year (the issue's: DP, PY, Crossref's published-print, the
-  publicationDate). ``published_on`` is when the work first appeared: the electronic
-  publication date when the record gives it to the day (PubMed DEP, Crossref
-  published-online, EPubDate), else the issue date. So the Semantic Scholar-style seed
-  gives 2025-02-06 from its EPubDate, not its publicationDate "2025-01-01", which is
-  the issue year padded to 1 January. An electronic date in a later year than the
-  citation year is a back issue put online later and is not used. With a month only,
-  ``published_on`` is the 1st and ``date_precision`` is "month"; with a year only it is
-  None and ``date_precision`` is "year".
+- Dates keep the precision the record gives them (``PartialDate``: a year, a month or a
+  day), never more. ``issued`` is the date of the issue (DP, PY/DA, Crossref's
+  published-print, CSL's issued, publicationDate), and ``year`` its year;
+  ``published_online`` is the electronic publication date (MEDLINE's DEP, RIS ET on a
+  journal article, Crossref's published-online, CSL's available-date, EPubDate). A season
+  or a range of months ("2020 Oct-Nov") is the year alone; a month or day that does not
+  exist is an error, and what could be read is kept. An online date in a later year than
+  the issue is a back issue put online later: it is left out, and the record says so.
 - ``kind``: the record's own publication types decide first (MEDLINE PT, RIS M3,
   Semantic Scholar publicationTypes, CSL genre, BibTeX type): "Guideline"/"Practice
   Guideline"/"Guidance" → "guidance", then "Review"/"Systematic Review"/"Meta-Analysis" →
-  "review". Otherwise the title: a review or meta-analysis in the title → "review" (the
-  seed's "…: A Review of the Current Literature"; its publicationTypes only says "Journal
-  Article"), a guideline or guidance → "guidance". Anything else is a "study". Editors
-  can change it; analyses are never guessed.
-- Authors are "Surname IJ." ("Humphreys K.", "Barreto NB.", "DeBenedetti A.");
-  corporate authors (BibTeX ``{…}``, CSL ``literal``, Crossref ``name``, MEDLINE CN, or a
+  "review"; then the journal: one that publishes only reviews (the Cochrane Database of
+  Systematic Reviews, Campbell Systematic Reviews, Systematic Reviews…, in full or
+  abbreviated) → "review"; then the title: a review or meta-analysis in the title →
+  "review" (the seed's "…: A Review of the Current Literature"; its publicationTypes only
+  says "Journal Article"), a guideline or guidance → "guidance". Anything else is a
+  "study". Editors can change it; analyses are never guessed.
+- Authors are ``Name``s with the parts the record gives, full given names kept
+  ("Timko, Christine"); only initials when that is all it gives ("Miller, W. R.").
+  Corporate authors (BibTeX ``{…}``, CSL ``literal``, Crossref ``name``, MEDLINE CN, or a
   name with an organisation's word in it) are kept whole. "et al." or "and others" sets
   ``authors_et_al``.
 - Abstracts are in the bank's markup: one paragraph per section of a structured abstract,
@@ -45,22 +47,36 @@ The choices, where the records leave room for one:
   html.parser (see ``inline``): emphasis stays emphasis, sup/sub become Unicode
   superscripts/subscripts where they exist, no tag survives. Plain text is escaped so it
   shows as written (see ``escape_markup``).
-- DOIs are lower-cased without ``https://doi.org/`` or ``doi:``; ``free_url`` is an
-  open-access PDF, a PubMed Central or Europe PMC address, or the PMC page of a PMCID. For
-  Crossref it is the first PDF among ``link`` (the version of record first), which is not
-  always free: Crossref does not say.
+- DOIs are kept in the case the record gives them, without ``https://doi.org/`` or
+  ``doi:``; ``free_url`` is an open-access PDF, a PubMed Central or Europe PMC address, or
+  the PMC page of a PMCID. For Crossref it is the first PDF among ``link`` (the version of
+  record first), which is not always free: Crossref does not say.
+- Accession numbers are kept: RIS ``AN`` (a PMID when the record came from PubMed, else
+  with the database ``DB`` names), CSL ``archive_location``, MEDLINE's PMID. What a record
+  gives that the bank does not keep is named in its ``left_out`` (by key, with what it is
+  and its value); each format lists the housekeeping it does not report (``IGNORED``).
+- Every value is checked against what its format's specification allows (JSON: each
+  format's ``SHAPES``; text formats: dates, years, DOIs, PMIDs, addresses). A value of the
+  wrong kind (``"author": "notalist"``) is an error on that field, which is left empty;
+  the rest of the record is read.
 - A record without a title, or that cannot be read, is refused (``CitationError.refused``);
   a bad year, DOI, PMID, PMCID or URL is an error on that field and the record is kept with
   the field empty.
+
+Files are read with ``textin.decode``: UTF-8 text or refused with one sentence (a NUL byte,
+a PDF or zip, UTF-16, bytes that are not UTF-8).
 """
 
 from __future__ import annotations
 
+import re
+
 from . import bibtex, crossref, csl, medline, ris, semantic_scholar
 from .abstracts import abstract_to_markup, escape_markup
+from .dates import PartialDate
 from .detect import detect_format, extension_format, looks_like_json
 from .jsonin import JsonProblem, describe_trailing, load_json
-from .names import cite_name, name_from_string
+from .names import Name, parse_name, person
 from .normalise import looks_like_doi, normalise_doi, normalise_title
 from .records import (
     FORMAT_NAMES,
@@ -69,22 +85,27 @@ from .records import (
     CitationRecord,
     ParseResult,
 )
+from .textin import UnreadableFile, decode
 
 __all__ = [
     "FORMATS",
     "FORMAT_NAMES",
     "CitationError",
     "CitationRecord",
+    "Name",
     "ParseResult",
+    "PartialDate",
+    "UnreadableFile",
     "abstract_to_markup",
-    "cite_name",
+    "decode",
     "detect_format",
     "escape_markup",
     "looks_like_doi",
-    "name_from_string",
     "normalise_doi",
     "normalise_title",
     "parse",
+    "parse_name",
+    "person",
 ]
 
 TEXT_READERS = {"ris": ris.read, "bibtex": bibtex.read, "medline": medline.read}
@@ -93,6 +114,7 @@ JSON_READERS = {
     "crossref": crossref.read,
     "semantic-scholar": semantic_scholar.read,
 }
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 ACCEPTED = (
     "RIS (.ris), BibTeX (.bib), PubMed's MEDLINE format (.nbib or .txt), CSL-JSON, "
     "Crossref JSON or Semantic Scholar JSON (.json)"
@@ -110,6 +132,7 @@ def _input_error(field: str, message: str) -> CitationError:
 def parse(text: str, filename: str | None = None) -> ParseResult:
     """Read every record in ``text``; ``filename`` (an upload's name) helps tell the format."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = CONTROL_RE.sub(" ", text)  # invisible, and no page may carry them
     if not text.strip():
         return ParseResult(
             errors=[_input_error("input", "There is nothing to read: the text is empty.")]

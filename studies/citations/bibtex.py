@@ -6,6 +6,10 @@ LatexDecodingMiddleware does not decode lists of names, so each name part is dec
 with the same decoder. Titles, journals and abstracts go through LatexDecodingMiddleware
 (``M{\\"u}ller`` → "Müller", ``{12-step}`` → "12-step"). An entry the parser cannot read (an
 unclosed brace) becomes an error naming its key and line; the entries around it are read.
+
+Names keep their parts (first, von, last, jr) whole. BibTeX has no field for an
+e-publication date or an accession number; fields the table does not read (note, ISSN,
+language, address…) are named in the record's ``left_out``.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ from .mapping import (
     text_list,
     title,
 )
-from .names import cite_name, is_et_al
-from .normalise import clean_text, doi_in_text
+from .names import ET_AL, corporate, is_et_al, person
+from .normalise import doi_in_text
 
 KEY_RE = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]*)")
 TITLE_RE = re.compile(r"\btitle\s*=\s*[{\"]+(?P<title>[^{}\"\n]+)", re.I)
@@ -43,34 +47,37 @@ def _decode(value: str) -> str:
         return value
 
 
-def _authors(parts) -> list[str]:
-    """bibtexparser's NameParts (first, von, last, jr) to "Surname IJ."; a name that is one
-    braced group is corporate and kept whole; "and others" means et al."""
+def _authors(parts) -> list:
+    """bibtexparser's NameParts (first, von, last, jr) to Names; a name that is one braced
+    group is corporate and kept whole; "and others" means et al."""
     names = []
     for name in parts:
         if isinstance(name, str):
-            names.append(name)
+            names.append(corporate(name))
             continue
         whole = " ".join(name.first + name.von + name.last + name.jr)
         if is_et_al(whole):
-            names.append("et al.")
+            names.append(ET_AL)
             continue
         if not (name.first or name.von or name.jr) and len(name.last) == 1:
             last = name.last[0]
             if last.startswith("{") and last.endswith("}"):
-                names.append(clean_text(_decode(last)))
+                names.append(corporate(_decode(last)))
                 continue
         family = _decode(" ".join(name.von + name.last))
-        names.append(cite_name(family, _decode(" ".join(name.first)), _decode(" ".join(name.jr))))
-    return names
+        names.append(person(family, _decode(" ".join(name.first)), _decode(" ".join(name.jr))))
+    return [n for n in names if n]
 
 
 def _date(values):
-    """year, month ("oct", "October", "10") and day; or biblatex's date ("2020-10-01")."""
-    year, month, day = values
-    if year:
-        return from_parts(text(year), text(month) or None, text(day) or None)
-    return None
+    """year, month ("oct", "October", "10") and day, and biblatex's date ("2020-10-01"):
+    the more precise of them, when they agree on the year."""
+    year, month, day, date = values
+    classic = from_parts(text(year), text(month) or None, text(day) or None) if year else None
+    found = parse_date(text(date)) if date else None
+    if classic and found and (found.year != classic.year or len(found.parts) <= len(classic.parts)):
+        return classic
+    return found or classic
 
 
 def _pmid(values) -> str:
@@ -92,8 +99,7 @@ FIELDS = {
     "title": ("title", title),
     "author": ("authors", _authors),
     "editor": ("authors", _authors),  # an edited book without authors
-    ("year", "month", "day"): ("issued", _date),
-    "date": ("issued", lambda value: parse_date(text(value))),  # biblatex
+    ("year", "month", "day", "date"): ("issued", _date),  # date: biblatex
     "journal": ("journal", text),
     "journaltitle": ("journal", text),  # biblatex
     "booktitle": ("journal", text),
@@ -113,6 +119,14 @@ FIELDS = {
     "keywords": ("keywords", text_list),
     "type": ("publication_types", text_list),  # type = {Systematic Review}
 }
+# What reference managers add for themselves (JabRef, BibDesk).
+IGNORED = frozenset({"timestamp", "owner", "creationdate", "modificationdate", "groups"})
+LABELS = {
+    "note": "note", "issn": "ISSN", "isbn": "ISBN", "language": "language",
+    "address": "place published", "edition": "edition", "series": "series",
+    "annote": "annotation", "urldate": "access date", "file": "attached file",
+    "editor": "editors", "howpublished": "how published", "school": "school",
+}  # fmt: skip
 
 
 def _fields(entry: Entry) -> dict:
@@ -172,8 +186,10 @@ def read(text_: str) -> tuple[list[Built], list[str]]:
             continue  # @string, @preamble, @comment and text between entries
         index += 1
         raw = _fields(block)
-        values, problems = apply_table(FIELDS, raw, get=_get)
+        values, problems, left_out = apply_table(
+            FIELDS, raw, get=_get, ignored=IGNORED, labels=LABELS
+        )
         line = block.start_line + 1 if block.start_line is not None else "?"
         hint = f"@{block.entry_type}{{{block.key}}} at line {line}"
-        built.append(build_record("bibtex", index, values, problems, hint=hint))
+        built.append(build_record("bibtex", index, values, problems, hint=hint, left_out=left_out))
     return built, notes

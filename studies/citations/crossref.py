@@ -4,14 +4,27 @@ work object.
 
 ``title`` and ``container-title`` are lists; authors are ``given``/``family`` with a
 ``sequence`` ("first", "additional") or ``name`` for an organisation; dates are
-``date-parts``; the abstract is JATS XML; ``link`` lists full-text links.
+``date-parts``: ``published-print`` the issue, ``published-online`` the electronic
+publication, ``issued`` the earlier of them (used when there is no print date); the abstract
+is JATS XML; ``link`` lists full-text links. Every key the table reads is checked against
+the type the REST API's documentation gives it (``SHAPES``).
 """
 
 from __future__ import annotations
 
 from .csl import csl_names, read_items
 from .dates import from_date_parts
-from .mapping import Built, abstract, text, title
+from .mapping import (
+    DATE,
+    NAMES,
+    OBJECT_LIST,
+    TEXT,
+    TEXT_OR_TEXT_LIST,
+    Built,
+    abstract,
+    text,
+    title,
+)
 from .normalise import clean_text
 
 
@@ -23,13 +36,11 @@ def _title(values) -> str:
     return main
 
 
-def _authors(people) -> list[str]:
+def _authors(people) -> list:
     """In the order given, the "first" author(s) first."""
-    if not isinstance(people, list):
-        return []
     ordered = sorted(
-        (p for p in people if isinstance(p, dict)),
-        key=lambda p: 0 if p.get("sequence") == "first" else 1,
+        people,
+        key=lambda p: 0 if isinstance(p, dict) and p.get("sequence") == "first" else 1,
     )
     return csl_names(ordered)
 
@@ -37,8 +48,9 @@ def _authors(people) -> list[str]:
 def _affiliations(people) -> list[str]:
     found = []
     for person in people if isinstance(people, list) else ():
-        for affiliation in (person or {}).get("affiliation") or ():
-            name = clean_text((affiliation or {}).get("name"))
+        affiliations = person.get("affiliation") if isinstance(person, dict) else None
+        for affiliation in affiliations if isinstance(affiliations, list) else ():
+            name = clean_text(affiliation.get("name")) if isinstance(affiliation, dict) else ""
             if name:
                 found.append(name)
     return found
@@ -70,8 +82,9 @@ FIELDS = {
     "editor": ("authors", _authors),
     "published-print": ("issued", _date),  # the issue: the citation's year
     "issued": ("issued", _date),  # Crossref's earliest date, when there is no print date
-    "published-online": ("epub", _date),
+    "published-online": ("published_online", _date),
     "container-title": ("journal", text),
+    "short-container-title": ("journal", text),
     "publisher": ("journal", text),  # reports: the issuing body
     "volume": ("volume", text),
     "issue": ("issue", text),
@@ -83,6 +96,41 @@ FIELDS = {
     "abstract": ("abstract", abstract),  # JATS: <jats:sec><jats:title>Background…
     "author#affiliations": ("affiliations", _affiliations),
 }
+SHAPES = {
+    "title": TEXT_OR_TEXT_LIST,
+    "subtitle": TEXT_OR_TEXT_LIST,
+    "author": NAMES,
+    "editor": NAMES,
+    "published-print": DATE,
+    "issued": DATE,
+    "published-online": DATE,
+    "container-title": TEXT_OR_TEXT_LIST,
+    "short-container-title": TEXT_OR_TEXT_LIST,
+    "publisher": TEXT,
+    "volume": TEXT,
+    "issue": TEXT,
+    "page": TEXT,
+    "article-number": TEXT,
+    "DOI": TEXT,
+    "URL": TEXT,
+    "link": OBJECT_LIST,
+    "abstract": TEXT,
+}
+# Crossref's own bookkeeping: when it indexed the work, counts, its members and prefixes.
+IGNORED = frozenset(
+    {
+        "indexed", "deposited", "created", "reference-count", "references-count",
+        "is-referenced-by-count", "member", "prefix", "score", "source", "content-domain",
+        "issn-type", "published", "journal-issue", "alternative-id", "type",
+        "update-policy", "relation", "resource", "assertion",
+    }
+)  # fmt: skip
+LABELS = {
+    "ISSN": "ISSN", "ISBN": "ISBN", "language": "language", "license": "licence",
+    "funder": "funders", "reference": "its list of references", "subject": "subjects",
+    "original-title": "original title", "short-title": "short title",
+    "clinical-trial-number": "trial registrations", "update-to": "updates",
+}  # fmt: skip
 
 
 def works(data) -> list:
@@ -95,4 +143,5 @@ def works(data) -> list:
 
 
 def read(data) -> tuple[list[Built], list[str]]:
-    return read_items(works(data), "crossref", FIELDS), []
+    tables = {"fields": FIELDS, "shapes": SHAPES, "ignored": IGNORED, "labels": LABELS}
+    return read_items(works(data), "crossref", **tables), []

@@ -7,19 +7,28 @@ whose values go to the converter together (``("SP", "EP")``). Several keys may f
 field: the first in the table that has a value wins. The fields a table fills are the
 record's own plus three that ``build_record`` turns into record fields:
 
-- ``issued``: the citation date (print or issue; a PartialDate) → ``year``;
-- ``epub``: the electronic publication date → ``published_on`` (see ``choose_date``);
+- ``issued``: the citation date (print or issue; a PartialDate) → ``year`` and ``issued``;
+- ``published_online``: the electronic publication date;
 - ``publication_types``: the record's own types ("Review", "Practice Guideline") → ``kind``.
+
+JSON formats also have ``SHAPES``: ``{key: Shape}``, what each key must hold by the
+format's specification (text, a number, a list of names…). A value of another shape is an
+error on that field, named with what was found and what was due; the field is left empty
+and the rest of the record is read. Every format has ``IGNORED``: keys that carry nothing
+for the bank (housekeeping, counts); any other key the table does not read is named in the
+record's ``left_out``, so the import report says what was not kept.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .abstracts import abstract_to_markup
-from .dates import DateProblem, PartialDate, parse_date
-from .names import is_et_al, name_from_string
+from .dates import DateProblem, PartialDate, json_kind, parse_date
+from .names import ET_AL, Name, is_et_al, parse_name
 from .normalise import (
     clean_text,
     clean_title,
@@ -38,12 +47,74 @@ PMC_IN_URL_RE = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles
 
 
 class FieldProblem(ValueError):
-    """Raised by a converter: ``message`` is for a person, ``field`` names the field."""
+    """Raised by a converter: ``message`` is for a person, ``field`` names the field;
+    ``kept`` is what could still be read of the value (the good names of a list), or
+    None."""
 
-    def __init__(self, message: str, field: str = ""):
+    def __init__(self, message: str, field: str = "", kept=None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.kept = kept
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a JSON key holds by its format's specification, in words for a person."""
+
+    accepts: Callable[[object], bool]
+    described: str
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+TEXT = Shape(_is_text, "text")
+NUMBER_OR_TEXT = Shape(lambda v: _is_text(v) or _is_number(v), "text or a number")
+TEXT_LIST = Shape(
+    lambda v: isinstance(v, list) and all(_is_text(x) for x in v), 'a list of text, ["…"]'
+)
+TEXT_OR_TEXT_LIST = Shape(
+    lambda v: _is_text(v) or TEXT_LIST.accepts(v), 'text, or a list of text ["…"]'
+)
+OBJECT = Shape(lambda v: isinstance(v, dict), "an object {…}")
+OBJECT_LIST = Shape(
+    lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+    "a list of objects [{…}]",
+)
+DATE = Shape(
+    lambda v: isinstance(v, (dict, str)),
+    'a date such as {"date-parts": [[2020, 10, 1]]}',
+)
+NAMES = Shape(
+    lambda v: isinstance(v, list),
+    'a list of names such as [{"family": "Timko", "given": "Christine"}]',
+)
+
+
+def shown(value, limit=40) -> str:
+    """A value as a message quotes it: text in quotes, cut to ``limit`` characters."""
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text[:limit] + "…" if len(text) > limit else text
+
+
+def kind_and_value(value) -> str:
+    """ "text ("notalist")", "a number (7)", "null": what a value is, for a message."""
+    if value is None or isinstance(value, bool):
+        return json_kind(value)
+    return f"{json_kind(value)} ({shown(value)})"
+
+
+def shape_problem(key: str, value, shape: Shape) -> str:
+    return f"{key} is {kind_and_value(value)}, not {shape.described}"
 
 
 # Converters shared by the tables
@@ -89,13 +160,22 @@ def text_list(value) -> list[str]:
     return [clean_text(v) for v in value or () if clean_text(v)]
 
 
-def name_list(value) -> list[str]:
-    """Author names written as text, one an item ("Humphreys, Keith", "Humphreys K")."""
+def name_list(value) -> list:
+    """Author names written as text, one an item ("Timko, Christine", "Humphreys K"), as
+    Names; "et al." where the list says it is cut short."""
     if isinstance(value, str):
         value = [value]
-    value = [v for v in value or () if isinstance(v, str)]
-    names = (("et al." if is_et_al(v) else name_from_string(v)) for v in value)
-    return [name for name in names if name]
+    names, bad = [], []
+    for number, item in enumerate(value or (), start=1):
+        if not isinstance(item, str):
+            bad.append(f"name {number} is {kind_and_value(item)}, not text")
+            continue
+        name = ET_AL if is_et_al(item) else parse_name(item)
+        if name:
+            names.append(name)
+    if bad:
+        raise FieldProblem("; ".join(bad), kept=names)
+    return names
 
 
 def first_url(value) -> str:
@@ -122,38 +202,96 @@ def _is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def apply_table(table: dict, raw, get=lookup) -> tuple[dict, list[tuple[str, str]]]:
-    """Our fields from one raw record by ``table``; problems as (field, message)."""
+def _key_parts(key) -> list[str]:
+    keys = key if isinstance(key, tuple) else (key,)
+    return [k.split("#", 1)[0] for k in keys]
+
+
+def _field_of(table: dict, key: str) -> str:
+    """Our field that ``key`` (or a key under it, for a JSON object) fills."""
+    for table_key, (name, _) in table.items():
+        if any(part == key or part.startswith(key + ".") for part in _key_parts(table_key)):
+            return name
+    return ""
+
+
+def apply_table(
+    table: dict, raw, get=lookup, *, shapes=None, ignored=frozenset(), labels=None
+) -> tuple[dict, list[tuple[str, str]], list[str]]:
+    """Our fields from one raw record by ``table``; problems as (field, message); and what
+    the record gives that the table does not read and ``ignored`` does not name, each as
+    ``KEY (what it is) "value"`` (``labels`` say what keys are)."""
     values: dict = {}
     problems: list[tuple[str, str]] = []
     done: set[str] = set()
+    wrong: set[str] = set()
+    for key, shape in (shapes or {}).items():
+        value = get(raw, key)
+        name = _field_of(table, key)
+        if name and not _is_empty(value) and not shape.accepts(value):
+            problems.append((name, shape_problem(key, value, shape)))
+            wrong.add(key)
+            if any(key in _key_parts(k) for k in table):
+                done.add(name)  # not filled from a lesser key: it would not be the same fact
     for key, (name, convert) in table.items():
         if name in done:
             continue
-        value = tuple(get(raw, k) for k in key) if isinstance(key, tuple) else get(raw, key)
+        parts = _key_parts(key)
+        if isinstance(key, tuple):
+            value = tuple(
+                None if p in wrong else get(raw, k) for p, k in zip(parts, key, strict=True)
+            )
+        else:
+            value = None if parts[0] in wrong else get(raw, key)
         if _is_empty(value):
             continue
         try:
             converted = convert(value)
         except DateProblem as problem:
-            problems.append(("year", str(problem)))
-            done.add(name)
-            continue
+            message = str(problem)
+            if shapes is not None:  # JSON: name the key, which is what a person looks for
+                given = [
+                    p
+                    for p, v in zip(
+                        parts, value if isinstance(key, tuple) else (value,), strict=True
+                    )
+                    if not _is_empty(v)
+                ]
+                message = f"{', '.join(given)}: {message}"
+            if name == "issued":
+                problems.append(("issued" if problem.kept else "year", message))
+            else:
+                problems.append((name, f"the online publication date: {message}"))
+            converted = problem.kept
+            done.add(name)  # reported: not filled from a lesser key
         except FieldProblem as problem:
             problems.append((problem.field or name, problem.message))
+            converted = problem.kept
             done.add(name)
-            continue
         except (TypeError, ValueError, AttributeError, KeyError, IndexError):
-            # A value of a shape the format does not allow (a number where a list of names
-            # belongs): that field is reported, the rest of the record is still read.
-            shown = key if isinstance(key, str) else ", ".join(key)
-            problems.append((name, f"the {shown.split('#')[0]} value could not be read"))
+            # A value of a shape the format does not allow that no Shape caught: that
+            # field is reported, the rest of the record is still read.
+            problems.append((name, f"the {', '.join(parts)} value could not be read"))
+            converted = None
             done.add(name)
-            continue
         if not _is_empty(converted):
             values[name] = converted
             done.add(name)
-    return values, problems
+    read = {part.split(".", 1)[0] for key in table for part in _key_parts(key)}
+    left_out = []
+    for key, value in raw.items() if isinstance(raw, dict) else ():
+        if key in read or key in ignored or _is_empty(value):
+            continue
+        label = (labels or {}).get(key, key)
+        described = key if label == key else f"{key} ({label})"
+        more = ""
+        if isinstance(value, list):
+            more = f" and {len(value) - 1} more" if len(value) > 1 else ""
+            value = value[0]
+        if isinstance(value, (str, int, float)):
+            described += f" {shown(value)}{more}"
+        left_out.append(described)
+    return values, problems, left_out
 
 
 @dataclass
@@ -169,23 +307,6 @@ def refused(
     return CitationError(label, field, f"{label}: {message}", index=index, refused=True)
 
 
-def choose_date(issued: PartialDate | None, epub: PartialDate | None):
-    """``published_on`` and its precision. The electronic publication date is preferred
-    when the record gives it to the day, because that is when the work first appeared
-    (PubMed's DEP, Crossref's published-online, the EPubDate of Semantic Scholar-style
-    records, whose publicationDate is often the issue year padded to 1 January); but not
-    when it falls in a later year than the citation year, as happens when a journal's
-    back issues are put online years later. Otherwise the issue date, at its precision;
-    with only a month, the 1st of it (precision "month"); with a year alone, no date."""
-    year = issued.year if issued else epub.year if epub else None
-    if epub and epub.precision == "day" and (year is None or epub.year <= year):
-        return epub.date, "day"
-    for candidate in (issued, epub):
-        if candidate and candidate.date:
-            return candidate.date, candidate.precision
-    return None, "year" if year else ""
-
-
 def build_record(
     source_format: str,
     index: int,
@@ -193,6 +314,7 @@ def build_record(
     problems: list[tuple[str, str]] = (),
     *,
     hint: str = "",
+    left_out: list[str] = (),
 ) -> Built:
     """Check and assemble one record. Without a title the record is refused; a bad year,
     DOI, PMID, PMCID or URL is reported and that field left empty."""
@@ -206,6 +328,7 @@ def build_record(
         )
         return Built(None, [refused(source_format, index, message, hint=hint, field="title")])
     record = CitationRecord(title=title_text, source_format=source_format, index=index)
+    record.left_out = list(left_out)
     errors: list[CitationError] = []
 
     def problem(name: str, message: str):
@@ -216,24 +339,37 @@ def build_record(
 
     # Authors, in order; "et al." and "others" say the list is cut short.
     for name in values.get("authors", []):
-        if is_et_al(name):
+        if name == ET_AL:
             record.authors_et_al = True
-        elif name not in record.authors:
+        elif isinstance(name, Name) and name not in record.authors:
             record.authors.append(name)
     record.authors_et_al = record.authors_et_al or bool(values.get("authors_et_al"))
 
-    # Dates
-    issued, epub = values.get("issued"), values.get("epub")
+    # Dates: the issue's, and the electronic publication's, each at its own precision.
+    issued, online = values.get("issued"), values.get("published_online")
     low, high = YEAR_RANGE
-    for which in ("issued", "epub"):
-        found = values.get(which)
-        if found and not low <= found.year <= high:
-            problem("year", f"the year {found.year} is not between {low} and {high}")
-            issued, epub = (None, epub) if which == "issued" else (issued, None)
-    record.year = issued.year if issued else epub.year if epub else None
-    record.published_on, record.date_precision = choose_date(issued, epub)
+    if issued and not low <= issued.year <= high:
+        problem("year", f"the year {issued.year} is not between {low} and {high}")
+        issued = None
+    if online and not low <= online.year <= high:
+        problem(
+            "published_online",
+            f"the online publication year {online.year} is not between {low} and {high}",
+        )
+        online = None
+    if issued and online == issued:
+        online = None  # an online-only work: its one date is its date of issue
+    if issued and online and online.year > issued.year:
+        # A journal's back issues put online years later: not when this work appeared.
+        record.left_out.append(
+            f"the online publication date {online.iso}, later than the issue's year "
+            f"{issued.year} (a back issue put online later)"
+        )
+        online = None
+    record.year = issued.year if issued else online.year if online else None
+    record.issued, record.published_online = issued, online
 
-    for name in ("journal", "volume", "issue"):
+    for name in ("journal", "volume", "issue", "accession_number", "accession_database"):
         setattr(record, name, clean_text(values.get(name, "")))
     record.pages = normalise_pages(values.get("pages", ""))
 
@@ -276,7 +412,7 @@ def build_record(
 
     record.abstract = values.get("abstract", "")
     record.publication_types = list(dict.fromkeys(values.get("publication_types", [])))
-    record.kind = kind_of(record.title, record.publication_types)
+    record.kind = kind_of(record.title, record.publication_types, record.journal)
     record.keywords = list(dict.fromkeys(values.get("keywords", [])))
     record.affiliations = list(dict.fromkeys(values.get("affiliations", [])))
     return Built(record, errors)

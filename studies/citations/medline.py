@@ -4,6 +4,12 @@ Each line is a tag of up to four letters padded to four, "- ", then the value:
 ``PMID- 32871453``, ``TI  - Impact of…``, ``FAU - Humphreys, Keith``. A line starting with
 six spaces continues the value above it. Records are separated by blank lines (a new
 ``PMID-`` line also starts one, for text whose blank lines were lost in pasting).
+
+Each author is the full name of ``FAU`` ("Humphreys, Keith"; its ``AU`` "Humphreys K" only
+when there is no ``FAU``). ``DP`` is the issue's date, ``DEP`` the electronic publication
+date. The PMID is MEDLINE's accession number, kept as such. Tags the table does not read
+(MeSH headings, ISSN, language, grants…) are named in the record's ``left_out``, except
+NLM's housekeeping (dates of indexing, status, owner).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import re
 
 from .dates import parse_date
 from .mapping import Built, abstract, apply_table, build_record, refused, text, text_list
-from .names import cite_name, name_from_string
+from .names import corporate, parse_name
 from .normalise import clean_text, clean_title, journal_title_case
 
 TAG_RE = re.compile(r"^(?=[A-Z][A-Z0-9 ]{3}-)(?P<tag>[A-Z][A-Z0-9]{1,3}) *-(?: (?P<value>.*))?$")
@@ -28,27 +34,27 @@ def _title(values) -> str:
     return value
 
 
-def _authors(entries) -> list[str]:
-    """AU is already "Surname Initials"; FAU ("Humphreys, Keith") stands in for an AU that
-    is missing; CN is a corporate author, kept whole. Order is the record's."""
-    names, pending = [], None
+def _authors(entries) -> list:
+    """FAU ("Humphreys, Keith") is the full name, and the AU after it ("Humphreys K") its
+    short form; an AU with no FAU before it stands alone. CN is a corporate author, kept
+    whole. Order is the record's."""
+    names, full = [], None
     for tag, value in entries:
         if tag == "FAU":
-            if pending:
-                names.append(name_from_string(pending, corporate_check=False))
-            pending = value
+            if full:
+                names.append(full)
+            full = parse_name(value, corporate_check=False)
         elif tag == "AU":
-            family, _, letters = value.rpartition(" ")
-            names.append(cite_name(family, letters) if family else cite_name(letters))
-            pending = None
+            names.append(full or parse_name(value, corporate_check=False))
+            full = None
         elif tag == "CN":
-            if pending:
-                names.append(name_from_string(pending, corporate_check=False))
-                pending = None
-            names.append(clean_text(value))
-    if pending:
-        names.append(name_from_string(pending, corporate_check=False))
-    return names
+            if full:
+                names.append(full)
+                full = None
+            names.append(corporate(value))
+    if full:
+        names.append(full)
+    return [n for n in names if n]
 
 
 def _doi(values) -> str:
@@ -79,7 +85,7 @@ FIELDS = {
     "BTI": ("title", _title),  # a book's title (PubMed Bookshelf records)
     "AUTHORS": ("authors", _authors),  # FAU, AU and CN lines in order (see group_authors)
     "DP": ("issued", _date),  # "2020 Oct 1", "2020 Oct", "2020"
-    "DEP": ("epub", _date),  # "20200804"
+    "DEP": ("published_online", _date),  # "20200804"
     "JT": ("journal", _journal),  # "Drug and alcohol dependence" → title case
     "TA": ("journal", _first),  # "Drug Alcohol Depend", when there is no JT
     "VI": ("volume", _first),
@@ -93,6 +99,14 @@ FIELDS = {
     "PT": ("publication_types", text_list),  # "Review", "Practice Guideline"…
     "AD": ("affiliations", text_list),
 }
+# NLM's housekeeping, and the author lines the AUTHORS key reads.
+IGNORED = frozenset("OWN STAT DCOM LR EDAT MHDA CRDT PHST PST SB JID OTO SO FAU AU CN AUID".split())
+LABELS = {
+    "MH": "MeSH headings", "IS": "ISSN", "LA": "language", "PL": "place of publication",
+    "GR": "grant", "RN": "registry number", "CI": "copyright", "COIS": "conflict of interest",
+    "MID": "NIH manuscript id", "CIN": "comment in", "CON": "comment on", "EIN": "erratum in",
+    "TT": "transliterated title", "OAB": "other abstract", "SI": "secondary source id",
+}  # fmt: skip
 
 
 def split_records(text_: str) -> tuple[list[tuple[int, list[tuple[str, str]]]], list[str]]:
@@ -146,8 +160,10 @@ def read(text_: str) -> tuple[list[Built], list[str]]:
     for index, (line, fields) in enumerate(records, start=1):
         raw = group(fields)
         hint = f"PMID {raw['PMID'][0]}" if raw.get("PMID") else f"line {line}"
-        values, problems = apply_table(FIELDS, raw, get=lambda raw, key: raw.get(key))
-        built.append(build_record("medline", index, values, problems, hint=hint))
+        values, problems, left_out = apply_table(
+            FIELDS, raw, get=lambda raw, key: raw.get(key), ignored=IGNORED, labels=LABELS
+        )
+        built.append(build_record("medline", index, values, problems, hint=hint, left_out=left_out))
     if not records:
         built.append(Built(None, [refused("medline", 1, "has no MEDLINE lines (TAG - value)")]))
     return built, notes

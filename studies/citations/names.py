@@ -1,13 +1,20 @@
-"""Author names in the bank's citation style: "Surname I." / "Surname IJ.".
+"""Author names as the source gave them, and the bank's cited form of them.
 
-Initials run together with one full stop ("Barreto NB.", "Crits-Christoph P."); a
-hyphenated given name gives two initials ("Jean-Paul" → "JP"); particles stay with the
-surname ("van der Berg A."). Corporate authors ("World Health Organization") are kept whole.
+A ``Name`` keeps the parts the records carry: ``family`` (with its particles: "van der
+Berg"), ``given`` (full given names, "Christine", or only initials when that is all the
+source gives, written "N. B."), ``suffix`` ("Jr.") and, for a corporate author (an issuing
+body), the whole name in ``family`` with ``corporate`` set. Nothing is shortened on the way
+in; each citation style makes its own initials from ``given``.
+
+The bank's house style on its pages (``Name.cited``) is the old site's: the surname and the
+initials, each followed by a full stop, with no spaces ("Humphreys K.", "Barreto N.B.",
+"Sartre J.-P.", "King M.L. Jr."); a corporate author is written whole.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .normalise import clean_text
 
@@ -16,7 +23,8 @@ PARTICLES = frozenset(
 )
 SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 ET_AL_RE = re.compile(r"^(?:et\.?\s*al\.?|others|and others|\.\.\.|…)$", re.I)
-INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3}|(?:[A-Z]\.?-[A-Z]\.?))$")
+# One token of initials: "K", "K.", "NB", "N.B.", "J-P", "J.-P.", "Ch." is not one.
+INITIALS_TOKEN_RE = re.compile(r"^(?:(?:[A-Z]\.?){1,3}|[A-Z]\.?-[A-Z]\.?)$")
 CORPORATE_RE = re.compile(
     r"\b(?:organi[sz]ation|institute|institut|association|council|committee|agency|"
     r"department|ministry|office|cent(?:re|er)|society|collaboration|collaborative|"
@@ -26,10 +34,42 @@ CORPORATE_RE = re.compile(
     re.I,
 )
 ACRONYM_RE = re.compile(r"\b(?:NHS|NICE|WHO|SAMHSA|NIDA|NIAAA|UNODC|EMCDDA|CDC|NIH)\b")
+ET_AL = "et al."  # what a list of names carries where the source cut it short
 
 
-def is_et_al(name: str) -> bool:
-    return bool(ET_AL_RE.match(" ".join(name.split())))
+@dataclass(frozen=True)
+class Name:
+    family: str
+    given: str = ""
+    suffix: str = ""
+    corporate: bool = False
+
+    @property
+    def cited(self) -> str:
+        """The house style: "Timko C.", "Barreto N.B.", "World Health Organization"."""
+        if self.corporate:
+            return self.family
+        letters = initials(self.given)
+        return " ".join(p for p in (self.family, letters, self.suffix) if p)
+
+    @property
+    def inverted(self) -> str:
+        """ "Family, Given[, Suffix]", as RIS, BibTeX and the editors' forms write a person;
+        a corporate name whole."""
+        if self.corporate:
+            return self.family
+        return ", ".join(p for p in (self.family, self.given, self.suffix) if p)
+
+    @property
+    def full(self) -> str:
+        """ "Christine Timko": given names first, as a person is named in running text."""
+        if self.corporate:
+            return self.family
+        return " ".join(p for p in (self.given, self.family, self.suffix) if p)
+
+
+def is_et_al(name) -> bool:
+    return isinstance(name, str) and bool(ET_AL_RE.match(" ".join(name.split())))
 
 
 def looks_corporate(name: str) -> bool:
@@ -41,56 +81,78 @@ def looks_corporate(name: str) -> bool:
     return len(words) > 1 and bool(CORPORATE_RE.search(name))
 
 
+def _is_initials(token: str) -> bool:
+    return bool(INITIALS_TOKEN_RE.match(token))
+
+
 def initials(given: str) -> str:
-    """ "Keith" → "K", "N. B." → "NB", "NB" → "NB", "Jean-Paul" → "JP", "J.F." → "JF"."""
+    """The house style's initials: "Keith" → "K.", "N. B." → "N.B.", "Jean-Paul" → "J.-P.",
+    "John F." → "J.F."; lower-case particles left in a given name are skipped."""
     out = []
-    for token in re.split(r"[\s.]+", given or ""):
-        if not token:
+    for token in (given or "").split():
+        if token[0].islower() and token.lower().strip(".") in PARTICLES:
             continue
-        for part in token.split("-"):
-            letters = [ch for ch in part if ch.isalpha()]
-            if not letters:
-                continue
-            if part.isupper() and len(part) <= 3:
-                out.extend(letters)  # already initials: "NB", "JF"
-            elif part[0].islower() and part.lower() in PARTICLES:
-                continue
-            else:
-                out.append(letters[0].upper())
+        if _is_initials(token):
+            groups = [re.findall(r"[A-Z]", part) for part in token.split("-")]
+            out.append("-".join("".join(f"{ch}." for ch in group) for group in groups))
+            continue
+        letters = [[ch for ch in part if ch.isalpha()] for part in token.split("-")]
+        out.append("-".join(f"{part[0].upper()}." for part in letters if part))
     return "".join(out)
 
 
-def _surname(family: str) -> str:
-    family = " ".join(family.split())
-    if family.isupper() and len(family) > 3:
-        # "HUMPHREYS" → "Humphreys", "CRITS-CHRISTOPH" → "Crits-Christoph"
-        family = re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), family.lower())
-    return family
+def _recased(text: str) -> str:
+    """ "HUMPHREYS" → "Humphreys", "CRITS-CHRISTOPH" → "Crits-Christoph"; "WHO" stays."""
+    if text.isupper() and len(text) > 3:
+        return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), text.lower())
+    return text
 
 
-def cite_name(family: str, given: str = "", suffix: str = "") -> str:
-    """ "Humphreys", "Keith" → "Humphreys K."; no given name → the surname alone."""
-    family = _surname(clean_text(family))
-    letters = initials(clean_text(given))
+def given_name(given) -> str:
+    """Given names as the source gave them, tidied: initials written "N. B." whatever form
+    they came in ("NB", "N.B.", "N B"), "J.-P." for "J-P", a lone initial after a name given
+    its full stop ("John F" → "John F."), a name in capitals in ordinary case. Nothing is
+    shortened."""
+    out = []
+    for token in clean_text(given).split():
+        if not _is_initials(token):
+            out.append(_recased(token))
+        elif "-" in token:
+            out.append("-".join(f"{part.strip('.')}." for part in token.split("-")))
+        else:
+            out.extend(f"{ch}." for ch in token if ch.isalpha())
+    return " ".join(out)
+
+
+def person(family, given="", suffix="") -> Name | None:
+    """A person from parts a record keeps apart (CSL, Crossref, BibTeX, MEDLINE's FAU)."""
+    family = _recased(" ".join(clean_text(family).split()))
+    if not family:
+        return None
     suffix = clean_text(suffix).rstrip(".")
-    if suffix:  # "King ML Jr.", "Smith J III"
-        suffix = suffix + "." if suffix.lower() in ("jr", "sr") else suffix
-        return " ".join(part for part in (family, letters, suffix) if part)
-    return f"{family} {letters}." if letters else family
+    if suffix:
+        suffix += "." if suffix.lower() in ("jr", "sr") else ""
+    return Name(family, given_name(given), suffix)
 
 
-def name_from_string(name: str, *, corporate_check: bool = True) -> str:
-    """A name written as text: "Humphreys, Keith", "Humphreys, K.", "Humphreys K",
-    "Keith Humphreys", "Ludwig van Beethoven", "Smith, John, Jr.". Returns the cited form,
-    or the name whole when it looks corporate. "" for nothing."""
-    name = clean_text(name).strip(" ;,")
+def corporate(name) -> Name | None:
+    name = clean_text(name)
+    return Name(name, corporate=True) if name else None
+
+
+def parse_name(text, *, corporate_check=True) -> Name | None:
+    """A name written as text: "Timko, Christine", "Miller, W. R.", "Humphreys K",
+    "Barreto N.B.", "Keith Humphreys", "Ludwig van Beethoven", "Smith, John, Jr.", or an
+    organisation's whole name (no comma, and an organisation's word in it). None for
+    nothing."""
+    name = clean_text(text).strip(" ;,")
     if not name:
-        return ""
-    if corporate_check and "," not in name and looks_corporate(name):
-        return name
+        return None
     if "," in name:
         parts = [p.strip() for p in name.split(",") if p.strip()]
         family = parts[0]
+        if corporate_check and looks_corporate(family):
+            return Name(name, corporate=True)  # "Department of Health, Scotland"
         given = parts[1] if len(parts) > 1 else ""
         suffix = ""
         if len(parts) > 2:
@@ -100,19 +162,24 @@ def name_from_string(name: str, *, corporate_check: bool = True) -> str:
                 suffix = parts[2]
         if given.lower() in SUFFIXES:
             given, suffix = "", given
-        return cite_name(family, given, suffix)
+        return person(family, given, suffix)
+    if corporate_check and looks_corporate(name):
+        return Name(name, corporate=True)
     tokens = name.split()
     suffix = ""
     if len(tokens) > 2 and tokens[-1].lower() in SUFFIXES:
         suffix = tokens.pop()
     if len(tokens) == 1:
-        return cite_name(tokens[0], "", suffix)
-    if INITIALS_RE.match(tokens[-1]):  # "Humphreys K", "Barreto NB" (MEDLINE's AU)
-        return cite_name(" ".join(tokens[:-1]), tokens[-1], suffix)
+        return person(tokens[0], "", suffix)
+    trailing = len(tokens)
+    while trailing > 1 and _is_initials(tokens[trailing - 1]):
+        trailing -= 1
+    if trailing < len(tokens):  # "Humphreys K", "Barreto N. B." (MEDLINE's AU, the bank's)
+        return person(" ".join(tokens[:trailing]), " ".join(tokens[trailing:]), suffix)
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].lower() in PARTICLES:
         start -= 1
-    return cite_name(" ".join(tokens[start:]), " ".join(tokens[:start]), suffix)
+    return person(" ".join(tokens[start:]), " ".join(tokens[:start]), suffix)
 
 
 def split_name_list(value: str) -> list[str]:
@@ -124,8 +191,8 @@ def split_name_list(value: str) -> list[str]:
     names = [part.strip() for part in value.split(separator)]
     if separator == "," and len(names) > 1:
         # "Kepner, Wayne, Humphreys, Keith" cannot be told from four names; a list where
-        # every other item is a lone given name or initials is taken as surname, given pairs.
+        # every other item is initials is taken as surname, initials pairs.
         pairs = names[1::2]
-        if all(INITIALS_RE.match(p) for p in pairs) and len(names) % 2 == 0:
+        if all(_is_initials(p.replace(" ", "")) for p in pairs) and len(names) % 2 == 0:
             names = [f"{a}, {b}" for a, b in zip(names[::2], names[1::2], strict=True)]
     return [n for n in names if n]

@@ -22,15 +22,15 @@ PMC_URL_RE = re.compile(
 
 def normalise_doi(value) -> str:
     """A DOI as the bank stores it: trimmed, without ``https://doi.org/`` or ``doi:``, URL
-    escapes decoded, lower-case (DOIs are case-insensitive). "" for nothing. Does not check
+    escapes decoded, in the case the source gave it (DOIs match case-insensitively, but are
+    shown as given: ``10.1002/14651858.CD012880.pub2``). "" for nothing. Does not check
     that the result is a DOI: see ``looks_like_doi``."""
     if value is None:
         return ""
     doi = unquote(str(value)).strip()
     for _ in range(2):  # "doi: https://doi.org/10…" happens
         doi = DOI_PREFIX_RE.sub("", doi).strip()
-    doi = doi.rstrip(".,;")
-    return doi.lower()
+    return doi.rstrip(".,;")
 
 
 def looks_like_doi(value: str) -> bool:
@@ -122,21 +122,45 @@ def join_pages(first, last) -> str:
 
 
 # The kind: the record's own publication types decide first (guidance before review: a
-# guideline often says it rests on a review), then the title (review before guidance: a
-# "systematic review of guidelines" is a review); anything else is a study.
+# guideline often says it rests on a review), then the journal (a source that publishes
+# only reviews), then the title (review before guidance: a "systematic review of
+# guidelines" is a review); anything else is a study.
 REVIEW_RE = re.compile(
     r"\b(?:(?:systematic|scoping|narrative|umbrella|rapid|literature|integrative)\s+)?"
     r"reviews?\b|\bmeta[-\s]?analys[ie]s\b|\boverview of reviews\b",
     re.I,
 )
 GUIDANCE_RE = re.compile(r"\b(?:(?:practice|clinical)\s+)?guidelines?\b|\bguidance\b", re.I)
+# Journals that publish reviews and nothing else, in full and as NLM abbreviates them:
+# "Cochrane Database of Systematic Reviews" / "Cochrane Database Syst Rev", "Campbell
+# Systematic Reviews" / "Campbell Syst Rev", BMC's "Systematic Reviews" / "Syst Rev",
+# "JBI Evidence Synthesis" and its former "JBI Database of Systematic Reviews and
+# Implementation Reports", "Evidence-Based Child Health: A Cochrane Review Journal", the
+# "Annual Review of …" series and "Current Opinion in …". ("Drug and Alcohol Review" is not
+# one: it publishes research of every kind.)
+REVIEW_SOURCE_RE = re.compile(
+    r"^(?:the\s+)?(?:"
+    r"cochrane\s+database\s+(?:of\s+)?syst(?:ematic|\.)?\s+rev(?:iews|\.)?"
+    r"|(?:campbell\s+)?syst(?:ematic|\.)?\s+rev(?:iews|\.)?"
+    r"|jbi\s+evid(?:ence|\.)?\s+synth(?:esis|\.)?"
+    r"|jbi\s+database\s+(?:of\s+)?syst(?:ematic|\.)?\s+rev.*"
+    r"|evid(?:ence|\.)?[-\s]+based\s+child\s+health.*cochrane.*"
+    r"|annu(?:al|\.)?\s+rev(?:iew|\.)?\s+(?:of\s+)?.+"
+    r"|curr(?:ent|\.)?\s+opin(?:ion|\.)?\s+(?:in\s+)?.+"
+    r")\s*(?:\(online\))?\.?$",
+    re.I,
+)
 
 
-def kind_of(title: str, publication_types) -> str:
+def is_review_source(journal: str) -> bool:
+    return bool(REVIEW_SOURCE_RE.match(" ".join((journal or "").split())))
+
+
+def kind_of(title: str, publication_types, journal: str = "") -> str:
     types = " | ".join(publication_types or ())
     if GUIDANCE_RE.search(types):
         return "guidance"
-    if REVIEW_RE.search(types):
+    if REVIEW_RE.search(types) or is_review_source(journal):
         return "review"
     if REVIEW_RE.search(title or ""):
         return "review"

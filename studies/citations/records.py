@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .names import Name
 
 FORMATS = ("ris", "bibtex", "medline", "csl-json", "crossref", "semantic-scholar")
 
@@ -17,8 +19,6 @@ FORMAT_NAMES = {
 }
 
 KINDS = ("study", "review", "guidance")
-
-DATE_PRECISIONS = ("day", "month", "year")
 
 
 def short_title(title: str, limit: int = 30) -> str:
@@ -45,18 +45,21 @@ def record_label(index: int, source_format: str, title: str = "", hint: str = ""
 class CitationRecord:
     """One bibliographic record, normalised for the bank.
 
-    Strings are "" when the record does not give them; ``year`` and ``published_on`` are
-    None. ``abstract`` is in the bank's markup (Markdown, escaped); ``title`` is plain text.
+    Strings are "" when the record does not give them; ``year`` and the dates are None.
+    ``abstract`` is in the bank's markup (Markdown, escaped); ``title`` is plain text.
+    ``issued`` is the date of the issue (or of publication, for a report) and
+    ``published_online`` the electronic publication date, each only as precise as the
+    record gives it. ``left_out`` names what the record gave that the bank does not keep.
     """
 
     title: str
     source_format: str
     index: int
-    authors: list[str] = field(default_factory=list)
+    authors: list[Name] = field(default_factory=list)
     authors_et_al: bool = False
     year: int | None = None
-    published_on: datetime.date | None = None
-    date_precision: str = ""  # "day", "month" (published_on is the 1st), "year" or ""
+    issued: PartialDate | None = None
+    published_online: PartialDate | None = None
     journal: str = ""
     volume: str = ""
     issue: str = ""
@@ -64,6 +67,8 @@ class CitationRecord:
     doi: str = ""
     pmid: str = ""
     pmcid: str = ""
+    accession_number: str = ""
+    accession_database: str = ""
     url: str = ""
     free_url: str = ""
     abstract: str = ""
@@ -71,6 +76,7 @@ class CitationRecord:
     keywords: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -92,13 +98,16 @@ class CitationRecord:
             "authors": list(self.authors),
             "authors_et_al": self.authors_et_al,
             "year": self.year,
-            "published_on": self.published_on,
+            "issued": self.issued.iso if self.issued else "",
+            "published_online": self.published_online.iso if self.published_online else "",
             "source": self.journal,
             "volume": self.volume,
             "issue": self.issue,
             "pages": self.pages,
             "doi": self.doi,
             "pmid": self.pmid,
+            "accession_number": self.accession_number,
+            "accession_database": self.accession_database,
             "url": self.url,
             "free_url": self.free_url,
             "abstract": self.abstract,

@@ -4,6 +4,12 @@ rispy reads a record's tags, but it drops a record with no ``ER  -`` without a w
 runs two records together when the first lacks its end. So the text is first cut into
 records here, at ``TY  -`` and ``ER  -`` lines, and a record missing either is reported by
 number; rispy then reads each whole record.
+
+Names are "Lastname, Firstname, Suffix" (the RIS specification), kept whole. ``AN`` is an
+accession number: a PMID when ``DB``/``DP`` say PubMed or MEDLINE, else kept as the
+accession number of the database they name (PsycINFO, Embase…). ``ET`` is EndNote's "Epub
+Date" on a journal article (``TY  - JOUR``) when it holds a date. Tags the table does not
+read (ISSN, language, notes, editors…) are named in the record's ``left_out``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import re
 
 import rispy
 
-from .dates import parse_date
+from .dates import DateProblem, parse_date
 from .mapping import (
     Built,
     abstract,
@@ -39,13 +45,38 @@ def _doi_from_urls(urls) -> str:
     return ""
 
 
+def _from_pubmed(database, provider) -> bool:
+    source = f"{text(database)} {text(provider)}".lower()
+    return "pubmed" in source or "medline" in source or "nlm" in source
+
+
 def _pmid(values) -> str:
     """AN is an accession number: a PMID only when the record came from PubMed."""
     accession, database, provider = values
-    source = f"{database or ''} {provider or ''}".lower()
-    if accession and ("pubmed" in source or "medline" in source or "nlm" in source):
-        return text(accession)
-    return ""
+    return text(accession) if accession and _from_pubmed(database, provider) else ""
+
+
+def _accession(values) -> str:
+    accession, database, provider = values
+    return "" if _from_pubmed(database, provider) else text(accession)
+
+
+def _accession_database(values) -> str:
+    accession, database, provider = values
+    if not accession or _from_pubmed(database, provider):
+        return ""
+    return text(database) or text(provider)
+
+
+def _epub(values):
+    """ET on a journal article is EndNote's "Epub Date"; elsewhere it is an edition."""
+    edition, kind = values
+    if text(kind).upper() not in ("JOUR", "EJOUR"):
+        return None
+    try:
+        return parse_date(text(edition))
+    except DateProblem:
+        return None  # an edition ("2nd"), not a date
 
 
 def _pmcid(value) -> str:
@@ -69,13 +100,25 @@ def _free_url(urls) -> str:
 def _date(values):
     """PY or Y1 ("2020", "2020/10/01/", "2020///") and DA ("2020/10/01"): the most precise
     of them that agrees with the year."""
-    dates = [parse_date(text(v)) for v in values if text(v)]
-    dates = [d for d in dates if d]
+    dates, problems = [], []
+    for value in values:
+        try:
+            found = parse_date(text(value))
+        except DateProblem as problem:
+            problems.append(problem)
+            found = problem.kept
+        if found:
+            dates.append(found)
+    if problems and not dates:
+        raise DateProblem("; ".join(str(p) for p in problems))
     if not dates:
         return None
     year = dates[0].year
     ranked = {"day": 0, "month": 1, "year": 2}
-    return min((d for d in dates if d.year == year), key=lambda d: ranked[d.precision])
+    best = min((d for d in dates if d.year == year), key=lambda d: ranked[d.precision])
+    if problems:
+        raise DateProblem("; ".join(str(p) for p in problems), best)
+    return best
 
 
 def _pages(values) -> str:
@@ -93,17 +136,21 @@ FIELDS = {
     "AU": ("authors", name_list),
     "A1": ("authors", name_list),
     ("PY", "Y1", "DA"): ("issued", _date),
+    ("ET", "TY"): ("published_online", _epub),
     "T2": ("journal", text),  # the journal's full name (EndNote, Zotero)
     "JF": ("journal", text),
     "JO": ("journal", text),
     "JA": ("journal", text),
-    "J2": ("journal", text),  # abbreviation, the last resort
+    "J2": ("journal", text),  # abbreviation
+    "PB": ("journal", text),  # a report's publisher or issuing body, the last resort
     "VL": ("volume", text),
     "IS": ("issue", text),
     ("SP", "EP"): ("pages", _pages),
     "DO": ("doi", text),
     "UR#doi": ("doi", _doi_from_urls),  # a https://doi.org/… address when there is no DO
     ("AN", "DB", "DP"): ("pmid", _pmid),
+    ("AN#accession", "DB", "DP"): ("accession_number", _accession),
+    ("AN#database", "DB", "DP"): ("accession_database", _accession_database),
     "C2": ("pmcid", _pmcid),  # PubMed's and EndNote's exports put the PMCID there
     "UR": ("url", _url),
     "UR#free": ("free_url", _free_url),  # a PubMed Central or Europe PMC address
@@ -113,6 +160,14 @@ FIELDS = {
     "M3": ("publication_types", text_list),  # "Systematic Review", "Practice Guideline"
     "AD": ("affiliations", text_list),
 }
+IGNORED = frozenset({"TY", "ER", "ID"})
+LABELS = {
+    "A2": "secondary authors or editors", "A3": "tertiary authors", "A4": "subsidiary authors",
+    "CY": "place published", "ET": "edition", "L1": "file attachments", "L2": "links",
+    "L4": "figures", "LA": "language", "M1": "number", "N1": "notes", "OP": "original publication",
+    "SN": "ISSN or ISBN", "ST": "short title", "TT": "translated title", "Y2": "access date",
+    "C1": "custom 1", "CA": "caption", "RN": "research notes", "ED": "editor",
+}  # fmt: skip
 
 
 def split_records(text_: str) -> list[tuple[int, list[str], str]]:
@@ -175,9 +230,12 @@ def read(text_: str) -> tuple[list[Built], list[str]]:
             "\n".join(lines),
             mapping={tag: tag for tag in rispy.TAG_KEY_MAPPING},
             list_tags=LIST_TAGS,
-            skip_unknown_tags=True,
+            skip_unknown_tags=False,
         )
-        raw = entries[0] if entries else {}
-        values, problems = apply_table(FIELDS, raw)
-        built.append(build_record("ris", index, values, problems, hint=f"line {line}"))
+        raw = dict(entries[0]) if entries else {}
+        raw.update(raw.pop("UK", None) or {})  # tags rispy does not know, by their names
+        values, problems, left_out = apply_table(FIELDS, raw, ignored=IGNORED, labels=LABELS)
+        built.append(
+            build_record("ris", index, values, problems, hint=f"line {line}", left_out=left_out)
+        )
     return built, []
