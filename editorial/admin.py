@@ -108,8 +108,8 @@ class EditorialForm(forms.ModelForm):
         if not instance.pk or self.editorial_admin is None:
             return
         admin_, request = self.editorial_admin, self.editorial_request
-        if self.is_bound:
-            admin_.lock_for_save(instance)
+        # The instance was loaded after its row was locked (EditorialAdmin.get_object), so
+        # this is the version the save will overwrite.
         now_parts = admin_.edit_snapshot(request, instance)
         current = encode_token(timezone.now().timestamp(), now_parts)
         self.fields["edit_token"].initial = current
@@ -241,10 +241,36 @@ class EditorialAdmin(VersionAdmin):
 
     # Stale saves.
 
-    def lock_for_save(self, obj):
-        """Hold the object's row until the save commits, so two saves cannot interleave
-        (PostgreSQL; SQLite writes one at a time anyway)."""
-        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+    def get_object(self, request, object_id, from_field=None):
+        # A save locks the row before loading it: the form then compares its fingerprint
+        # with what no other save can still change.
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            self.lock_for_save(object_id, from_field)
+        return super().get_object(request, object_id, from_field)
+
+    def lock_for_save(self, object_id, from_field=None):
+        """Hold the object's row, and first the rows of the forms that show it as an inline
+        (an entry's cell), until the save commits. PostgreSQL; on SQLite every transaction
+        takes the database's one write lock as it begins (``transaction_mode``)."""
+        opts = self.model._meta
+        field = opts.pk if from_field is None else opts.get_field(from_field)
+        try:
+            rows = self.model._base_manager.filter(**{field.name: field.to_python(object_id)})
+        except (ValidationError, ValueError):
+            return
+        for owner in self.owner_fields():
+            owners = owner.related_model._base_manager.filter(pk__in=rows.values(owner.attname))
+            list(owners.select_for_update(no_key=True).values_list("pk", flat=True))
+        list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
+
+    def owner_fields(self):
+        """Foreign keys to the models whose change forms show this model as an inline."""
+        owners = []
+        for field in self.model._meta.concrete_fields:
+            owner_admin = field.is_relation and self.admin_site._registry.get(field.related_model)
+            if owner_admin and any(inline.model is self.model for inline in owner_admin.inlines):
+                owners.append(field)
+        return owners
 
     def edit_snapshot(self, request, obj):
         """{part: digest} of everything the change form shows: fields and inline rows."""
