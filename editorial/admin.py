@@ -102,18 +102,34 @@ class EditorialForm(forms.ModelForm):
         instance = self.instance
         if "mark_revised" in self.fields and not (instance.pk and isinstance(instance, Workflow)):
             del self.fields["mark_revised"]
-        self.public_before = (
-            instance.is_public if instance.pk and isinstance(instance, Publishable) else None
-        )
+        request = self.editorial_request
+        restore = getattr(request, "editorial_restore", None)
+        if restore is not None:
+            # The instance already holds the revision being restored: what readers see now is
+            # what the live row showed before it.
+            self.public_before = restore["public_before"]
+        else:
+            self.public_before = (
+                instance.is_public if instance.pk and isinstance(instance, Publishable) else None
+            )
         if not instance.pk or self.editorial_admin is None:
             return
-        admin_, request = self.editorial_admin, self.editorial_request
-        # The instance was loaded after its row was locked (EditorialAdmin.get_object), so
-        # this is the version the save will overwrite.
-        now_parts = admin_.edit_snapshot(request, instance)
+        admin_ = self.editorial_admin
+        if restore is not None:
+            # A restore overwrites the live version: it is stale if that changed since the
+            # restore form was opened. (Nothing to compare when recovering a deleted object.)
+            now_parts = restore.get("current_parts")
+            if now_parts is None:
+                return
+            if not self.is_bound and self.public_before and not instance.is_public:
+                self.hide_places = places.places(instance)
+        else:
+            # The instance was loaded after its row was locked (EditorialAdmin.get_object), so
+            # this is the version the save will overwrite.
+            now_parts = admin_.edit_snapshot(request, instance)
         current = encode_token(timezone.now().timestamp(), now_parts)
         self.fields["edit_token"].initial = current
-        if not self.is_bound or getattr(request, "editorial_restore", None):
+        if not self.is_bound:
             return
         posted = decode_token(self.data.get(self.add_prefix("edit_token"), ""))
         if posted is not None and posted[1] != now_parts:
@@ -490,23 +506,30 @@ class EditorialAdmin(VersionAdmin):
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(object_id)])
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
-        problems = restore_problems(version)
-        if problems:
-            messages.error(
-                request,
-                "This revision cannot be restored as it is, because restoring it would break "
-                "links: " + " ".join(problems),
-            )
-            return redirect(self._history_url(unquote(object_id)))
-        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
-        request.editorial_restore = {
-            "public_before": current.is_public if isinstance(current, Publishable) else None,
-            "version": version,
-        }
-        when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
-        context = {"restore_when": when, **(extra_context or {})}
-        return super().revision_view(request, object_id, version_id, context)
+        object_id = unquote(object_id)
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        # Reversion reverts the row and then runs the change form, all in one transaction:
+        # lock the live row first, and fingerprint it as it was before the revert.
+        with transaction.atomic():
+            if request.method == "POST":
+                self.lock_for_save(object_id)
+            problems = restore_problems(version)
+            if problems:
+                messages.error(
+                    request,
+                    "This revision cannot be restored as it is, because restoring it would "
+                    "break links: " + " ".join(problems),
+                )
+                return redirect(self._history_url(object_id))
+            current = self.model._default_manager.filter(pk=object_id).first()
+            request.editorial_restore = {
+                "public_before": current.is_public if isinstance(current, Publishable) else None,
+                "current_parts": self.edit_snapshot(request, current) if current else None,
+                "version": version,
+            }
+            when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
+            context = {"restore_when": when, **(extra_context or {})}
+            return super().revision_view(request, quote(object_id), version_id, context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

@@ -2,6 +2,7 @@
 recover what was deleted."""
 
 import pytest
+from django.test import Client
 from reversion.models import Version
 
 from matrix.models import BiteSection
@@ -129,3 +130,67 @@ def test_a_deleted_document_can_be_recovered_with_its_authors(editor_client, dem
     assert recovered.standfirst == "Worth keeping."
     assert list(recovered.authorships.values_list("name", flat=True)) == ["Smith J.", "Jones K."]
     assert "Worth keeping." in recovered.standfirst_html
+
+
+TIMKO = "timko-debenedetti-2007-intensive-referral"
+
+
+def test_restoring_a_draft_revision_of_a_live_document_lists_the_places_and_needs_the_tick(
+    editor_client, demo
+):
+    document = Document.objects.get(slug=TIMKO)
+    save_document(editor_client, document, status="draft", _confirm_hide="1")
+    save_document(editor_client, document, status="published")
+    draft = Version.objects.get_for_object(document)[1]
+    assert draft.field_dict["status"] == "draft"
+    url = document_url(document, f"history/{draft.pk}")
+
+    shown = editor_client.get(url)
+    places = page(shown).find(id="hide-heading").parent.clean_text
+    assert "Cell: Alcohol Treatment Matrix cell E4" in places
+    assert "Hot topic: 12-step mutual aid groups" in places
+
+    refused = editor_client.post(url, form_data(shown))
+    assert refused.status_code == 200
+    assert "Tick “Hide it from readers” and save again" in page(refused).clean_text
+    assert Document.objects.get(pk=document.pk).status == "published"
+    assert TIMKO in Client().get("/matrices/alcohol/E4/").text  # readers still see it
+
+    data = form_data(refused)
+    data["_confirm_hide"] = "1"
+    assert editor_client.post(url, data).status_code == 302
+    assert Document.objects.get(pk=document.pk).status == "draft"
+    assert TIMKO not in Client().get("/matrices/alcohol/E4/").text
+
+
+def test_restoring_a_published_revision_of_a_draft_needs_no_tick(editor_client, demo):
+    document = make_document(slug="back-and-forth", title="Published, then a draft")
+    save_document(editor_client, document, standfirst="Live.")
+    save_document(editor_client, document, status="draft")
+    published = Version.objects.get_for_object(document)[1]
+    url = document_url(document, f"history/{published.pk}")
+    shown = editor_client.get(url)
+    assert page(shown).find_all(id="hide-heading") == []
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    assert Document.objects.get(pk=document.pk).status == "published"
+
+
+def test_a_restore_is_refused_if_someone_saved_since_it_was_opened(editor_client, demo):
+    document = make_document(slug="restore-race", title="Restored while edited")
+    save_document(editor_client, document, commentary="Old words.")
+    save_document(editor_client, document, commentary="New words.")
+    old = Version.objects.get_for_object(document)[1]
+    url = document_url(document, f"history/{old.pk}")
+    shown = editor_client.get(url)
+
+    Document.objects.filter(pk=document.pk).update(standfirst="Someone else's standfirst.")
+    refused = editor_client.post(url, form_data(shown))
+    assert refused.status_code == 200
+    message = page(refused).find(class_="errorlist").clean_text
+    assert "Someone else saved this document after you opened it" in message
+    assert "changed standfirst" in message
+    assert Document.objects.get(pk=document.pk).commentary == "New words."
+
+    # Having seen the warning, the editor restores anyway.
+    assert editor_client.post(url, form_data(refused)).status_code == 302
+    assert Document.objects.get(pk=document.pk).commentary == "Old words."
