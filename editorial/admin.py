@@ -33,6 +33,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -140,6 +141,13 @@ class EditorialForm(forms.ModelForm):
             # version, so the editor's next save (after merging) goes through.
             self.data = self.data.copy()
             self.data[self.add_prefix("edit_token")] = current
+
+    @cached_property
+    def changed_data(self):
+        # What the history records as changed: the object's own fields, never this form's
+        # (the fingerprint, the note, the tick).
+        stored = {f.name for f in self._meta.model._meta.get_fields()}
+        return [name for name in super().changed_data if name in stored]
 
     def clean(self):
         cleaned = super().clean()

@@ -194,3 +194,102 @@ def test_a_restore_is_refused_if_someone_saved_since_it_was_opened(editor_client
     # Having seen the warning, the editor restores anyway.
     assert editor_client.post(url, form_data(refused)).status_code == 302
     assert Document.objects.get(pk=document.pk).commentary == "Old words."
+
+
+# History records only real changes.
+
+
+def as_a_browser_posts(data):
+    """Form values as a browser sends them: every line break in a text box as CRLF."""
+    return {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+def test_saving_e4_untouched_from_a_browser_records_no_change(editor_client, e4):
+    from django.contrib.admin.models import LogEntry
+
+    url = cell_change_url(e4)
+    shown = form_data(editor_client.get(url))
+    assert any("\n" in value for value in shown.values() if isinstance(value, str))
+    bodies = dict(e4.bite_sections.values_list("pk", "body"))
+    assert editor_client.post(url, as_a_browser_posts(shown)).status_code == 302
+
+    entry = LogEntry.objects.filter(object_id=str(e4.pk)).latest("pk")
+    assert entry.get_change_message() == "No fields changed."
+    assert Version.objects.get_for_object(e4)[0].revision.comment == "No fields changed."
+    assert dict(e4.bite_sections.values_list("pk", "body")) == bodies  # no CR stored
+
+    # The next save compares the two revisions: nothing changed between them either.
+    again = as_a_browser_posts(form_data(editor_client.get(url)))
+    assert editor_client.post(url, again).status_code == 302
+    new, old = Version.objects.get_for_object(e4)[:2]
+    compare = f"/admin/matrix/cell/{e4.pk}/history/compare/?old={old.pk}&new={new.pk}"
+    assert "Nothing differs between these two revisions" in editor_client.get(compare).text
+
+
+def test_a_change_message_names_only_what_changed(editor_client, demo):
+    document = Document.objects.get(slug=TIMKO)
+    data = form_data(editor_client.get(document_url(document)))
+    data["standfirst"] = "A new standfirst,\nover two lines."
+    data["change_note"] = "Shorter standfirst"
+    assert editor_client.post(document_url(document), as_a_browser_posts(data)).status_code == 302
+    comment = Version.objects.get_for_object(document)[0].revision.comment
+    assert comment == "Shorter standfirst\nChanged Standfirst."
+    assert Document.objects.get(pk=document.pk).standfirst == "A new standfirst,\nover two lines."
+
+
+def test_texts_are_stored_with_line_feeds_and_no_trailing_newline_whatever_saves_them(e4):
+    from matrix.models import Chart
+
+    body = "First paragraph.\r\n\r\nSecond,\rwith a lone CR.\n"
+    section = BiteSection(
+        cell=e4, kind="issue", heading=" Who pays?\r\n", anchor="who-pays", body=body, order=60
+    )
+    section.save()
+    section.refresh_from_db()
+    assert (section.heading, section.body) == (
+        "Who pays?",
+        "First paragraph.\n\nSecond,\nwith a lone CR.",
+    )
+    assert "<p>Second,\nwith a lone CR.</p>" in section.body_html
+    chart = Chart.objects.get(slug="timko-2007-referral-outcomes")
+    chart.data = chart.data.replace("\n", "\r\n") + "\r\n"
+    chart.save()
+    assert "\r" not in Chart.objects.get(pk=chart.pk).data
+
+
+def test_comparing_a_revision_stored_with_crlf_shows_no_change(editor_client, demo):
+    document = make_document(slug="crlf-then-lf", title="Saved by a browser before the rule")
+    save_document(editor_client, document, commentary="One.\n\nTwo.")
+    save_document(editor_client, document, standfirst="Later.")
+    new, old = Version.objects.get_for_object(document)[:2]
+    # As an older site stored a browser's post.
+    old.serialized_data = old.serialized_data.replace("One.\\n\\nTwo.", "One.\\r\\n\\r\\nTwo.")
+    old.save()
+    url = f"/admin/studies/document/{document.pk}/history/compare/?old={old.pk}&new={new.pk}"
+    rows = [row.clean_text for row in page(editor_client.get(url)).find_all("tr")]
+    assert any(row.startswith("Standfirst") for row in rows)
+    assert not any(row.startswith("Commentary") for row in rows)
+
+
+def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e4):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.admin.models import LogEntry
+
+    migration = importlib.import_module("pages.migrations.0001_texts_by_one_rule")
+    section = e4.bite_sections.order_by("order").first()
+    # As an older site stored a browser's post: CRLF, and a trailing newline.
+    off_rule = section.body.replace("\n", "\r\n") + "\r\n"
+    BiteSection.objects.filter(pk=section.pk).update(body=off_rule)
+
+    migration.store_texts_by_the_rule(apps, None)
+
+    assert BiteSection.objects.get(pk=section.pk).body == section.body
+    url = cell_change_url(e4)
+    editor_client.post(url, as_a_browser_posts(form_data(editor_client.get(url))))
+    entry = LogEntry.objects.filter(object_id=str(e4.pk)).latest("pk")
+    assert entry.get_change_message() == "No fields changed."
