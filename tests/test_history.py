@@ -293,3 +293,46 @@ def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e
     editor_client.post(url, as_a_browser_posts(form_data(editor_client.get(url))))
     entry = LogEntry.objects.filter(object_id=str(e4.pk)).latest("pk")
     assert entry.get_change_message() == "No fields changed."
+
+
+# The demo content has a first revision.
+
+
+def test_demo_content_can_be_restored_to_its_first_revision(editor_client, demo):
+    from pages.services import DEMO_REVISION
+
+    document = Document.objects.get(slug=TIMKO)
+    loaded = document.standfirst
+    save_document(editor_client, document, standfirst="An editor's rewrite.")
+    first = Version.objects.get_for_object(document).get(revision__comment=DEMO_REVISION)
+    url = document_url(document, f"history/{first.pk}")
+    shown = editor_client.get(url)
+    assert "An editor's rewrite." not in shown.text
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    document.refresh_from_db()
+    assert document.standfirst == loaded
+    assert list(document.authorships.values_list("name", flat=True)) == [
+        "Timko C.",
+        "DeBenedetti A.",
+    ]
+
+
+def test_deleted_demo_content_can_be_recovered(editor_client, demo):
+    from matrix.models import CellEntry
+
+    document = Document.objects.get(slug="inter-service-transition-2012")
+    authors = list(document.authorships.values_list("name", flat=True))
+    CellEntry.objects.filter(document=document).delete()  # taken out of its cell first
+    assert editor_client.post(document_url(document, "delete"), {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(slug="inter-service-transition-2012").exists()
+
+    assert (
+        "Forging links between services"
+        in editor_client.get("/admin/studies/document/recover/").text
+    )
+    version = Version.objects.get_deleted(Document).get(object_id=str(document.pk))
+    url = f"/admin/studies/document/recover/{version.pk}/"
+    assert editor_client.post(url, form_data(editor_client.get(url))).status_code == 302
+    recovered = Document.objects.get(slug="inter-service-transition-2012")
+    assert recovered.title == document.title
+    assert list(recovered.authorships.values_list("name", flat=True)) == authors
