@@ -6,8 +6,11 @@
 - **Stale saves are caught.** The change form carries a fingerprint of what it showed (each
   field, each inline row). If the object changed since, the save is refused, saying who
   changed what and when, and everything typed stays in the form; the next save goes through.
+  A save locks the row before loading it, so this holds for two saves at the same instant;
+  a restore is checked against the live version the same way.
 - **Hiding is confirmed.** Making a document or cell that readers see somewhere a draft lists
-  every place that will stop showing it, and needs a tick to go ahead.
+  every place that will stop showing it, and needs a tick to go ahead; restoring a draft
+  revision of it too.
 - **Revisions readers see.** Ticking "Readers should know about this change" moves "Last
   revised" and shows the note to readers; it goes into the "what changed" record.
 """
