@@ -4,6 +4,8 @@ import re
 
 from django.http import QueryDict
 
+from editorial.texts import normalise_line_endings
+
 # C0 controls and DEL, except tab, line feed and carriage return. PostgreSQL refuses NUL in
 # text, and no reader or editor means to type the others.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -22,9 +24,22 @@ def strip_controls(querydict):
     return cleaned
 
 
+def normalise_line_breaks(querydict):
+    """A copy of ``querydict`` with CRLF and lone CR as LF (browsers send every line break
+    in a text box as CRLF; texts are stored with LF), or the same object if it had none."""
+    if not any("\r" in v for _, vs in querydict.lists() for v in vs):
+        return querydict
+    cleaned = QueryDict(mutable=True, encoding=querydict.encoding)
+    for key, values in querydict.lists():
+        cleaned.setlist(key, [normalise_line_endings(v) for v in values])
+    cleaned._mutable = False
+    return cleaned
+
+
 class StripControlCharactersMiddleware:
     """Remove control characters from query strings and form posts before any view sees
-    them, so search, forms, the admin and its autocomplete never pass them to the database."""
+    them, so search, forms, the admin and its autocomplete never pass them to the database;
+    line breaks in form posts arrive as LF, so a text saved untouched is unchanged."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,5 +50,5 @@ class StripControlCharactersMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            request.POST = strip_controls(request.POST)
+            request.POST = normalise_line_breaks(strip_controls(request.POST))
         return self.get_response(request)

@@ -144,6 +144,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
     )
+    # Every transaction takes SQLite's one write lock as it begins, waiting its turn (the
+    # busy timeout). A transaction that read first could not write once another had
+    # committed ("database is locked", a 500), and two editors' saves would read each
+    # other's stale rows.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

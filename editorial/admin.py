@@ -6,8 +6,11 @@
 - **Stale saves are caught.** The change form carries a fingerprint of what it showed (each
   field, each inline row). If the object changed since, the save is refused, saying who
   changed what and when, and everything typed stays in the form; the next save goes through.
+  A save locks the row before loading it, so this holds for two saves at the same instant;
+  a restore is checked against the live version the same way.
 - **Hiding is confirmed.** Making a document or cell that readers see somewhere a draft lists
-  every place that will stop showing it, and needs a tick to go ahead.
+  every place that will stop showing it, and needs a tick to go ahead; restoring a draft
+  revision of it too.
 - **Revisions readers see.** Ticking "Readers should know about this change" moves "Last
   revised" and shows the note for readers (``revision_note``, which it needs) on the page;
   it goes into the "what changed" record. The note for the history never leaves the admin.
@@ -34,6 +37,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -121,18 +125,34 @@ class EditorialForm(forms.ModelForm):
             del self.fields["mark_revised"]  # a revision needs the note readers will see
         if "mark_revised" in self.fields and not (instance.pk and isinstance(instance, Workflow)):
             del self.fields["mark_revised"]
-        self.public_before = (
-            instance.is_public if instance.pk and isinstance(instance, Publishable) else None
-        )
+        request = self.editorial_request
+        restore = getattr(request, "editorial_restore", None)
+        if restore is not None:
+            # The instance already holds the revision being restored: what readers see now is
+            # what the live row showed before it.
+            self.public_before = restore["public_before"]
+        else:
+            self.public_before = (
+                instance.is_public if instance.pk and isinstance(instance, Publishable) else None
+            )
         if not instance.pk or self.editorial_admin is None:
             return
-        admin_, request = self.editorial_admin, self.editorial_request
-        if self.is_bound:
-            admin_.lock_for_save(instance)
-        now_parts = admin_.edit_snapshot(request, instance)
+        admin_ = self.editorial_admin
+        if restore is not None:
+            # A restore overwrites the live version: it is stale if that changed since the
+            # restore form was opened. (Nothing to compare when recovering a deleted object.)
+            now_parts = restore.get("current_parts")
+            if now_parts is None:
+                return
+            if not self.is_bound and self.public_before and not instance.is_public:
+                self.hide_places = places.places(instance)
+        else:
+            # The instance was loaded after its row was locked (EditorialAdmin.get_object), so
+            # this is the version the save will overwrite.
+            now_parts = admin_.edit_snapshot(request, instance)
         current = encode_token(timezone.now().timestamp(), now_parts)
         self.fields["edit_token"].initial = current
-        if not self.is_bound or getattr(request, "editorial_restore", None):
+        if not self.is_bound:
             return
         posted = decode_token(self.data.get(self.add_prefix("edit_token"), ""))
         if posted is not None and posted[1] != now_parts:
@@ -143,6 +163,13 @@ class EditorialForm(forms.ModelForm):
             # version, so the editor's next save (after merging) goes through.
             self.data = self.data.copy()
             self.data[self.add_prefix("edit_token")] = current
+
+    @cached_property
+    def changed_data(self):
+        # What the history records as changed: the object's own fields, never this form's
+        # (the fingerprint, the note, the tick).
+        stored = {f.name for f in self._meta.model._meta.get_fields()}
+        return [name for name in super().changed_data if name in stored]
 
     def clean(self):
         cleaned = super().clean()
@@ -278,10 +305,36 @@ class EditorialAdmin(VersionAdmin):
 
     # Stale saves.
 
-    def lock_for_save(self, obj):
-        """Hold the object's row until the save commits, so two saves cannot interleave
-        (PostgreSQL; SQLite writes one at a time anyway)."""
-        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+    def get_object(self, request, object_id, from_field=None):
+        # A save locks the row before loading it: the form then compares its fingerprint
+        # with what no other save can still change.
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            self.lock_for_save(object_id, from_field)
+        return super().get_object(request, object_id, from_field)
+
+    def lock_for_save(self, object_id, from_field=None):
+        """Hold the object's row, and first the rows of the forms that show it as an inline
+        (an entry's cell), until the save commits. PostgreSQL; on SQLite every transaction
+        takes the database's one write lock as it begins (``transaction_mode``)."""
+        opts = self.model._meta
+        field = opts.pk if from_field is None else opts.get_field(from_field)
+        try:
+            rows = self.model._base_manager.filter(**{field.name: field.to_python(object_id)})
+        except (ValidationError, ValueError):
+            return
+        for owner in self.owner_fields():
+            owners = owner.related_model._base_manager.filter(pk__in=rows.values(owner.attname))
+            list(owners.select_for_update(no_key=True).values_list("pk", flat=True))
+        list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
+
+    def owner_fields(self):
+        """Foreign keys to the models whose change forms show this model as an inline."""
+        owners = []
+        for field in self.model._meta.concrete_fields:
+            owner_admin = field.is_relation and self.admin_site._registry.get(field.related_model)
+            if owner_admin and any(inline.model is self.model for inline in owner_admin.inlines):
+                owners.append(field)
+        return owners
 
     def edit_snapshot(self, request, obj):
         """{part: digest} of everything the change form shows: fields and inline rows."""
@@ -504,23 +557,30 @@ class EditorialAdmin(VersionAdmin):
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(object_id)])
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
-        problems = restore_problems(version)
-        if problems:
-            messages.error(
-                request,
-                "This revision cannot be restored as it is, because restoring it would break "
-                "links: " + " ".join(problems),
-            )
-            return redirect(self._history_url(unquote(object_id)))
-        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
-        request.editorial_restore = {
-            "public_before": current.is_public if isinstance(current, Publishable) else None,
-            "version": version,
-        }
-        when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
-        context = {"restore_when": when, **(extra_context or {})}
-        return super().revision_view(request, object_id, version_id, context)
+        object_id = unquote(object_id)
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        # Reversion reverts the row and then runs the change form, all in one transaction:
+        # lock the live row first, and fingerprint it as it was before the revert.
+        with transaction.atomic():
+            if request.method == "POST":
+                self.lock_for_save(object_id)
+            problems = restore_problems(version)
+            if problems:
+                messages.error(
+                    request,
+                    "This revision cannot be restored as it is, because restoring it would "
+                    "break links: " + " ".join(problems),
+                )
+                return redirect(self._history_url(object_id))
+            current = self.model._default_manager.filter(pk=object_id).first()
+            request.editorial_restore = {
+                "public_before": current.is_public if isinstance(current, Publishable) else None,
+                "current_parts": self.edit_snapshot(request, current) if current else None,
+                "version": version,
+            }
+            when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
+            context = {"restore_when": when, **(extra_context or {})}
+            return super().revision_view(request, quote(object_id), version_id, context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

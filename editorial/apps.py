@@ -9,7 +9,11 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from .changes import record_visibility
         from .signals import visibility_changed
+        from .texts import normalise_before_save
 
         visibility_changed.connect(record_visibility, dispatch_uid="record_visibility")
+        pre_save.connect(normalise_before_save, dispatch_uid="normalise_texts")

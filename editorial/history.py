@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .texts import normalise_text
+
 WORD_RE = re.compile(r"\s+|[^\s]+")
 HIDDEN_FIELDS = {"id", "created", "updated"}
 
@@ -73,12 +75,17 @@ def _fields(model, values):
     return shown
 
 
+def _stored(value):
+    # A revision saved before texts had one rule may hold CRLF or a trailing newline.
+    return normalise_text(value) if isinstance(value, str) else value
+
+
 def _changes(model, old, new):
     old, new = _fields(model, old), _fields(model, new)
     return [
         FieldChange(name, old.get(name), new.get(name))
         for name in new
-        if old.get(name) != new.get(name)
+        if _stored(old.get(name)) != _stored(new.get(name))
     ]
 
 

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from editorial.signals import content_changed
+from editorial.texts import normalise_text_fields
 
 from .render import render_texts, size_error
 
@@ -93,6 +94,7 @@ class MarkupOwner(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        normalise_text_fields(self)  # rendered as it is stored
         texts = self._texts_for_save()
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -212,6 +214,7 @@ class MarkupOwner(models.Model):
 
     def clean(self):
         super().clean()
+        normalise_text_fields(self)
         errors = {}
         for name in self.markup_fields:
             problem = size_error(getattr(self, name))

@@ -4,16 +4,20 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 EDITORS = "Editors"
-CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit")
+# Subjects are taggit's tags seen through a proxy model, which has permissions of its own.
+CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit", "subjects")
 
 
 def ensure_editors_group(**kwargs):
-    """Create the group (or top up its permissions) after every migrate."""
+    """Create the group, or top up its permissions on an existing deployment, after every
+    migrate (pages comes after the content apps in INSTALLED_APPS: their permissions exist)."""
     group, _ = Group.objects.get_or_create(name=EDITORS)
     permissions = Permission.objects.filter(
         Q(content_type__app_label__in=CONTENT_APPS)
         # The list of link targets is derived from content: editors read it, never edit it.
         | Q(content_type__app_label="markup", codename__in=["view_anchor", "view_link"])
+        # Synonym groups are typed by editors; the rest of search is derived from content.
+        | Q(content_type__app_label="search", content_type__model="synonymgroup")
         # They run bulletins and read outgoing mail; readers' addresses stay with admins.
         | Q(content_type__app_label="readers", content_type__model="bulletin")
         | Q(content_type__app_label="mail", codename__startswith="view_")

@@ -10,6 +10,7 @@ and every text it added is checked at the end: content with a broken link is ref
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 import yaml
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,7 @@ from studies.models import (
 from topics.models import HotTopic, TopicDocument
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_REVISION = "Loaded from the demo content (manage.py load_demo)."
 # Every plain field an editor can set on a document (not its key, relations or stored HTML).
 DOCUMENT_FIELDS = tuple(
     f.name for f in Document._meta.concrete_fields if f.editable and f.name not in ("id", "slug")
@@ -43,6 +45,12 @@ class LoadReport:
     added: dict = field(default_factory=dict)
     left_alone: dict = field(default_factory=dict)  # kind -> [names]
     created: list = field(default_factory=list)  # objects with texts, checked at the end
+    # What gets a first revision: each matrix, cell, document, chart and topic added (rows,
+    # entries, sections and authors are in their owner's revision).
+    for_history: dict = field(default_factory=dict)
+
+    def keep_history(self, obj):
+        self.for_history[(obj._meta.label, obj.pk)] = obj
 
     def add(self, name, number=1):
         self.added[name] = self.added.get(name, 0) + number
@@ -81,7 +89,17 @@ def _load(directory):
     finish_texts(report)
     # Authors are bulk-created, which sends no signal: index the new documents once, whole.
     reindex_documents([obj.pk for obj in report.created if isinstance(obj, Document)])
+    first_revisions(report)
     return report
+
+
+def first_revisions(report):
+    """One revision per object added, with what it holds once everything is in place, so
+    the demo content can be compared, restored and recovered like anything editors made."""
+    for obj in report.for_history.values():
+        with reversion.create_revision(atomic=False):
+            reversion.set_comment(DEMO_REVISION)
+            reversion.add_to_revision(obj)
 
 
 def load_matrices(data, report):
@@ -98,6 +116,7 @@ def load_matrices(data, report):
             )
             matrix.save()
             report.made(matrix, "matrices")
+            report.keep_history(matrix)
         else:
             report.leave("matrices", matrix.slug)
         columns = {c.code: c for c in matrix.columns.all()}
@@ -132,14 +151,16 @@ def load_matrices(data, report):
                     continue
                 label = _text(overrides.get(f"{code}{number}", {}).get("label_override"))
                 # An empty published cell says so and invites suggestions.
-                Cell(
+                cell = Cell(
                     matrix=matrix,
                     column=column,
                     row=row,
                     label_override=label,
                     status=Cell.Status.PUBLISHED,
-                ).save()
+                )
+                cell.save()
                 report.add("cells")
+                report.keep_history(cell)
 
 
 def load_documents(data, report):
@@ -157,6 +178,7 @@ def load_documents(data, report):
                 setattr(document, name, value if not isinstance(value, str) else value.strip())
         document.save()
         report.made(document, "documents")
+        report.keep_history(document)
         created.append((document, item))
         document.tags.set(item.get("tags") or [])
         DocumentAuthor.objects.bulk_create(
@@ -217,6 +239,7 @@ def load_charts(data, report):
         chart.full_clean()
         chart.save()
         report.add("charts")
+        report.keep_history(chart)
 
 
 def load_topics(data, report):
@@ -236,6 +259,7 @@ def load_topics(data, report):
         )
         topic.save()
         report.made(topic, "hot topics")
+        report.keep_history(topic)
         TopicDocument.objects.bulk_create(
             TopicDocument(topic=topic, document=_document(by_slug, slug, item["slug"]), position=i)
             for i, slug in enumerate(item.get("documents") or [])
@@ -268,6 +292,7 @@ def load_cell(data, report):
     cell.last_revised = data.get("last_revised")
     cell.save()
     report.made(cell, "cell contents")
+    report.keep_history(cell)
     by_slug = {d.slug: d for d in Document.objects.all()}
     for order, item in enumerate(data.get("entries") or []):
         entry = CellEntry(

@@ -14,7 +14,8 @@ class MergeForm(forms.Form):
     )
 
 
-@admin.action(description="Merge the selected subjects into one…")
+# Merging deletes the subjects merged away: only for those who may change and delete.
+@admin.action(description="Merge the selected subjects into one…", permissions=["change", "delete"])
 def merge_selected(modeladmin, request, queryset):
     subjects = list(queryset.order_by("name"))
     if len(subjects) < 2:

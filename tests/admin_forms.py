@@ -13,8 +13,13 @@ def form_data(response):
                 continue
             if value is True:
                 data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
+            elif isinstance(value, list | tuple) and getattr(
+                bound.field.widget, "allow_multiple_selected", False
+            ):
                 data[bound.html_name] = [str(v) for v in value]
+            elif isinstance(value, list | tuple):
+                # One text box holding several values (a document's subjects): as rendered.
+                data[bound.html_name] = bound.field.widget.format_value(value) or ""
             else:
                 data[bound.html_name] = str(value)
 

@@ -250,3 +250,27 @@ def test_load_demo_adds_what_is_missing_beside_editors_work(demo, capsys):
 def test_load_demo_takes_no_other_instructions(db):
     with pytest.raises(CommandError):
         call_command("load_demo", "fixtures/documents.yaml")
+
+
+def test_the_demo_content_gets_a_first_revision_of_everything_it_adds(db):
+    from reversion.models import Version
+
+    from pages.services import DEMO_REVISION
+
+    call_command("load_demo", verbosity=0)
+    for model in (Matrix, Cell, Document, Chart, HotTopic):
+        for obj in model.objects.all():
+            versions = Version.objects.get_for_object(obj)
+            assert [v.revision.comment for v in versions] == [DEMO_REVISION], obj
+    e4 = get_cell("alcohol", "E4")
+    revision = Version.objects.get_for_object(e4).get().revision
+    held = {v.content_type.model_class() for v in revision.version_set.all()}
+    assert held == {Cell, CellEntry, BiteSection}
+    assert revision.version_set.filter(content_type__model="cellentry").count() == 16
+    # Rows, entries and sections are in their owner's revision, so in their own history too.
+    row = Row.objects.filter(matrix__slug="alcohol").first()
+    assert Version.objects.get_for_object(row).get().revision.comment == DEMO_REVISION
+
+    loaded = Version.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Version.objects.count() == loaded  # adding nothing records nothing

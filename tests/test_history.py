@@ -2,6 +2,7 @@
 recover what was deleted."""
 
 import pytest
+from django.test import Client
 from reversion.models import Version
 
 from matrix.models import BiteSection
@@ -129,3 +130,209 @@ def test_a_deleted_document_can_be_recovered_with_its_authors(editor_client, dem
     assert recovered.standfirst == "Worth keeping."
     assert list(recovered.authorships.values_list("name", flat=True)) == ["Smith J.", "Jones K."]
     assert "Worth keeping." in recovered.standfirst_html
+
+
+TIMKO = "timko-debenedetti-2007-intensive-referral"
+
+
+def test_restoring_a_draft_revision_of_a_live_document_lists_the_places_and_needs_the_tick(
+    editor_client, demo
+):
+    document = Document.objects.get(slug=TIMKO)
+    save_document(editor_client, document, status="draft", _confirm_hide="1")
+    save_document(editor_client, document, status="published")
+    draft = Version.objects.get_for_object(document)[1]
+    assert draft.field_dict["status"] == "draft"
+    url = document_url(document, f"history/{draft.pk}")
+
+    shown = editor_client.get(url)
+    places = page(shown).find(id="hide-heading").parent.clean_text
+    assert "Cell: Alcohol Treatment Matrix cell E4" in places
+    assert "Hot topic: 12-step mutual aid groups" in places
+
+    refused = editor_client.post(url, form_data(shown))
+    assert refused.status_code == 200
+    assert "Tick “Hide it from readers” and save again" in page(refused).clean_text
+    assert Document.objects.get(pk=document.pk).status == "published"
+    assert TIMKO in Client().get("/matrices/alcohol/E4/").text  # readers still see it
+
+    data = form_data(refused)
+    data["_confirm_hide"] = "1"
+    assert editor_client.post(url, data).status_code == 302
+    assert Document.objects.get(pk=document.pk).status == "draft"
+    assert TIMKO not in Client().get("/matrices/alcohol/E4/").text
+
+
+def test_restoring_a_published_revision_of_a_draft_needs_no_tick(editor_client, demo):
+    document = make_document(slug="back-and-forth", title="Published, then a draft")
+    save_document(editor_client, document, standfirst="Live.")
+    save_document(editor_client, document, status="draft")
+    published = Version.objects.get_for_object(document)[1]
+    url = document_url(document, f"history/{published.pk}")
+    shown = editor_client.get(url)
+    assert page(shown).find_all(id="hide-heading") == []
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    assert Document.objects.get(pk=document.pk).status == "published"
+
+
+def test_a_restore_is_refused_if_someone_saved_since_it_was_opened(editor_client, demo):
+    document = make_document(slug="restore-race", title="Restored while edited")
+    save_document(editor_client, document, commentary="Old words.")
+    save_document(editor_client, document, commentary="New words.")
+    old = Version.objects.get_for_object(document)[1]
+    url = document_url(document, f"history/{old.pk}")
+    shown = editor_client.get(url)
+
+    Document.objects.filter(pk=document.pk).update(standfirst="Someone else's standfirst.")
+    refused = editor_client.post(url, form_data(shown))
+    assert refused.status_code == 200
+    message = page(refused).find(class_="errorlist").clean_text
+    assert "Someone else saved this document after you opened it" in message
+    assert "changed standfirst" in message
+    assert Document.objects.get(pk=document.pk).commentary == "New words."
+
+    # Having seen the warning, the editor restores anyway.
+    assert editor_client.post(url, form_data(refused)).status_code == 302
+    assert Document.objects.get(pk=document.pk).commentary == "Old words."
+
+
+# History records only real changes.
+
+
+def as_a_browser_posts(data):
+    """Form values as a browser sends them: every line break in a text box as CRLF."""
+    return {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+def test_saving_e4_untouched_from_a_browser_records_no_change(editor_client, e4):
+    from django.contrib.admin.models import LogEntry
+
+    url = cell_change_url(e4)
+    shown = form_data(editor_client.get(url))
+    assert any("\n" in value for value in shown.values() if isinstance(value, str))
+    bodies = dict(e4.bite_sections.values_list("pk", "body"))
+    assert editor_client.post(url, as_a_browser_posts(shown)).status_code == 302
+
+    entry = LogEntry.objects.filter(object_id=str(e4.pk)).latest("pk")
+    assert entry.get_change_message() == "No fields changed."
+    assert Version.objects.get_for_object(e4)[0].revision.comment == "No fields changed."
+    assert dict(e4.bite_sections.values_list("pk", "body")) == bodies  # no CR stored
+
+    # The next save compares the two revisions: nothing changed between them either.
+    again = as_a_browser_posts(form_data(editor_client.get(url)))
+    assert editor_client.post(url, again).status_code == 302
+    new, old = Version.objects.get_for_object(e4)[:2]
+    compare = f"/admin/matrix/cell/{e4.pk}/history/compare/?old={old.pk}&new={new.pk}"
+    assert "Nothing differs between these two revisions" in editor_client.get(compare).text
+
+
+def test_a_change_message_names_only_what_changed(editor_client, demo):
+    document = Document.objects.get(slug=TIMKO)
+    data = form_data(editor_client.get(document_url(document)))
+    data["standfirst"] = "A new standfirst,\nover two lines."
+    data["change_note"] = "Shorter standfirst"
+    assert editor_client.post(document_url(document), as_a_browser_posts(data)).status_code == 302
+    comment = Version.objects.get_for_object(document)[0].revision.comment
+    assert comment == "Shorter standfirst\nChanged Standfirst."
+    assert Document.objects.get(pk=document.pk).standfirst == "A new standfirst,\nover two lines."
+
+
+def test_texts_are_stored_with_line_feeds_and_no_trailing_newline_whatever_saves_them(e4):
+    from matrix.models import Chart
+
+    body = "First paragraph.\r\n\r\nSecond,\rwith a lone CR.\n"
+    section = BiteSection(
+        cell=e4, kind="issue", heading=" Who pays?\r\n", anchor="who-pays", body=body, order=60
+    )
+    section.save()
+    section.refresh_from_db()
+    assert (section.heading, section.body) == (
+        "Who pays?",
+        "First paragraph.\n\nSecond,\nwith a lone CR.",
+    )
+    assert "<p>Second,\nwith a lone CR.</p>" in section.body_html
+    chart = Chart.objects.get(slug="timko-2007-referral-outcomes")
+    chart.data = chart.data.replace("\n", "\r\n") + "\r\n"
+    chart.save()
+    assert "\r" not in Chart.objects.get(pk=chart.pk).data
+
+
+def test_comparing_a_revision_stored_with_crlf_shows_no_change(editor_client, demo):
+    document = make_document(slug="crlf-then-lf", title="Saved by a browser before the rule")
+    save_document(editor_client, document, commentary="One.\n\nTwo.")
+    save_document(editor_client, document, standfirst="Later.")
+    new, old = Version.objects.get_for_object(document)[:2]
+    # As an older site stored a browser's post.
+    old.serialized_data = old.serialized_data.replace("One.\\n\\nTwo.", "One.\\r\\n\\r\\nTwo.")
+    old.save()
+    url = f"/admin/studies/document/{document.pk}/history/compare/?old={old.pk}&new={new.pk}"
+    rows = [row.clean_text for row in page(editor_client.get(url)).find_all("tr")]
+    assert any(row.startswith("Standfirst") for row in rows)
+    assert not any(row.startswith("Commentary") for row in rows)
+
+
+def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e4):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.admin.models import LogEntry
+
+    migration = importlib.import_module("pages.migrations.0001_texts_by_one_rule")
+    section = e4.bite_sections.order_by("order").first()
+    # As an older site stored a browser's post: CRLF, and a trailing newline.
+    off_rule = section.body.replace("\n", "\r\n") + "\r\n"
+    BiteSection.objects.filter(pk=section.pk).update(body=off_rule)
+
+    migration.store_texts_by_the_rule(apps, None)
+
+    assert BiteSection.objects.get(pk=section.pk).body == section.body
+    url = cell_change_url(e4)
+    editor_client.post(url, as_a_browser_posts(form_data(editor_client.get(url))))
+    entry = LogEntry.objects.filter(object_id=str(e4.pk)).latest("pk")
+    assert entry.get_change_message() == "No fields changed."
+
+
+# The demo content has a first revision.
+
+
+def test_demo_content_can_be_restored_to_its_first_revision(editor_client, demo):
+    from pages.services import DEMO_REVISION
+
+    document = Document.objects.get(slug=TIMKO)
+    loaded = document.standfirst
+    save_document(editor_client, document, standfirst="An editor's rewrite.")
+    first = Version.objects.get_for_object(document).get(revision__comment=DEMO_REVISION)
+    url = document_url(document, f"history/{first.pk}")
+    shown = editor_client.get(url)
+    assert "An editor's rewrite." not in shown.text
+    assert editor_client.post(url, form_data(shown)).status_code == 302
+    document.refresh_from_db()
+    assert document.standfirst == loaded
+    assert list(document.authorships.values_list("name", flat=True)) == [
+        "Timko C.",
+        "DeBenedetti A.",
+    ]
+
+
+def test_deleted_demo_content_can_be_recovered(editor_client, demo):
+    from matrix.models import CellEntry
+
+    document = Document.objects.get(slug="inter-service-transition-2012")
+    authors = list(document.authorships.values_list("name", flat=True))
+    CellEntry.objects.filter(document=document).delete()  # taken out of its cell first
+    assert editor_client.post(document_url(document, "delete"), {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(slug="inter-service-transition-2012").exists()
+
+    assert (
+        "Forging links between services"
+        in editor_client.get("/admin/studies/document/recover/").text
+    )
+    version = Version.objects.get_deleted(Document).get(object_id=str(document.pk))
+    url = f"/admin/studies/document/recover/{version.pk}/"
+    assert editor_client.post(url, form_data(editor_client.get(url))).status_code == 302
+    recovered = Document.objects.get(slug="inter-service-transition-2012")
+    assert recovered.title == document.title
+    assert list(recovered.authorships.values_list("name", flat=True)) == authors
