@@ -17,9 +17,7 @@ import smtplib
 import time
 import uuid
 from datetime import timedelta
-from email import policy as email_policy
-from email.message import EmailMessage as PythonEmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -30,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import registry
+from .mime import Wire, serialise
 from .models import Mailing, OutboxMessage, Undeliverable
 
 
@@ -139,10 +138,11 @@ class Renderer:
     """Renders and serialises each distinct content once per worker run; a message is then
     that content with the recipient's own values put in.
 
-    With an SMTP connection the serialised message (bodies in 8-bit UTF-8, so nothing is
-    re-encoded) is copied with its stand-ins replaced: building MIME takes longer than
-    sending it, and a bulletin's readers share its content. Other backends (django-anymail's,
-    the file backend) get an ordinary Django message.
+    With an SMTP connection the serialised message (``mail.mime``: parts 8-bit as written,
+    or quoted-printable where a line would be too long, stand-ins whole) is copied with its
+    stand-ins replaced: building MIME takes longer than sending it, and a bulletin's readers
+    share its content. Other backends (django-anymail's, the file backend) get an ordinary
+    Django message.
     """
 
     TO, ID = "recipient@stand-in.invalid", "<message-id@stand-in.invalid>"
@@ -177,37 +177,11 @@ class Renderer:
         """The message as bytes for SMTP."""
         key, content, own = self.content(row)
         if key not in self.wires:
-            self.wires[key] = serialise(content, self.TO, self.ID)
-        data = self.wires[key]
-        for stand_in, value in {**own, self.TO: row.to_email, self.ID: row.message_id}.items():
-            data = data.replace(stand_in.encode(), value.encode())
+            self.wires[key] = Wire(content, self.TO, self.ID, list(own))
+        data = self.wires[key].fill({**own, self.TO: row.to_email, self.ID: row.message_id})
+        if data is None:  # a value too long for the shared copy: this message on its own
+            data = serialise(content.personalised(own), row.to_email, row.message_id)
         return data
-
-
-def serialise(content, to, message_id):
-    message = PythonEmailMessage(policy=email_policy.SMTP)
-    message["Subject"] = content.subject
-    message["From"] = settings.DEFAULT_FROM_EMAIL
-    message["To"] = to
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = message_id
-    for name, value in content.headers.items():
-        message[name] = value
-    message.set_content(content.text, subtype="plain", charset="utf-8", cte="8bit")
-    message.add_alternative(short_lines(content.html), subtype="html", charset="utf-8", cte="8bit")
-    return message.as_bytes()
-
-
-def short_lines(html, most=900):
-    """HTML with no line over ``most`` characters (SMTP allows 998), broken between tags."""
-    lines = []
-    for line in html.splitlines():
-        while len(line) > most:
-            cut = line.rfind(">", 0, most) + 1 or most
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def classify(error):
