@@ -17,12 +17,14 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnly):
-    list_display = ("pk", "kind", "to_email", "status", "attempts", "sent_at", "mailing")
-    list_filter = ("status", "kind")
+    list_display = (
+        "pk", "kind", "to_email", "status", "failure", "attempts", "sent_at", "mailing",
+    )  # fmt: skip
+    list_filter = ("status", "failure", "kind")
     search_fields = ("to_email", "message_id")
     fields = [
-        "kind", "to_email", "status", "attempts", "message_id", "next_attempt_at",
-        "sent_at", "last_error",
+        "kind", "to_email", "status", "failure", "last_error", "attempts", "message_id",
+        "next_attempt_at", "sent_at",
     ]  # fmt: skip
     change_form_template = "admin/mail/outboxmessage/change_form.html"
 

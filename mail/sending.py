@@ -13,6 +13,7 @@ sent again. ``tests/test_outbox_worker.py`` kills real workers both ways and cou
 SMTP server received.
 """
 
+import logging
 import smtplib
 import time
 import uuid
@@ -27,9 +28,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import registry
+from . import refusals, registry
 from .mime import Wire, serialise
 from .models import Mailing, OutboxMessage, Undeliverable
+
+logger = logging.getLogger(__name__)
 
 
 def queue(kind, to_email, context=None, *, recipient="", mailing=None):
@@ -184,17 +187,6 @@ class Renderer:
         return data
 
 
-def classify(error):
-    """'permanent' (the address or message will never get through) or 'temporary'."""
-    code = getattr(error, "smtp_code", None)
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [c for c, _ in error.recipients.values()]
-        return "permanent" if all(500 <= c < 600 for c in codes) else "temporary"
-    if code is not None and 500 <= code < 600:
-        return "permanent"
-    return "temporary"
-
-
 def retry_delay(attempts):
     delays = settings.MAIL_RETRY_DELAYS
     return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
@@ -234,9 +226,14 @@ def send_pending(worker, *, time_budget=None, batch=None):
             rows = claim(worker, batch)
             if not rows:
                 break
-            for row in rows:
+            for n, row in enumerate(rows):
                 throttle.wait()
-                counts[send_one(row, renderer, connection)] += 1
+                try:
+                    counts[send_one(row, renderer, connection)] += 1
+                except SessionRefused as refusal:
+                    hold(row, rows[n + 1 :], str(refusal))
+                    counts["retry"] += 1
+                    return counts
     finally:
         fast_commits(False)
         try:
@@ -258,30 +255,52 @@ def fast_commits(on):
             cursor.execute(f"SET synchronous_commit TO {'OFF' if on else 'DEFAULT'}")
 
 
+class SessionRefused(Exception):
+    """The server refused our connection or sign-in: the server's or our settings' fault."""
+
+
 def send_one(row, renderer, connection):
-    try:
-        if isinstance(connection, SMTPBackend) and row.to_email.isascii():
+    smtp = isinstance(connection, SMTPBackend)
+    if smtp:
+        try:
             connection.open()
+        except (smtplib.SMTPException, OSError) as error:  # timeouts are OSErrors
+            raise SessionRefused(refusals.describe(*refusals.reply_of(error), "session")) from error
+    try:
+        if smtp and row.to_email.isascii():
             connection.connection.sendmail(renderer.sender, [row.to_email], renderer.wire(row))
         else:
             connection.send_messages([renderer.message(row, connection)])
-    except (smtplib.SMTPException, OSError) as error:  # timeouts are OSErrors
+    except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
     mark_sent(row)
     return "sent"
 
 
 def failed(row, error, connection):
-    kind = classify(error)
-    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+    """Fail the message, suppress its address, or try again later, as the reply says."""
+    code, text = refusals.reply_of(error)
+    stage = refusals.stage_of(error)
+    verdict = refusals.judge(code, text, stage)
+    reason = refusals.describe(code, text, stage)[:2000]
+    smtp = getattr(connection, "connection", None)
+    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)) or (
+        smtp is not None and smtp.sock is None  # smtplib hung up itself (a 421)
+    ):
         try:
             connection.close()  # reopened by the next send
         except (smtplib.SMTPException, OSError):
             pass
-    if kind == "permanent" or row.attempts >= settings.MAIL_MAX_ATTEMPTS:
-        mark(row, status=OutboxMessage.Status.FAILED, last_error=str(error)[:2000])
-        if kind == "permanent":
-            suppress(row.to_email, f"refused by the mail server: {error}")
+    Failure = OutboxMessage.Failure
+    if verdict == refusals.ADDRESS:
+        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.ADDRESS, last_error=reason)
+        suppress(row.to_email, f"refused by the mail server: {reason}")
+        return "failed"
+    if verdict == refusals.MESSAGE:
+        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.MESSAGE, last_error=reason)
+        return "failed"
+    if row.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.ATTEMPTS, last_error=reason)
         return "failed"
     mark(
         row,
@@ -289,16 +308,32 @@ def failed(row, error, connection):
         claim_token="",
         claimed_by="",
         next_attempt_at=timezone.now() + retry_delay(row.attempts),
-        last_error=str(error)[:2000],
+        last_error=reason,
     )
     return "retry"
 
 
+def hold(row, rest, reason):
+    """The server refused the session: wait, then try again, failing nothing. Only the
+    message tried counts an attempt (its count sets the wait); whatever is due waits too, so
+    no worker keeps knocking before then."""
+    later = timezone.now() + retry_delay(row.attempts)
+    queued = {"status": OutboxMessage.Status.QUEUED, "claim_token": "", "claimed_by": ""}
+    mark(row, next_attempt_at=later, last_error=reason, **queued)
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in rest], claim_token=row.claim_token).update(
+        next_attempt_at=later, attempts=F("attempts") - 1, **queued
+    )
+    OutboxMessage.objects.due(timezone.now()).update(next_attempt_at=later)
+    logger.error("The mail server refused the session; sending resumes at %s: %s", later, reason)
+
+
 def suppress(email, reason):
-    """Never send to ``email`` again, and drop what is still queued for it."""
+    """Never send to ``email`` again, and fail what is still queued for it."""
     Undeliverable.objects.update_or_create(email=email, defaults={"reason": reason[:300]})
     OutboxMessage.objects.filter(to_email=email, status=OutboxMessage.Status.QUEUED).update(
-        status=OutboxMessage.Status.FAILED, last_error=f"Undeliverable: {reason}"[:2000]
+        status=OutboxMessage.Status.FAILED,
+        failure=OutboxMessage.Failure.SUPPRESSED,
+        last_error=f"Not sent: the address was suppressed, {reason}"[:2000],
     )
 
 

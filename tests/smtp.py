@@ -93,7 +93,13 @@ class SMTPServer:
         self.password = password
         options = {}
         if password is not None:
-            options = {"authenticator": self.authenticate, "auth_require_tls": False}
+            options = {
+                "authenticator": self.authenticate,
+                "auth_require_tls": False,
+                # smtplib's LOGIN sends the user name with the command, which aiosmtpd's
+                # LOGIN does not expect (both would wait for the other): PLAIN only.
+                "auth_exclude_mechanism": ["LOGIN"],
+            }
         self.controller = StrictController(
             self.recorder, hostname="127.0.0.1", port=self.port, **options
         )
@@ -101,7 +107,7 @@ class SMTPServer:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         accepted = auth_data.password.decode() == self.password
         self.recorder.sign_ins.append((auth_data.login.decode(), accepted))
-        return AuthResult(success=accepted)
+        return AuthResult(success=accepted, handled=False)  # aiosmtpd answers 535 itself
 
     def __enter__(self):
         self.controller.start()

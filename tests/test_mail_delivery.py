@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from editorial.changes import record
 from editorial.models import Change
-from mail.models import Undeliverable
+from mail.models import OutboxMessage, Undeliverable
 from mail.sending import send_pending
 from readers import bulletins
 from readers.models import Bulletin, Subscriber
@@ -192,3 +192,160 @@ def test_a_value_too_long_for_the_shared_copy_gets_a_message_of_its_own(smtp):
     assert f"href='{link}'" in text_of(received, "html") or f'href="{link}"' in text_of(
         received, "html"
     )
+
+
+# Whose fault a refusal is.
+
+
+@pytest.mark.parametrize(
+    "code, reply, stage, verdict",
+    [
+        (550, "No such user", "RCPT TO", "address"),
+        (550, "5.1.1 <x@example.org>: Recipient address rejected", "RCPT TO", "address"),
+        (552, "5.2.2 Mailbox full", "RCPT TO", "address"),
+        (550, "5.7.1 Relaying denied", "RCPT TO", "message"),  # our relay, not the address
+        (554, "5.6.0 Message content refused", "DATA", "message"),
+        (500, "Line too long (see RFC5321 4.5.3.1.6)", "DATA", "message"),
+        (550, "5.1.1 The email account that you tried to reach does not exist", "DATA", "address"),
+        (553, "5.1.7 Bad sender address syntax", "DATA", "message"),
+        (552, "5.3.4 Message size exceeds fixed limit", "MAIL FROM", "message"),
+        (550, "5.1.8 Sender domain unknown", "MAIL FROM", "message"),
+        (550, "5.1.1 Unknown sender", "MAIL FROM", "message"),  # the sender's address
+        (450, "4.2.1 Mailbox busy", "RCPT TO", "retry"),
+        (421, "4.7.0 Try again later, closing connection", "DATA", "retry"),
+        (None, "SMTPServerDisconnected: Connection unexpectedly closed", "sending", "retry"),
+        (535, "5.7.8 Authentication credentials invalid", "session", "session"),
+        (554, "No SMTP service here", "session", "session"),
+    ],
+)
+def test_what_each_refusal_blames(code, reply, stage, verdict):
+    from mail.refusals import judge
+
+    assert judge(code, reply, stage) == verdict
+
+
+def queue_to(address, marker):
+    from mail.sending import queue
+
+    return queue("tests.plain", address, {"marker": marker})
+
+
+def render_plain(context):
+    from mail.registry import Content
+
+    words = f"A message marked {context['marker']}."
+    return Content(f"Message {context['marker']}", words + "\n", f"<p>{words}</p>")
+
+
+@pytest.fixture
+def plain_kind():
+    from mail.registry import Kind, register
+
+    register(Kind("tests.plain", render_plain))
+
+
+def markers(smtp):
+    return sorted(m["Subject"].removeprefix("Message ") for m in smtp.messages)
+
+
+def test_a_refusal_after_data_fails_that_message_only(smtp, plain_kind, editor_client):
+    smtp.recorder.refuse_data = {"marked second": "554 5.6.0 Message content refused"}
+    rows = [queue_to(EDITORS, marker) for marker in ("first", "second", "third")]
+    assert deliver() == {"sent": 2, "retry": 0, "failed": 1}
+    assert markers(smtp) == ["first", "third"]  # the other messages to the address went
+    assert not Undeliverable.objects.exists()
+    refused = OutboxMessage.objects.get(pk=rows[1].pk)
+    assert refused.status == "failed" and refused.failure == "message"
+    assert refused.last_error == "554 5.6.0 Message content refused (at DATA)"
+    shown = editor_client.get(f"/admin/mail/outboxmessage/{refused.pk}/change/").text
+    assert "554 5.6.0 Message content refused (at DATA)" in shown
+    assert "The server refused this message" in shown
+    assert queue_to(EDITORS, "fourth").status == "queued"  # later mail goes as ever
+    assert deliver()["sent"] == 1
+
+
+def test_a_refusal_to_mail_from_fails_that_message_only(smtp, plain_kind):
+    smtp.recorder.refuse_sender = "552 5.3.4 Message size exceeds fixed maximum"
+    row = queue_to(EDITORS, "big")
+    assert deliver() == {"sent": 0, "retry": 0, "failed": 1}
+    row.refresh_from_db()
+    assert row.failure == "message" and "(at MAIL FROM)" in row.last_error
+    assert not Undeliverable.objects.exists()
+
+
+def test_a_refusal_at_rcpt_suppresses_the_address_and_fails_what_is_queued_for_it(
+    smtp, plain_kind, settings
+):
+    settings.MAIL_BATCH = 1  # the others are still queued when the first is refused
+    smtp.recorder.refuse = {"gone@example.org": "550 No such user"}
+    first, second = queue_to("gone@example.org", "one"), queue_to("gone@example.org", "two")
+    other = queue_to("reader@example.org", "three")
+    assert deliver() == {"sent": 1, "retry": 0, "failed": 1}
+    suppressed = Undeliverable.objects.get()
+    assert suppressed.email == "gone@example.org"
+    assert suppressed.reason == "refused by the mail server: 550 No such user (at RCPT TO)"
+    first.refresh_from_db(), second.refresh_from_db(), other.refresh_from_db()
+    assert (first.status, first.failure) == ("failed", "address")
+    assert (second.status, second.failure) == ("failed", "suppressed")
+    assert other.status == "sent"
+
+
+def test_an_enhanced_5_1_1_after_data_suppresses_the_address(smtp, plain_kind):
+    smtp.recorder.refuse_data = {"marked lost": "550 5.1.1 Mailbox does not exist"}
+    row = queue_to("lost@example.org", "lost")
+    assert deliver() == {"sent": 0, "retry": 0, "failed": 1}
+    row.refresh_from_db()
+    assert row.failure == "address"
+    assert Undeliverable.objects.filter(email="lost@example.org").exists()
+
+
+def test_a_policy_refusal_at_rcpt_suppresses_nobody(smtp, plain_kind):
+    smtp.recorder.refuse = {EDITORS: "550 5.7.1 Relaying denied"}
+    row = queue_to(EDITORS, "relayed")
+    assert deliver() == {"sent": 0, "retry": 0, "failed": 1}
+    row.refresh_from_db()
+    assert row.failure == "message" and not Undeliverable.objects.exists()
+
+
+def test_a_refused_sign_in_fails_nothing_and_blames_no_address(settings, plain_kind):
+    with SMTPServer(password="right") as smtp:
+        for name, value in smtp.settings().items():
+            setattr(settings, name, value)
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "bulletins", "wrong"
+        rows = [queue_to(f"reader{n}@example.org", str(n)) for n in range(3)]
+        before = timezone.now()
+        assert deliver() == {"sent": 0, "retry": 1, "failed": 0}
+        assert smtp.recorder.sign_ins == [("bulletins", False)]  # it stopped knocking
+        assert not Undeliverable.objects.exists()
+        waiting = OutboxMessage.objects.order_by("pk")
+        assert {m.status for m in waiting} == {"queued"}
+        assert all(m.next_attempt_at > before for m in waiting)  # nothing due: no busy loop
+        assert [m.attempts for m in waiting] == [1, 0, 0]
+        assert "535" in waiting[0].last_error and "signing in" in waiting[0].last_error
+
+        settings.EMAIL_HOST_PASSWORD = "right"  # the settings are fixed; time passes
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
+        assert deliver() == {"sent": 3, "retry": 0, "failed": 0}
+        assert len(smtp.messages) == len(rows)
+
+
+def test_earlier_failures_are_told_apart_by_the_migration(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("mail.migrations.0003_failure")
+    Undeliverable.objects.create(email=EDITORS, reason="refused by the mail server: 500")
+    made = {}
+    for name, email_address, error in [
+        ("refused", EDITORS, "(500, b'Line too long')"),
+        ("dropped", EDITORS, "Undeliverable: refused by the mail server"),
+        ("tired", "busy@example.org", "(451, b'Try later')"),
+    ]:
+        made[name] = OutboxMessage.objects.create(
+            kind="tests.plain", to_email=email_address, status="failed", last_error=error,
+            message_id=OutboxMessage.new_message_id(), next_attempt_at=timezone.now(),
+        )  # fmt: skip
+    migration.say_why_earlier_ones_failed(apps, None)
+    got = {name: OutboxMessage.objects.get(pk=row.pk).failure for name, row in made.items()}
+    assert got == {"refused": "address", "dropped": "suppressed", "tired": "attempts"}
