@@ -101,6 +101,30 @@ class Undeliverable(models.Model):
     class Meta:
         verbose_name = "undeliverable address"
         verbose_name_plural = "undeliverable addresses"
+        permissions = [("lift_undeliverable", "Can lift a suppression")]
 
     def __str__(self):
         return self.email
+
+
+class LiftedSuppression(models.Model):
+    """An address taken off the undeliverable list: who lifted it, when and why, with why it
+    had been suppressed."""
+
+    email = models.EmailField(db_index=True)
+    reason = models.CharField("why it was suppressed", max_length=300)
+    suppressed_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    why = models.TextField("why it was lifted")
+    requeued = models.PositiveIntegerField(
+        "messages queued again", default=0, help_text="Failed because of the suppression."
+    )
+
+    class Meta:
+        ordering = ["-lifted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email}, lifted {self.lifted_at:%d %B %Y}"
