@@ -270,7 +270,14 @@ def send_one(row, renderer, connection):
         if smtp and row.to_email.isascii():
             connection.connection.sendmail(renderer.sender, [row.to_email], renderer.wire(row))
         else:
-            connection.send_messages([renderer.message(row, connection)])
+            message = renderer.message(row, connection)
+            try:
+                connection.send_messages([message])
+            except ValueError as error:  # Django cannot write the address (non-ASCII local part)
+                reason = f"Not sent: {error} (Django's SMTP backend)"[:2000]
+                failure = OutboxMessage.Failure.MESSAGE
+                mark(row, status=OutboxMessage.Status.FAILED, failure=failure, last_error=reason)
+                return "failed"
     except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
     mark_sent(row)

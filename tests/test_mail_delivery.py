@@ -349,3 +349,16 @@ def test_earlier_failures_are_told_apart_by_the_migration(db):
     migration.say_why_earlier_ones_failed(apps, None)
     got = {name: OutboxMessage.objects.get(pk=row.pk).failure for name, row in made.items()}
     assert got == {"refused": "address", "dropped": "suppressed", "tired": "attempts"}
+
+
+def test_an_address_django_cannot_write_fails_its_message_and_nothing_else(
+    smtp, plain_kind, settings
+):
+    """A non-ASCII local part: Django's SMTP backend refuses to write it (ValueError)."""
+    row = queue_to("rédaction@example.org", "accented")
+    other = queue_to(EDITORS, "plain")
+    assert deliver() == {"sent": 1, "retry": 0, "failed": 1}
+    row.refresh_from_db(), other.refresh_from_db()
+    assert (row.status, row.failure) == ("failed", "message")
+    assert "rédaction@example.org" in row.last_error and other.status == "sent"
+    assert not Undeliverable.objects.exists()
