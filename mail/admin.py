@@ -18,10 +18,11 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Queue the selected failed messages again", permissions=["retry"])
+@admin.action(description="Send the selected failed or waiting messages again now",
+              permissions=["retry"])  # fmt: skip
 def queue_again(modeladmin, request, queryset):
     queued, left = services.queue_again(queryset)
-    modeladmin.message_user(request, f"{queued} failed message(s) queued again.")
+    modeladmin.message_user(request, f"{queued} message(s) queued to go now.")
     if left:
         modeladmin.message_user(
             request,

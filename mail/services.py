@@ -2,6 +2,7 @@
 fixed, and lift a suppression, with who, when and why kept."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import LiftedSuppression, OutboxMessage, Undeliverable
@@ -21,9 +22,13 @@ def _again():
 
 
 def queue_again(messages):
-    """Queue the failed ones among ``messages`` again, but none to a suppressed address:
-    (how many were queued, how many were left because their address is suppressed)."""
-    failed = messages.filter(status=OutboxMessage.Status.FAILED)
+    """Queue the failed ones among ``messages`` again, and have those waiting for a retry go
+    now, but none to a suppressed address: (how many will go now, how many were left because
+    their address is suppressed)."""
+    Status = OutboxMessage.Status
+    failed = messages.filter(
+        Q(status=Status.FAILED) | Q(status=Status.QUEUED, next_attempt_at__gt=timezone.now())
+    )
     suppressed = Undeliverable.objects.values("email")
     left = failed.filter(to_email__in=suppressed).count()
     queued = failed.exclude(to_email__in=suppressed).update(**_again())

@@ -53,11 +53,26 @@ def test_a_refused_message_is_queued_again_once_its_cause_is_fixed(smtp, editor_
     response = action(editor_client, OUTBOX, "queue_again", [big, sent])
     assert response.status_code == 302
     shown = editor_client.get(response["Location"]).text
-    assert "1 failed message(s) queued again." in shown
+    assert "1 message(s) queued to go now." in shown
     big.refresh_from_db()
     assert (big.status, big.failure, big.attempts) == ("queued", "", 0)
     assert deliver() == {"sent": 1, "retry": 0, "failed": 0}
     assert [m["Subject"] for m in smtp.messages] == ["Message small", "Message big"]
+
+
+def test_messages_waiting_for_a_retry_can_be_sent_now(smtp, editor_client):
+    """After the mail server's settings are fixed, nobody need wait hours for the retry."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    waiting = queue_to("reader@example.org", "waiting")
+    OutboxMessage.objects.filter(pk=waiting.pk).update(
+        next_attempt_at=timezone.now() + timedelta(hours=12), attempts=4
+    )
+    assert deliver()["sent"] == 0
+    action(editor_client, OUTBOX, "queue_again", [waiting])
+    assert deliver()["sent"] == 1
 
 
 def test_a_message_to_a_suppressed_address_is_not_queued_again(smtp, editor_client):
