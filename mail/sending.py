@@ -261,27 +261,36 @@ class SessionRefused(Exception):
 
 def send_one(row, renderer, connection):
     smtp = isinstance(connection, SMTPBackend)
+    direct = smtp and row.to_email.isascii()
+    try:
+        message = renderer.wire(row) if direct else renderer.message(row, connection)
+    except Exception as error:  # what it is made from is gone, or a bug: this message alone
+        logger.exception("Outbox message %s could not be written", row.pk)
+        return unsent(row, f"Could not be written: {type(error).__name__}: {error}")
     if smtp:
         try:
             connection.open()
         except (smtplib.SMTPException, OSError) as error:  # timeouts are OSErrors
             raise SessionRefused(refusals.describe(*refusals.reply_of(error), "session")) from error
     try:
-        if smtp and row.to_email.isascii():
-            connection.connection.sendmail(renderer.sender, [row.to_email], renderer.wire(row))
+        if direct:
+            connection.connection.sendmail(renderer.sender, [row.to_email], message)
         else:
-            message = renderer.message(row, connection)
             try:
                 connection.send_messages([message])
             except ValueError as error:  # Django cannot write the address (non-ASCII local part)
-                reason = f"Not sent: {error} (Django's SMTP backend)"[:2000]
-                failure = OutboxMessage.Failure.MESSAGE
-                mark(row, status=OutboxMessage.Status.FAILED, failure=failure, last_error=reason)
-                return "failed"
+                return unsent(row, f"Not sent: {error} (Django's SMTP backend)")
     except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
     mark_sent(row)
     return "sent"
+
+
+def unsent(row, reason):
+    """Fail a message that could not be handed to the server; nobody else is touched."""
+    failure = OutboxMessage.Failure.MESSAGE
+    mark(row, status=OutboxMessage.Status.FAILED, failure=failure, last_error=reason[:2000])
+    return "failed"
 
 
 def failed(row, error, connection):

@@ -362,3 +362,16 @@ def test_an_address_django_cannot_write_fails_its_message_and_nothing_else(
     assert (row.status, row.failure) == ("failed", "message")
     assert "rédaction@example.org" in row.last_error and other.status == "sent"
     assert not Undeliverable.objects.exists()
+
+
+def test_a_message_that_cannot_be_written_fails_alone_and_the_rest_go(smtp, plain_kind):
+    """Its comment was deleted (as spam, say) before the worker came to it."""
+    from mail.sending import queue
+
+    orphan = queue("feedback.editors", EDITORS, {"message": 999_999})
+    after = queue_to(EDITORS, "after")
+    assert deliver() == {"sent": 1, "retry": 0, "failed": 1}
+    orphan.refresh_from_db(), after.refresh_from_db()
+    assert (orphan.status, orphan.failure) == ("failed", "message")
+    assert orphan.last_error.startswith("Could not be written: DoesNotExist")
+    assert after.status == "sent" and not Undeliverable.objects.exists()
