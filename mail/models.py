@@ -91,8 +91,8 @@ class OutboxMessage(models.Model):
 
 
 class Undeliverable(models.Model):
-    """An address mail cannot reach (a permanent failure, a bounce, a complaint): never
-    tried again by any mailing."""
+    """A suppressed address: the mail server refused the recipient, or a provider reported a
+    bounce or complaint. No mailing includes it until an editor lifts the suppression."""
 
     email = models.EmailField(unique=True)
     reason = models.CharField(max_length=300)
