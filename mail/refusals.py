@@ -8,10 +8,16 @@ the session's (X.3 mail system, X.5 protocol, X.6 content, X.7 security or polic
 which are about the sender) after DATA. Any other 5xx fails that one message. A 4xx or a
 dropped connection is tried again later. A refusal while connecting or signing in is the
 server's or our settings' fault, never a message's or an address's.
+
+Through a provider's API (django-anymail) the same holds: an address it refuses is blamed;
+a refused API key, or no answer, is the session's; its own trouble (429, 5xx) is retried;
+any other refusal fails the message.
 """
 
 import re
 import smtplib
+
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
 RETRY = "retry"  # temporary: this message again, later
 MESSAGE = "message"  # this message will not go; nothing else is touched
@@ -76,3 +82,18 @@ def describe(code, text, stage):
     where = where.get(stage, f"at {stage}")
     reply = f"{code} {text}" if code is not None else text
     return f"{reply} ({where})"
+
+
+def judge_provider(error):
+    """(verdict, reason) for a django-anymail error."""
+    status = getattr(error, "status_code", None)
+    reason = " ".join(str(error).split())
+    if isinstance(error, AnymailRecipientsRefused):
+        answer = getattr(error.response, "text", "")  # the provider's words, not in str()
+        return ADDRESS, " ".join(f"{reason}: {answer}".split()) if answer else reason
+    if isinstance(error, AnymailAPIError):
+        if status is None or status in (401, 403):
+            return SESSION, f"{reason} (connecting or signing in)"
+        if status == 429 or status >= 500:
+            return RETRY, reason
+    return MESSAGE, reason

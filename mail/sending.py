@@ -20,6 +20,7 @@ import uuid
 from datetime import timedelta
 from email.utils import parseaddr
 
+from anymail.exceptions import AnymailError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -280,6 +281,11 @@ def send_one(row, renderer, connection):
                 connection.send_messages([message])
             except ValueError as error:  # Django cannot write the address (non-ASCII local part)
                 return unsent(row, f"Not sent: {error} (Django's SMTP backend)")
+    except AnymailError as error:  # before OSError: its API errors are requests' too
+        verdict, reason = refusals.judge_provider(error)
+        if verdict == refusals.SESSION:
+            raise SessionRefused(reason) from error
+        return settle(row, verdict, reason[:2000], by="the provider")
     except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
     mark_sent(row)
@@ -307,16 +313,21 @@ def failed(row, error, connection):
             connection.close()  # reopened by the next send
         except (smtplib.SMTPException, OSError):
             pass
-    Failure = OutboxMessage.Failure
+    return settle(row, verdict, reason)
+
+
+def settle(row, verdict, reason, by="the mail server"):
+    """Fail the message (and suppress its address if ``by`` refused it), or queue it again."""
+    Failure, failed = OutboxMessage.Failure, OutboxMessage.Status.FAILED
     if verdict == refusals.ADDRESS:
-        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.ADDRESS, last_error=reason)
-        suppress(row.to_email, f"refused by the mail server: {reason}")
+        mark(row, status=failed, failure=Failure.ADDRESS, last_error=reason)
+        suppress(row.to_email, f"refused by {by}: {reason}")
         return "failed"
     if verdict == refusals.MESSAGE:
-        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.MESSAGE, last_error=reason)
+        mark(row, status=failed, failure=Failure.MESSAGE, last_error=reason)
         return "failed"
     if row.attempts >= settings.MAIL_MAX_ATTEMPTS:
-        mark(row, status=OutboxMessage.Status.FAILED, failure=Failure.ATTEMPTS, last_error=reason)
+        mark(row, status=failed, failure=Failure.ATTEMPTS, last_error=reason)
         return "failed"
     mark(
         row,
