@@ -277,17 +277,16 @@ def send_one(row, renderer, connection):
         if direct:
             connection.connection.sendmail(renderer.sender, [row.to_email], message)
         else:
-            try:
-                connection.send_messages([message])
-            except ValueError as error:  # Django cannot write the address (non-ASCII local part)
-                return unsent(row, f"Not sent: {error} (Django's SMTP backend)")
-    except AnymailError as error:  # before OSError: its API errors are requests' too
+            connection.send_messages([message])
+    except AnymailError as error:  # first: its API errors are OSErrors, some ValueErrors
         verdict, reason = refusals.judge_provider(error)
         if verdict == refusals.SESSION:
             raise SessionRefused(reason) from error
         return settle(row, verdict, reason[:2000], by="the provider")
     except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
+    except ValueError as error:  # Django's SMTP backend cannot write a non-ASCII local part
+        return unsent(row, f"Not sent: {error}")
     mark_sent(row)
     return "sent"
 
