@@ -176,3 +176,17 @@ def test_the_lift_page_is_valid_html5(editor_client, tmp_path, demo):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert json.loads(result.stderr or result.stdout)["messages"] == []
+
+
+def test_a_reader_who_deletes_everything_leaves_no_lift_record(demo):
+    from django.utils import timezone
+
+    from readers.models import Subscriber
+    from readers.services import forget
+
+    reader = Subscriber.objects.create(email="reader@example.org", confirmed_at=timezone.now())
+    LiftedSuppression.objects.create(
+        email=reader.email, reason="550", suppressed_at=timezone.now(), why="it works again"
+    )
+    forget(reader)
+    assert not LiftedSuppression.objects.filter(email="reader@example.org").exists()
