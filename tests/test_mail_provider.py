@@ -56,7 +56,7 @@ class Postmark(BaseHTTPRequestHandler):
 def postmark(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Postmark)
     server.received, server.answers = [], {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {
