@@ -2,8 +2,10 @@
 
 queued → sending (claimed by one worker, with a claim token) → sent;
 or → queued again with a later ``next_attempt_at`` after a temporary failure (backoff);
-or → failed after a permanent failure (the address is then marked undeliverable) or too many
-tries. A row claimed by a worker that died is queued again once its lease runs out.
+or → failed, with why (``failure``) and the server's reply (``last_error``): the server
+refused this message, or refused the address (which is then suppressed), or the address was
+suppressed before it was sent, or too many tries. Failed messages can be queued again.
+A row claimed by a worker that died is queued again once its lease runs out.
 """
 
 import uuid
@@ -39,6 +41,12 @@ class OutboxMessage(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Failure(models.TextChoices):
+        MESSAGE = "message", "The server refused this message"
+        ADDRESS = "address", "The server refused the address"
+        SUPPRESSED = "suppressed", "Not sent: the address is suppressed"
+        ATTEMPTS = "attempts", "Too many temporary failures"
+
     mailing = models.ForeignKey(
         Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
@@ -58,7 +66,10 @@ class OutboxMessage(models.Model):
     claim_token = models.CharField(max_length=40, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    failure = models.CharField("why it failed", max_length=10, choices=Failure.choices, blank=True)
+    last_error = models.TextField(
+        blank=True, help_text="The mail server's reply to the last try, and where it came."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = OutboxQuerySet.as_manager()
@@ -66,6 +77,7 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = "outgoing message"
+        permissions = [("retry_outboxmessage", "Can queue failed messages again")]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
@@ -79,8 +91,8 @@ class OutboxMessage(models.Model):
 
 
 class Undeliverable(models.Model):
-    """An address mail cannot reach (a permanent failure, a bounce, a complaint): never
-    tried again by any mailing."""
+    """A suppressed address: the mail server refused the recipient, or a provider reported a
+    bounce or complaint. No mailing includes it until an editor lifts the suppression."""
 
     email = models.EmailField(unique=True)
     reason = models.CharField(max_length=300)
@@ -89,6 +101,30 @@ class Undeliverable(models.Model):
     class Meta:
         verbose_name = "undeliverable address"
         verbose_name_plural = "undeliverable addresses"
+        permissions = [("lift_undeliverable", "Can lift a suppression")]
 
     def __str__(self):
         return self.email
+
+
+class LiftedSuppression(models.Model):
+    """An address taken off the undeliverable list: who lifted it, when and why, with why it
+    had been suppressed."""
+
+    email = models.EmailField(db_index=True)
+    reason = models.CharField("why it was suppressed", max_length=300)
+    suppressed_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    why = models.TextField("why it was lifted")
+    requeued = models.PositiveIntegerField(
+        "messages queued again", default=0, help_text="Failed because of the suppression."
+    )
+
+    class Meta:
+        ordering = ["-lifted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email}, lifted {self.lifted_at:%d %B %Y}"

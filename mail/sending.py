@@ -13,14 +13,14 @@ sent again. ``tests/test_outbox_worker.py`` kills real workers both ways and cou
 SMTP server received.
 """
 
+import logging
 import smtplib
 import time
 import uuid
 from datetime import timedelta
-from email import policy as email_policy
-from email.message import EmailMessage as PythonEmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import parseaddr
 
+from anymail.exceptions import AnymailError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -29,8 +29,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import registry
+from . import refusals, registry
+from .mime import Wire, serialise
 from .models import Mailing, OutboxMessage, Undeliverable
+
+logger = logging.getLogger(__name__)
 
 
 def queue(kind, to_email, context=None, *, recipient="", mailing=None):
@@ -139,10 +142,11 @@ class Renderer:
     """Renders and serialises each distinct content once per worker run; a message is then
     that content with the recipient's own values put in.
 
-    With an SMTP connection the serialised message (bodies in 8-bit UTF-8, so nothing is
-    re-encoded) is copied with its stand-ins replaced: building MIME takes longer than
-    sending it, and a bulletin's readers share its content. Other backends (django-anymail's,
-    the file backend) get an ordinary Django message.
+    With an SMTP connection the serialised message (``mail.mime``: parts 8-bit as written,
+    or quoted-printable where a line would be too long, stand-ins whole) is copied with its
+    stand-ins replaced: building MIME takes longer than sending it, and a bulletin's readers
+    share its content. Other backends (django-anymail's, the file backend) get an ordinary
+    Django message.
     """
 
     TO, ID = "recipient@stand-in.invalid", "<message-id@stand-in.invalid>"
@@ -177,48 +181,11 @@ class Renderer:
         """The message as bytes for SMTP."""
         key, content, own = self.content(row)
         if key not in self.wires:
-            self.wires[key] = serialise(content, self.TO, self.ID)
-        data = self.wires[key]
-        for stand_in, value in {**own, self.TO: row.to_email, self.ID: row.message_id}.items():
-            data = data.replace(stand_in.encode(), value.encode())
+            self.wires[key] = Wire(content, self.TO, self.ID, list(own))
+        data = self.wires[key].fill({**own, self.TO: row.to_email, self.ID: row.message_id})
+        if data is None:  # a value too long for the shared copy: this message on its own
+            data = serialise(content.personalised(own), row.to_email, row.message_id)
         return data
-
-
-def serialise(content, to, message_id):
-    message = PythonEmailMessage(policy=email_policy.SMTP)
-    message["Subject"] = content.subject
-    message["From"] = settings.DEFAULT_FROM_EMAIL
-    message["To"] = to
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = message_id
-    for name, value in content.headers.items():
-        message[name] = value
-    message.set_content(content.text, subtype="plain", charset="utf-8", cte="8bit")
-    message.add_alternative(short_lines(content.html), subtype="html", charset="utf-8", cte="8bit")
-    return message.as_bytes()
-
-
-def short_lines(html, most=900):
-    """HTML with no line over ``most`` characters (SMTP allows 998), broken between tags."""
-    lines = []
-    for line in html.splitlines():
-        while len(line) > most:
-            cut = line.rfind(">", 0, most) + 1 or most
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def classify(error):
-    """'permanent' (the address or message will never get through) or 'temporary'."""
-    code = getattr(error, "smtp_code", None)
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [c for c, _ in error.recipients.values()]
-        return "permanent" if all(500 <= c < 600 for c in codes) else "temporary"
-    if code is not None and 500 <= code < 600:
-        return "permanent"
-    return "temporary"
 
 
 def retry_delay(attempts):
@@ -260,9 +227,14 @@ def send_pending(worker, *, time_budget=None, batch=None):
             rows = claim(worker, batch)
             if not rows:
                 break
-            for row in rows:
+            for n, row in enumerate(rows):
                 throttle.wait()
-                counts[send_one(row, renderer, connection)] += 1
+                try:
+                    counts[send_one(row, renderer, connection)] += 1
+                except SessionRefused as refusal:
+                    hold(row, rows[n + 1 :], str(refusal))
+                    counts["retry"] += 1
+                    return counts
     finally:
         fast_commits(False)
         try:
@@ -284,30 +256,77 @@ def fast_commits(on):
             cursor.execute(f"SET synchronous_commit TO {'OFF' if on else 'DEFAULT'}")
 
 
+class SessionRefused(Exception):
+    """The server refused our connection or sign-in: the server's or our settings' fault."""
+
+
 def send_one(row, renderer, connection):
+    smtp = isinstance(connection, SMTPBackend)
+    direct = smtp and row.to_email.isascii()
     try:
-        if isinstance(connection, SMTPBackend) and row.to_email.isascii():
+        message = renderer.wire(row) if direct else renderer.message(row, connection)
+    except Exception as error:  # what it is made from is gone, or a bug: this message alone
+        logger.exception("Outbox message %s could not be written", row.pk)
+        return unsent(row, f"Could not be written: {type(error).__name__}: {error}")
+    if smtp:
+        try:
             connection.open()
-            connection.connection.sendmail(renderer.sender, [row.to_email], renderer.wire(row))
+        except (smtplib.SMTPException, OSError) as error:  # timeouts are OSErrors
+            raise SessionRefused(refusals.describe(*refusals.reply_of(error), "session")) from error
+    try:
+        if direct:
+            connection.connection.sendmail(renderer.sender, [row.to_email], message)
         else:
-            connection.send_messages([renderer.message(row, connection)])
-    except (smtplib.SMTPException, OSError) as error:  # timeouts are OSErrors
+            connection.send_messages([message])
+    except AnymailError as error:  # first: its API errors are OSErrors, some ValueErrors
+        verdict, reason = refusals.judge_provider(error)
+        if verdict == refusals.SESSION:
+            raise SessionRefused(reason) from error
+        return settle(row, verdict, reason[:2000], by="the provider")
+    except (smtplib.SMTPException, OSError) as error:
         return failed(row, error, connection)
+    except ValueError as error:  # Django's SMTP backend cannot write a non-ASCII local part
+        return unsent(row, f"Not sent: {error}")
     mark_sent(row)
     return "sent"
 
 
+def unsent(row, reason):
+    """Fail a message that could not be handed to the server; nobody else is touched."""
+    failure = OutboxMessage.Failure.MESSAGE
+    mark(row, status=OutboxMessage.Status.FAILED, failure=failure, last_error=reason[:2000])
+    return "failed"
+
+
 def failed(row, error, connection):
-    kind = classify(error)
-    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+    """Fail the message, suppress its address, or try again later, as the reply says."""
+    code, text = refusals.reply_of(error)
+    stage = refusals.stage_of(error)
+    verdict = refusals.judge(code, text, stage)
+    reason = refusals.describe(code, text, stage)[:2000]
+    smtp = getattr(connection, "connection", None)
+    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)) or (
+        smtp is not None and smtp.sock is None  # smtplib hung up itself (a 421)
+    ):
         try:
             connection.close()  # reopened by the next send
         except (smtplib.SMTPException, OSError):
             pass
-    if kind == "permanent" or row.attempts >= settings.MAIL_MAX_ATTEMPTS:
-        mark(row, status=OutboxMessage.Status.FAILED, last_error=str(error)[:2000])
-        if kind == "permanent":
-            suppress(row.to_email, f"refused by the mail server: {error}")
+    return settle(row, verdict, reason)
+
+
+def settle(row, verdict, reason, by="the mail server"):
+    """Fail the message (and suppress its address if ``by`` refused it), or queue it again."""
+    Failure, failed = OutboxMessage.Failure, OutboxMessage.Status.FAILED
+    if verdict == refusals.ADDRESS:
+        mark(row, status=failed, failure=Failure.ADDRESS, last_error=reason)
+        suppress(row.to_email, f"refused by {by}: {reason}")
+        return "failed"
+    if verdict == refusals.MESSAGE:
+        mark(row, status=failed, failure=Failure.MESSAGE, last_error=reason)
+        return "failed"
+    if row.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        mark(row, status=failed, failure=Failure.ATTEMPTS, last_error=reason)
         return "failed"
     mark(
         row,
@@ -315,16 +334,32 @@ def failed(row, error, connection):
         claim_token="",
         claimed_by="",
         next_attempt_at=timezone.now() + retry_delay(row.attempts),
-        last_error=str(error)[:2000],
+        last_error=reason,
     )
     return "retry"
 
 
+def hold(row, rest, reason):
+    """The server refused the session: wait, then try again, failing nothing. Only the
+    message tried counts an attempt (its count sets the wait); whatever is due waits too, so
+    no worker keeps knocking before then."""
+    later = timezone.now() + retry_delay(row.attempts)
+    queued = {"status": OutboxMessage.Status.QUEUED, "claim_token": "", "claimed_by": ""}
+    mark(row, next_attempt_at=later, last_error=reason, **queued)
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in rest], claim_token=row.claim_token).update(
+        next_attempt_at=later, attempts=F("attempts") - 1, **queued
+    )
+    OutboxMessage.objects.due(timezone.now()).update(next_attempt_at=later)
+    logger.error("The mail server refused the session; sending resumes at %s: %s", later, reason)
+
+
 def suppress(email, reason):
-    """Never send to ``email`` again, and drop what is still queued for it."""
+    """Never send to ``email`` again, and fail what is still queued for it."""
     Undeliverable.objects.update_or_create(email=email, defaults={"reason": reason[:300]})
     OutboxMessage.objects.filter(to_email=email, status=OutboxMessage.Status.QUEUED).update(
-        status=OutboxMessage.Status.FAILED, last_error=f"Undeliverable: {reason}"[:2000]
+        status=OutboxMessage.Status.FAILED,
+        failure=OutboxMessage.Failure.SUPPRESSED,
+        last_error=f"Not sent: the address was suppressed, {reason}"[:2000],
     )
 
 

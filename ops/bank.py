@@ -58,6 +58,7 @@ MODELS = [
     "feedback.editormessage",
     "mail.mailing",
     "mail.undeliverable",
+    "mail.liftedsuppression",
     "readers.subscriber",
     "readers.follow",
     "readers.bulletin",

@@ -21,5 +21,10 @@ def ensure_editors_group(**kwargs):
         # They run bulletins and read outgoing mail; readers' addresses stay with admins.
         | Q(content_type__app_label="readers", content_type__model="bulletin")
         | Q(content_type__app_label="mail", codename__startswith="view_")
+        # …and may queue failed messages again and lift a suppression (both kept on record).
+        | Q(
+            content_type__app_label="mail",
+            codename__in=["retry_outboxmessage", "lift_undeliverable"],
+        )
     )
     group.permissions.add(*permissions)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from mail.models import OutboxMessage, Undeliverable
+from mail.models import LiftedSuppression, OutboxMessage, Undeliverable
 from mail.sending import queue
 
 from .models import Follow, Subscriber
@@ -84,7 +84,8 @@ def set_preferences(subscriber, *, everything, targets, searches, frequency, pau
 
 @transaction.atomic
 def forget(subscriber):
-    """Delete everything held about a reader: their subscription, what they follow, and
-    every message to them in the outbox, sent or not."""
+    """Delete everything held about a reader: their subscription, what they follow, every
+    message to them in the outbox, sent or not, and any record of a suppression lifted."""
     OutboxMessage.objects.filter(to_email=subscriber.email).delete()
+    LiftedSuppression.objects.filter(email=subscriber.email).delete()
     subscriber.delete()

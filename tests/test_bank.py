@@ -12,7 +12,7 @@ from taggit.models import TaggedItem
 from editorial.changes import record
 from editorial.models import Change
 from feedback.models import EditorMessage
-from mail.models import Undeliverable
+from mail.models import LiftedSuppression, Undeliverable
 from ops.bank import MODELS, export_bank, registered_models, unaccounted_models
 from readers import bulletins
 from readers.models import Bulletin, Subscriber
@@ -60,7 +60,10 @@ def editors_at_work():
     set_preferences(reader, everything=False, targets=["cell:alcohol/E4"], searches=["aid"],
                     frequency="weekly", paused=False)  # fmt: skip
     bulletins.send(Bulletin.objects.create(title="A weekly bulletin"))
-    Undeliverable.objects.create(email="gone@example.org", reason="550")
+    gone = Undeliverable.objects.create(email="gone@example.org", reason="550")
+    LiftedSuppression.objects.create(
+        email="back@example.org", reason="550", suppressed_at=gone.at, why="restored"
+    )
     EditorMessage.objects.create(kind="comment", name="A", email="a@example.org", message="Hi")
 
 
