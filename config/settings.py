@@ -329,9 +329,18 @@ READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
 # Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,
 # and for the page cache files, which every process on this machine shares.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that is down or hangs must slow nothing down (ops/redis.py): seconds to connect and
+# to wait for a reply, then how long this process stops asking after a failure.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25"))
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "2"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "ops.redis.GuardedPool"},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
@@ -340,6 +349,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
+            "OPTIONS": {"pool_class": "ops.redis.GuardedPool"},
         }
         if REDIS_URL
         else {
