@@ -194,3 +194,62 @@ def test_another_process_does_not_serve_a_page_a_failed_save_could_not_drop(
         reader.stdin.close()
         reader.wait(timeout=10)
 
+
+def test_document_pages_and_briefs_are_served_with_the_cache_down(
+    demo, redis_server, in_redis, settings
+):
+    """Their formatted citations are kept in the cache; with it down they are made afresh."""
+    in_redis(redis_server.url)
+    settings.PAGE_CACHE_ENABLED = False  # the citation cache alone
+    assert "Timko" in fetch(f"/documents/{TIMKO}/").text  # cached in Redis
+    redis_server.stop()
+    for path in (f"/documents/{TIMKO}/", "/brief/?cells=alcohol/E4"):
+        response = fetch(path)
+        assert response.status_code == 200 and "Timko" in response.text
+
+
+# What each rate limit does when the cache is down (README, Production: abuse limits).
+
+
+def test_sign_ups_are_counted_in_the_process_while_the_cache_is_down(
+    client, demo, silent_port, in_redis, settings
+):
+    in_redis(silent_port.url, retry_seconds=60)
+    settings.READERS_SUBSCRIBE_RATE_EMAIL = "2/h"
+    settings.READERS_SUBSCRIBE_RATE_IP = "3/h"
+    for _ in range(2):
+        assert client.post("/subscribe/", {"email": "victim@example.org"}).status_code == 200
+    refused = client.post("/subscribe/", {"email": "victim@example.org"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert 'value="victim@example.org"' in refused.text
+    # The address's count and the IP's are each kept: a fourth address from this IP is over.
+    assert client.post("/subscribe/", {"email": "someone@example.org"}).status_code == 429
+    assert (
+        client.post("/subscribe/", {"email": "x@example.org"}, REMOTE_ADDR="10.0.0.9").status_code
+        == 200
+    )
+
+
+def test_messages_to_the_editors_are_counted_in_the_process_while_the_cache_is_down(
+    client, demo, redis_server, in_redis, settings
+):
+    from feedback.models import EditorMessage
+
+    in_redis(redis_server.url, retry_seconds=60)
+    redis_server.stop()
+    settings.FEEDBACK_RATE = "2/h"
+    message = {"name": "Ann", "email": "ann@example.org", "message": "A question about E4."}
+    for _ in range(2):
+        assert client.post("/matrices/alcohol/E4/comment/", message).status_code == 302
+    refused = client.post("/matrices/alcohol/E4/comment/", message)
+    assert refused.status_code == 429 and "A question about E4." in refused.text
+    assert EditorMessage.objects.count() == 2
+
+
+def test_brief_pdfs_fail_closed_while_the_cache_is_down(client, demo, redis_server, in_redis):
+    in_redis(redis_server.url, retry_seconds=60)
+    redis_server.stop()
+    response = client.get("/brief/pdf/?cells=drug/E4")
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert "PDFs are paused for a moment" in response.text
+    assert 'href="/brief/?cells=drug/E4"' in response.text  # the brief as a page still is
