@@ -324,6 +324,14 @@ READERS_SUBSCRIBE_RATE_EMAIL = os.environ.get("READERS_SUBSCRIBE_RATE_EMAIL", "3
 FEEDBACK_RATE = os.environ.get("FEEDBACK_RATE", "10/h")
 # Briefs as PDF (WeasyPrint, CPU-heavy) per IP.
 BRIEF_PDF_RATE = os.environ.get("BRIEF_PDF_RATE", "20/h")
+# Search (search/limits.py): per IP; at most this many at once in each process, so a search
+# never holds every thread of a gunicorn worker (WEB_THREADS, gunicorn.conf.py); and seconds
+# its SQL may run.
+SEARCH_RATE = os.environ.get("SEARCH_RATE", "60/m")
+SEARCH_CONCURRENCY = int(
+    os.environ.get("SEARCH_CONCURRENCY", max(1, int(os.environ.get("WEB_THREADS", "2")) - 1))
+)
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "3"))
 # An "as it happens" bulletin waits this long after a change, so a burst of saves is one email.
 READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
 # Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,
