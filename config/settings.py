@@ -5,7 +5,9 @@ ALLOWED_HOSTS must be given in production; with DEBUG on they fall back to devel
 The test suite uses config.test_settings, which starts from these.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -332,6 +334,14 @@ SEARCH_CONCURRENCY = int(
     os.environ.get("SEARCH_CONCURRENCY", max(1, int(os.environ.get("WEB_THREADS", "2")) - 1))
 )
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "3"))
+# ...and at most this many on one machine, over all its processes, so a core is left for
+# pages; the slots are lock files in SEARCH_SLOTS_DIR (one folder per checkout by default).
+SEARCH_MACHINE_CONCURRENCY = int(
+    os.environ.get("SEARCH_MACHINE_CONCURRENCY", max(1, (os.cpu_count() or 2) - 1))
+)
+SEARCH_SLOTS_DIR = os.environ.get("SEARCH_SLOTS_DIR") or os.path.join(
+    tempfile.gettempdir(), f"evidence-bank-search-{hashlib.sha1(bytes(BASE_DIR)).hexdigest()[:8]}"
+)
 # An "as it happens" bulletin waits this long after a change, so a burst of saves is one email.
 READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
 # Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,

@@ -6,15 +6,21 @@ API's search and document listing, search exports and the search feed) is ``guar
 - at most ``SEARCH_CONCURRENCY`` searches at once in each process, never every thread of a
   gunicorn worker (over it, 503 with ``Retry-After`` at once: waiting would hold the thread
   the cap keeps free for pages);
+- at most ``SEARCH_MACHINE_CONCURRENCY`` at once on the machine, over all its processes
+  (a lock file each in ``SEARCH_SLOTS_DIR``), so searches leave a core for pages; a search
+  holding its process's slot waits up to ``MACHINE_WAIT`` seconds for one, then gets 503;
 - a time limit on the search's SQL (``SEARCH_TIMEOUT``; over it, 503): PostgreSQL's
   ``statement_timeout`` for each statement, set in a transaction around them; on SQLite a
   progress handler that interrupts the search's statements once the whole search is over it.
 """
 
+import fcntl
 import functools
+import os
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -26,6 +32,7 @@ from ops import ratelimits
 from .engine import SearchPage, SearchParams
 
 BUSY_RETRY_AFTER = 2  # seconds: a search takes tens of milliseconds; a slot frees soon
+MACHINE_WAIT = 1.0  # seconds a search may wait for the machine's slot, holding one thread
 SQLITE_STEPS = 1_000  # SQLite virtual machine steps between two looks at the clock (some µs)
 
 RATE = (
@@ -53,6 +60,32 @@ def slots():
     if size not in _slots:
         _slots[size] = threading.BoundedSemaphore(size)
     return _slots[size]
+
+
+def machine_slot(wait):
+    """One of the machine's ``SEARCH_MACHINE_CONCURRENCY`` search slots: an open lock file
+    to give back to ``release_machine_slot``, or None after ``wait`` seconds. The kernel
+    frees a slot whose process dies."""
+    folder = Path(settings.SEARCH_SLOTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for number in range(settings.SEARCH_MACHINE_CONCURRENCY):
+            held = os.open(folder / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(held)
+            else:
+                return held
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.01)
+
+
+def release_machine_slot(held):
+    fcntl.flock(held, fcntl.LOCK_UN)
+    os.close(held)
 
 
 @contextmanager
@@ -115,8 +148,14 @@ def guarded(kind):
             if not search_slots.acquire(blocking=False):
                 return refusal(request, kind, BUSY, BUSY_RETRY_AFTER)
             try:
-                with time_limit(settings.SEARCH_TIMEOUT):
-                    return view(request, *args, **kwargs)
+                held = machine_slot(MACHINE_WAIT)
+                if held is None:
+                    return refusal(request, kind, BUSY, BUSY_RETRY_AFTER)
+                try:
+                    with time_limit(settings.SEARCH_TIMEOUT):
+                        return view(request, *args, **kwargs)
+                finally:
+                    release_machine_slot(held)
             except SearchTimedOut:
                 return refusal(request, kind, SLOW)
             finally:

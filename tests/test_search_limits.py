@@ -163,3 +163,30 @@ def test_a_search_out_of_time_gets_a_clear_503(settings, url, kind):
     # The slot is free again, and the next search runs in time.
     settings.SEARCH_TIMEOUT = 3
     assert client.get(url).status_code == 200
+
+
+def test_over_the_machines_cap_a_search_waits_then_gets_503(client, demo, settings, monkeypatch):
+    """Another worker process holds the machine's only search slot."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings.SEARCH_MACHINE_CONCURRENCY = 1
+    monkeypatch.setattr(limits, "MACHINE_WAIT", 0.2)
+    slot = Path(settings.SEARCH_SLOTS_DIR) / "slot-0"
+    slot.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; "
+         f"f = os.open({str(slot)!r}, os.O_RDWR | os.O_CREAT); fcntl.flock(f, fcntl.LOCK_EX); "
+         "print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        response = client.get("/search/?q=mutual+aid")
+        assert response.status_code == 503 and refused_as(response, "html", "busy")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert client.get("/search/?q=mutual+aid").status_code == 200  # the kernel freed it
+    assert limits.slots()._value == settings.SEARCH_CONCURRENCY
