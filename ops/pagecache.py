@@ -21,12 +21,12 @@ change can never outlive it.
 
 When the cache cannot be reached (Redis down, hanging, or the breaker in ``ops/redis.py``
 open): pages are served uncached, and a change whose pages could not be dropped writes a mark
-in the database instead (``PageCacheMark``), in its own transaction, so the save succeeds. The
-number of marks is part of every page's key, and each process reads it at most a second apart
-and again after any failure, so pages stored before the mark are never served again, by any
-process, once a second has passed. In Redis every key is also under the server's ``run_id``:
-a Redis restarted from an old snapshot starts an empty set of pages, whose invalidations it
-may have lost.
+in the database instead (``PageCacheMark``), in the change's transaction, so the save
+succeeds. The number of marks is part of every page's key, and each process reads it at most
+a second apart and again after any failure, so pages stored before the mark are never served
+again, by any process, once a second has passed. In Redis every key is also under the
+server's ``run_id``: a Redis restarted from an old snapshot starts an empty set of pages,
+whose invalidations it may have lost.
 
 Never stored: anything but a plain 200 to a GET without a session or message cookie; a
 response that set a cookie, used the CSRF token or a CSP nonce, or asked not to be cached;
