@@ -371,7 +371,7 @@ def main():
         # task worker runs a task, and the edits are there, in the database and on the page
         # readers get: the one saved while Redis was stopped is not hidden by the page Redis
         # kept.
-        codes = [get(port, "/search/?q=aid", {"X-Forwarded-For": address(n)})[0]
+        codes = [get(port, "/search/?q=aid", {"X-Forwarded-For": address(9_000_000 + n)})[0]
                  for n in range(60)]  # fmt: skip
         print(f"After the faults: {codes.count(200)} of {len(codes)} database-backed requests "
               "ok.")  # fmt: skip
