@@ -65,7 +65,7 @@ lint: install-test
 bench: install-test
 	$(PY) bench/run.py
 
-## soak: the site under load and through a PostgreSQL restart (needs DATABASE_URL=postgres://…)
+## soak: the site under load, beside heavy searches, through a Redis stop and a PostgreSQL restart (needs DATABASE_URL=postgres://…; SOAK_RESTART=0 skips the restart)
 soak: install-test
 	$(PY) scripts/soak.py
 

@@ -22,6 +22,7 @@ from citations.csl import csl_item
 from citations.styles import formatted
 from matrix.models import Cell, Matrix
 from search.engine import SearchParams
+from search.limits import guarded
 from search.models import SearchEntry
 from studies.models import Document
 from subjects.models import Subject
@@ -391,7 +392,7 @@ def cell(request: HttpRequest, slug: str, code: str):
 
 
 @api.get("/documents", response=DocumentPage, url_name="documents", tags=["documents"])
-@decorate_view(*cacheable)
+@decorate_view(*cacheable, guarded("json"))  # it runs the search engine
 def documents(request: HttpRequest, filters: Query[SearchFilters]):
     """Documents, 20 a page, filtered by the same facets as the search page (and words)."""
     params = _params(filters)
@@ -549,7 +550,7 @@ def subject(request: HttpRequest, slug: str, page: int = 1):
 
 
 @api.get("/search", response=SearchAnswer, url_name="search", tags=["search"])
-@decorate_view(*cacheable)
+@decorate_view(*cacheable, guarded("json"))
 def search(request: HttpRequest, filters: Query[SearchFilters]):
     """The search page as JSON: same words, syntax, synonyms, facets, sort and pages."""
     params = _params(filters)

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
 
 from citations.views import export
+from ops import ratelimits
 from ops.pagecache import uncached
 
 from .services import MAX_ASKED, brief_page, cells_param, parse_cells
@@ -65,11 +65,19 @@ def brief_pdf(request):
     brief = _brief(request)
     if not brief.cells:
         return _not_found(request, brief)
-    if is_ratelimited(
-        request, group="briefs.pdf", key="ip", rate=settings.BRIEF_PDF_RATE, increment=True
-    ):
-        context = {**_context(request, brief), "rate": settings.BRIEF_PDF_RATE}
-        return render(request, "briefs/limited.html", context, status=429)
+    # Fails closed: a PDF is costly and this limit is all that guards it; while the cache
+    # is down the brief is still there as a page, to read or print.
+    limited = ratelimits.check(
+        request, "briefs.pdf", "ip", settings.BRIEF_PDF_RATE, when_down=ratelimits.CLOSED
+    )
+    if limited:
+        context = {**_context(request, brief), "rate": settings.BRIEF_PDF_RATE,
+                   "busy": limited.unavailable}  # fmt: skip
+        response = render(
+            request, "briefs/limited.html", context, status=503 if limited.unavailable else 429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     html = render_to_string("briefs/pdf.html", _context(request, brief), request=request)
     # Links are made absolute (base_url), but nothing is fetched over the network or from
     # the disk while the PDF is made: the one stylesheet is read from the static files.

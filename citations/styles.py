@@ -39,6 +39,8 @@ from . import citeproc_fixes
 
 citeproc_fixes.apply()
 
+from ops.redis import CACHE_ERRORS
+
 STYLES = {
     "apa": ("APA (7th edition)", "apa.csl"),
     "vancouver": ("Vancouver", "nlm-citation-sequence.csl"),
@@ -89,11 +91,17 @@ def render(item, name):
 def formatted(item):
     """{style: (label, html, plain text)} for an item, cached by its content."""
     key = "cite:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except CACHE_ERRORS:  # the cache is down: render them afresh
+        found = None
     if found is None:
         found = {}
         for name, (label, _) in STYLES.items():
             rendered = render(item, name)
             found[name] = (label, rendered, html.unescape(re.sub(r"<[^>]+>", "", rendered)))
-        cache.set(key, found, 60 * 60 * 24)
+        try:
+            cache.set(key, found, 60 * 60 * 24)
+        except CACHE_ERRORS:
+            pass
     return found

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from matrix.models import Cell
 from search.engine import SearchParams
 from search.indexing import plain
+from search.limits import guarded
 from search.models import SearchEntry
 from studies.models import Document, DocumentAuthor
 
@@ -57,6 +58,7 @@ def cell_export(request, matrix, code, fmt):
     return export(request, [by_id[pk] for pk in order], fmt, f"{matrix}-{code.upper()}")
 
 
+@guarded("text")
 def search_export(request, fmt):
     """The page of search results the address describes, in its order."""
     params = SearchParams.from_query_dict(request.GET)

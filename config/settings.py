@@ -5,7 +5,9 @@ ALLOWED_HOSTS must be given in production; with DEBUG on they fall back to devel
 The test suite uses config.test_settings, which starts from these.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -329,14 +331,39 @@ READERS_SUBSCRIBE_RATE_EMAIL = os.environ.get("READERS_SUBSCRIBE_RATE_EMAIL", "3
 FEEDBACK_RATE = os.environ.get("FEEDBACK_RATE", "10/h")
 # Briefs as PDF (WeasyPrint, CPU-heavy) per IP.
 BRIEF_PDF_RATE = os.environ.get("BRIEF_PDF_RATE", "20/h")
+# Search (search/limits.py): per IP; at most this many at once in each process, so a search
+# never holds every thread of a gunicorn worker (WEB_THREADS, gunicorn.conf.py); and seconds
+# its SQL may run.
+SEARCH_RATE = os.environ.get("SEARCH_RATE", "60/m")
+SEARCH_CONCURRENCY = int(
+    os.environ.get("SEARCH_CONCURRENCY", max(1, int(os.environ.get("WEB_THREADS", "2")) - 1))
+)
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "3"))
+# ...and at most this many on one machine, over all its processes, so a core is left for
+# pages; the slots are lock files in SEARCH_SLOTS_DIR (one folder per checkout by default).
+SEARCH_MACHINE_CONCURRENCY = int(
+    os.environ.get("SEARCH_MACHINE_CONCURRENCY", max(1, (os.cpu_count() or 2) - 1))
+)
+SEARCH_SLOTS_DIR = os.environ.get("SEARCH_SLOTS_DIR") or os.path.join(
+    tempfile.gettempdir(), f"evidence-bank-search-{hashlib.sha1(bytes(BASE_DIR)).hexdigest()[:8]}"
+)
 # An "as it happens" bulletin waits this long after a change, so a burst of saves is one email.
 READERS_IMMEDIATE_DELAY = int(os.environ.get("READERS_IMMEDIATE_DELAY", "600"))
 # Redis when REDIS_URL is set (shared by every app server and worker); otherwise memory,
 # and for the page cache files, which every process on this machine shares.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that is down or hangs must slow nothing down (ops/redis.py): seconds to connect and
+# to wait for a reply, then how long this process stops asking after a failure.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25"))
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "2"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "ops.redis.GuardedPool"},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
@@ -345,6 +372,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
+            "OPTIONS": {"pool_class": "ops.redis.GuardedPool"},
         }
         if REDIS_URL
         else {

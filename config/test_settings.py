@@ -47,3 +47,6 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
+
+# Search slots of this test run's own: other runs on the machine must not hold them.
+SEARCH_SLOTS_DIR = os.path.join(SEARCH_SLOTS_DIR, f"tests-{os.getpid()}")  # noqa: F405

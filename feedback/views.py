@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django_ratelimit.core import is_ratelimited
 
 from matrix.models import Cell
+from ops import ratelimits
 from studies.models import Document
 
 from .emails import tell_editors
@@ -19,18 +19,22 @@ def _cell(request, matrix, code):
 
 
 def _limited(request):
-    """Per-IP limit on messages to the editors (django-ratelimit, in the cache)."""
-    return is_ratelimited(
-        request, group="feedback", key="ip", rate=settings.FEEDBACK_RATE, increment=True
+    """Per-IP limit on messages to the editors (django-ratelimit, in the cache; counted in
+    this process while the cache is down, so readers can still write and no one can flood
+    the editors)."""
+    return ratelimits.check(
+        request, "feedback", "ip", settings.FEEDBACK_RATE, when_down=ratelimits.LOCAL
     )
 
 
 def _handle(request, form_class, kind, about, template, **target):
     form = form_class(request.POST or None)
-    if request.method == "POST" and _limited(request):
+    if request.method == "POST" and (limited := _limited(request)):
         # Too many from one address: say so, and show the form again as it was typed.
         context = {"form": form, "about": about, "kind": kind, "limited": True, **target}
-        return render(request, template, context, status=429)
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     if request.method == "POST" and form.is_valid():
         if not form.is_spam():
             message = form.save(commit=False)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from matrix import converters  # noqa: F401  (registers <cellcode:…>)
 from ops.pagecache import shows_lists
+from search.limits import guarded
 
 from . import feeds
 
@@ -13,5 +14,5 @@ urlpatterns = [
     path("matrices/<slug:matrix>/<cellcode:code>/", feeds.CellFeed(), name="cell"),
     path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
     path("subjects/<str:slug>/", feeds.SubjectFeed(), name="subject"),
-    path("search/", feeds.SearchFeed(), name="search"),
+    path("search/", guarded("text")(feeds.SearchFeed()), name="search"),
 ]

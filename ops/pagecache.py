@@ -19,12 +19,22 @@ is read, and bumped after the change is committed (and once at once, for the sam
 and for tests, whose transactions never commit): a page rendered from data older than a
 change can never outlive it.
 
+When the cache cannot be reached (Redis down, hanging, or the breaker in ``ops/redis.py``
+open): pages are served uncached, and a change whose pages could not be dropped writes a mark
+in the database instead (``PageCacheMark``), in the change's transaction, so the save
+succeeds. The number of marks is part of every page's key, and each process reads it at most
+a second apart and again after any failure, so pages stored before the mark are never served
+again, by any process, once a second has passed. In Redis every key is also under the
+server's ``run_id``: a Redis restarted from an old snapshot starts an empty set of pages,
+whose invalidations it may have lost.
+
 Never stored: anything but a plain 200 to a GET without a session or message cookie; a
 response that set a cookie, used the CSRF token or a CSP nonce, or asked not to be cached;
 and the paths in ``PAGE_CACHE_SKIP_PATHS``. So no reader gets another's token or session.
 """
 
 import contextvars
+import copy
 import functools
 import gzip
 import hashlib
@@ -40,12 +50,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.signals import setting_changed
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from redis import exceptions as redis_errors
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +76,9 @@ class DjangoCacheStore:
     def __init__(self, alias):
         self.cache = caches[alias]
 
+    def pinned(self):
+        return self
+
     def get_many(self, keys):
         return self.cache.get_many(keys)
 
@@ -81,39 +95,102 @@ class DjangoCacheStore:
             self.cache.add(key, counter_start(), timeout=None)
             return self.cache.incr(key)
 
+    def bump(self, tags):
+        self.set_many({f"pt:{tag}": self.incr(CLOCK_KEY) for tag in tags}, timeout=None)
+        # After the tags: a reader who sees the generation unchanged has seen these versions.
+        self.incr(GENERATION_KEY)
+
+
+class RedisRestarted(redis_errors.RedisError):
+    """The Redis a request began with was replaced (restarted) before it ended."""
+
+
+# Every tag takes the clock's next value, then the generation moves: in one step, so a tag
+# can never be set from one server's clock on another.
+BUMP = """
+for _, key in ipairs({KEYS[1], KEYS[2]}) do
+  if redis.call('EXISTS', key) == 0 then redis.call('SET', key, ARGV[1]) end
+end
+local version = redis.call('INCR', KEYS[1])
+for i = 3, #KEYS do redis.call('SET', KEYS[i], version) end
+return redis.call('INCR', KEYS[2])
+"""
+
 
 class RedisStore:
-    """The page cache in Redis, through redis-py directly: a stored page is served with one
-    MGET, without the Django cache layer's per-call client set-up (a third of a hit's time).
-    Counters are stored as digits (INCR is atomic), everything else pickled."""
+    """The page cache in Redis, through redis-py's connections directly: a stored page is
+    served with one MGET, without the Django cache layer's per-call client set-up (a third of
+    a hit's time). Counters are stored as digits (INCR is atomic), everything else pickled.
+
+    Keys are under the run_id of the server the connection reached (``ops/redis.py``), read
+    on the connection each command goes out on; a ``pinned()`` store, one request's, refuses
+    to go on when that changes, so nothing read from one run of Redis is written to the next.
+    """
 
     def __init__(self, url, prefix):
-        import redis
+        from .redis import GuardedPool
 
-        self.client = redis.Redis.from_url(url)
+        self.pool = GuardedPool.from_url(url)
         self.prefix = f"{prefix}:pc:"
-        self._incr = self.client.register_script(
-            "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end "
-            "return redis.call('INCR', KEYS[1])"
-        )
+        self.run_id = None
+        self.pinning = False
+
+    def pinned(self):
+        pinned = copy.copy(self)
+        pinned.pinning = True
+        return pinned
+
+    def _run(self, commands):
+        """Send ``commands(prefix)`` in one round trip; their replies."""
+        conn = self.pool.get_connection()
+        try:
+            if self.run_id is not None and conn.run_id != self.run_id:
+                raise RedisRestarted("Redis was restarted during this request")
+            sent = commands(f"{self.prefix}{conn.run_id}:")
+            conn.send_packed_command(conn.pack_commands(sent))
+            replies = [conn.read_response() for _ in sent]
+        except BaseException:
+            conn.disconnect()  # a reply may be left unread
+            raise
+        finally:
+            self.pool.release(conn)
+        if self.pinning:
+            self.run_id = conn.run_id
+        return replies
 
     def get_many(self, keys):
-        values = self.client.mget([self.prefix + key for key in keys])
+        if not keys:
+            return {}
+        (values,) = self._run(lambda prefix: [("MGET", *(prefix + key for key in keys))])
         return {
             key: _loads(value) for key, value in zip(keys, values, strict=True) if value is not None
         }
 
     def set_many(self, mapping, timeout):
-        with self.client.pipeline(transaction=False) as pipe:
-            for key, value in mapping.items():
-                pipe.set(self.prefix + key, _dumps(value), ex=timeout)
-            pipe.execute()
+        def commands(prefix):
+            expiry = () if timeout is None else ("EX", timeout)
+            return [("SET", prefix + key, _dumps(value), *expiry) for key, value in mapping.items()]
+
+        if mapping:
+            self._run(commands)
 
     def add(self, key, value):
-        self.client.set(self.prefix + key, _dumps(value), nx=True)
+        self._run(lambda prefix: [("SET", prefix + key, _dumps(value), "NX")])
 
     def incr(self, key):
-        return self._incr(keys=[self.prefix + key], args=[counter_start()])
+        # SET NX then INCR: whatever else runs between them, the counter starts once.
+        _, value = self._run(
+            lambda prefix: [("SET", prefix + key, counter_start(), "NX"), ("INCR", prefix + key)]
+        )
+        return value
+
+    def bump(self, tags):
+        keys = [CLOCK_KEY, GENERATION_KEY, *(f"pt:{tag}" for tag in tags)]
+        self._run(
+            lambda prefix: [
+                ("EVAL", BUMP, len(keys), *(prefix + key for key in keys), counter_start())
+            ]
+        )
 
 
 def counter_start():
@@ -206,32 +283,101 @@ def uncached(view):
 # Versions ------------------------------------------------------------------------------
 
 
-def tick():
-    """The next value of the cache's clock."""
-    return store().incr(CLOCK_KEY)
-
-
 def _bump(tags):
-    pages = store()
-    pages.set_many({f"pt:{tag}": tick() for tag in tags}, timeout=None)
-    # After the tags: a reader who sees the generation unchanged has seen these versions.
-    pages.incr(GENERATION_KEY)
+    """Move the tags' versions; False if the cache could not be reached."""
+    try:
+        store().bump(tags)
+    except Exception:  # noqa: BLE001 - whatever the cache's failure, the save goes on
+        logger.warning("page cache unavailable: marking instead", exc_info=True)
+        return False
+    return True
 
 
 def invalidate(tags):
     """Drop every stored page showing any of ``tags``: now, and again once the change is
-    committed (a page rendered in between, from the old rows, must not survive it)."""
+    committed (a page rendered in between, from the old rows, must not survive it). When the
+    cache cannot be reached, a mark in the database drops every page instead."""
     tags = set(tags)
     if not tags or not settings.PAGE_CACHE_ENABLED:
         return
-    _bump(tags)
+    if not _bump(tags):
+        mark(f"could not drop {len(tags)} tag(s), e.g. {min(tags)}")
+        return  # the mark commits with the change: nothing more to do at commit
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(tags))
+        transaction.on_commit(lambda: _bump(tags) or mark(f"could not drop {min(tags)}"))
 
 
 def forget_everything():
     """Drop every stored page (after a bulk load, an import or a restore)."""
     invalidate({EVERYTHING})
+
+
+# Marks: changes whose pages could not be dropped -----------------------------------------
+
+MARKS_SECONDS = 1.0  # how old this process's count of the marks may be
+
+
+class _Marks:
+    count = None  # as last read by this process
+    read_at = 0.0
+    failures = -1  # ops.redis.failures() when it was read
+
+
+_marks = _Marks()
+
+
+def _committed_mark():
+    """Stands in the transaction's on-commit list while it holds a mark (see ``mark``)."""
+
+
+def mark(reason):
+    """Record that some pages could not be dropped, in the current transaction when there
+    is one (so it commits with the change or not at all): once in each transaction."""
+    from .models import PageCacheMark
+
+    atomic = transaction.get_connection().in_atomic_block
+    # Django forgets the callbacks of a savepoint rolled back, with that savepoint's mark.
+    if atomic and any(f is _committed_mark for _, f, _ in connection.run_on_commit):
+        return
+    PageCacheMark.objects.create(reason=reason[:200])
+    if atomic:
+        transaction.on_commit(_committed_mark)
+    _marks.count = None  # this process reads it before it next uses the cache
+
+
+def forget_marks():
+    """Read the count again before the next page (tests, whose marks are rolled back)."""
+    _marks.count = None
+
+
+def marks():
+    """How many marks there are: part of every page's key. Read at most ``MARKS_SECONDS``
+    apart, and again after any Redis failure in this process, with one small query that is
+    not the page's (so it is not counted with the page's queries)."""
+    from . import redis as guarded
+    from .models import PageCacheMark
+
+    now, failures = time.monotonic(), guarded.failures()
+    if _marks.count is not None and _marks.failures == failures:
+        if now - _marks.read_at < MARKS_SECONDS:
+            return _marks.count
+    try:
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(f"SELECT COUNT(*) FROM {PageCacheMark._meta.db_table}")
+            count = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+    except DatabaseError:
+        # The database is away: no change can commit without it, so the count read last
+        # still holds. Asked again in a second.
+        _marks.read_at = now
+        if _marks.count is None:
+            raise
+        return _marks.count
+    _marks.count, _marks.read_at, _marks.failures = count, now, failures
+    return count
 
 
 # Which rows a change touches -------------------------------------------------------------
@@ -433,7 +579,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         encoding = chosen_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         try:
-            pages = store()
+            pages = store().pinned()
             stored = self.lookup(pages, key, encoding)
             if stored is not None:
                 _, _, _, headers, body, etag, modified = stored
@@ -443,7 +589,7 @@ class PageCacheMiddleware:
             generation = pages.get_many([GENERATION_KEY]).get(GENERATION_KEY)
             if generation is None:
                 generation = pages.incr(GENERATION_KEY)
-            clock = tick()
+            clock = pages.incr(CLOCK_KEY)
         except Exception:  # the cache is down: serve the page as if it did not exist
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
@@ -501,7 +647,12 @@ class PageCacheMiddleware:
         except Exception:  # DisallowedHost: let Django answer it
             return None
         where = f"{request.scheme}://{host}{request.path}?{sorted(query.items())}"
-        return f"pc:{release()}:{hashlib.sha1(where.encode()).hexdigest()}"
+        try:
+            # Read before the page's data is: a mark committed after this is a new key.
+            epoch = marks()
+        except DatabaseError:
+            return None  # neither the database nor a count read before: do not cache
+        return f"pc:{release()}:{epoch}:{hashlib.sha1(where.encode()).hexdigest()}"
 
     def shareable(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:

@@ -3,8 +3,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
+from ops import ratelimits
 from ops.pagecache import shows_lists
 
 from . import services
@@ -20,14 +20,15 @@ def _email_key(group, request):
 
 def _limited(request):
     """Whether this sign-up is over the limits, per IP and per address (no one may use the
-    site to flood someone else's inbox)."""
-    by_ip = is_ratelimited(
-        request, group="readers.subscribe.ip", key="ip",
-        rate=settings.READERS_SUBSCRIBE_RATE_IP, increment=True,
+    site to flood someone else's inbox). With the cache down both are counted in this
+    process instead: sign-ups go on, and no inbox can be flooded."""
+    by_ip = ratelimits.check(
+        request, "readers.subscribe.ip", "ip", settings.READERS_SUBSCRIBE_RATE_IP,
+        when_down=ratelimits.LOCAL,
     )  # fmt: skip
-    by_address = is_ratelimited(
-        request, group="readers.subscribe.email", key=_email_key,
-        rate=settings.READERS_SUBSCRIBE_RATE_EMAIL, increment=True,
+    by_address = ratelimits.check(
+        request, "readers.subscribe.email", _email_key, settings.READERS_SUBSCRIBE_RATE_EMAIL,
+        when_down=ratelimits.LOCAL,
     )  # fmt: skip
     return by_ip or by_address
 
@@ -39,11 +40,13 @@ def subscribe(request):
     form = SubscribeForm(request.POST or None, initial={"follow": request.GET.get("follow")})
     target = describe(form["follow"].value() or "")
     if request.method == "POST" and form.is_valid():
-        if _limited(request):
-            return render(
+        if limited := _limited(request):
+            response = render(
                 request, "readers/subscribe.html",
                 {"form": form, "target": target, "limited": True}, status=429,
             )  # fmt: skip
+            response["Retry-After"] = str(limited.retry_after)
+            return response
         if not form.is_spam():
             services.subscribe(form.cleaned_data["email"], form.cleaned_data["follow"])
         return render(request, "readers/check_inbox.html", {"target": target})

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
@@ -22,6 +23,56 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class RedisServer:
+    """``redis-server`` on a free port (never the shared one), saving to its own folder only
+    when asked (SAVE), so a restart can bring back what it had."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="redis-"))
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder), "--dbfilename", "dump.rdb"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.command("PING") == b"+PONG":
+                return self
+            time.sleep(0.02)
+        raise RuntimeError("redis-server did not start")
+
+    def command(self, *words):
+        """One command's first reply line, or None if nothing answers."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(" ".join(words).encode() + b"\r\n")
+                return s.recv(1 << 16).split(b"\r\n")[0]
+        except OSError:
+            return None
+
+    def stop(self, save=False):
+        """Stop it; with ``save``, its data is written first and read back by ``start``."""
+        if self.process is None:
+            return
+        if save:
+            assert self.command("SAVE") == b"+OK"
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def redis_up():

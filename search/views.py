@@ -1,9 +1,11 @@
 from django.shortcuts import render
 
 from .engine import SORTS, SearchParams
+from .limits import guarded
 from .models import SearchEntry
 
 
+@guarded("html")
 def search(request):
     params = SearchParams.from_query_dict(request.GET)
     page = SearchEntry.objects.search_page(request.user, params, listing=True)

@@ -5,6 +5,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
 
+# Redis servers of the tests' own (redis_server, silent_port).
+pytest_plugins = ["tests.redis_servers"]
+
 
 def _flushes_the_database(item):
     """Transactional tests end with a flush, which also empties what migrations put in (the
@@ -98,8 +101,16 @@ def _fresh_cache():
     the next."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages"):
-        caches[alias].clear()
+    from ops import pagecache, ratelimits
+    from ops import redis as guarded
+
+    def forget():
+        for alias in ("default", "pages"):
+            caches[alias].clear()
+        pagecache.forget_marks()
+        ratelimits.forget_local_counts()
+        guarded.reset()
+
+    forget()
     yield
-    for alias in ("default", "pages"):
-        caches[alias].clear()
+    forget()

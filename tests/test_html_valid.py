@@ -151,6 +151,20 @@ def test_every_kind_of_page_is_valid_html5(client, demo, tmp_path):
         limited = client.get("/brief/pdf/?cells=drug/E4")
     assert limited.status_code == 429
     save("brief-pdf-limited", limited.content.decode())
+    with override_settings(SEARCH_RATE="0/m"):
+        limited = client.get("/search/?q=mutual+aid&kind=study")
+    assert limited.status_code == 429
+    save("search-rate-limited", limited.content.decode())
+    with override_settings(SEARCH_CONCURRENCY=1):
+        from search.limits import slots
+
+        slots().acquire()  # a search running in another thread
+        try:
+            busy = client.get("/search/?q=mutual+aid")
+        finally:
+            slots().release()
+    assert busy.status_code == 503
+    save("search-busy", busy.content.decode())
     for name, url in readers_pages().items():
         response = client.get(url)
         assert response.status_code in (200, 400), url
