@@ -35,11 +35,11 @@ from citeproc.source.json import CiteProcJSON
 from django.core.cache import cache
 from lxml import etree
 
+from ops.redis import CACHE_ERRORS
+
 from . import citeproc_fixes
 
 citeproc_fixes.apply()
-
-from ops.redis import CACHE_ERRORS
 
 STYLES = {
     "apa": ("APA (7th edition)", "apa.csl"),
