@@ -1,0 +1,32 @@
+"""Hostile input answers a 4xx, never a 500: the defects a fuzzing of a production-style
+copy found, each on its own."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+TEN_KB = 10 * 1024
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "9" * TEN_KB])
+def test_unicode_digits_and_endless_numbers_in_search_paging_and_years_are_not_numbers(
+    client, demo, value
+):
+    # "²".isdigit() is true, and int("²") fails; int() also refuses 10 KB of digits.
+    for address in ("/search/", "/cite/search.ris", "/feeds/search/"):
+        for name in ("page", "from", "to"):
+            response = client.get(address, {"q": "aid", name: value})
+            assert response.status_code == 200, (address, name)
+            if address == "/search/":
+                note = "showing the first page" if name == "page" else "is not a year"
+                assert note in response.text
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "1_000", "+2", "0", "-1", "9" * 30])
+def test_the_api_reads_numbers_as_the_pages_do(client, demo, value):
+    for address in ("/api/v1/search", "/api/v1/documents"):
+        for name in ("page", "year_from", "year_to"):
+            response = client.get(address, {"q": "aid", name: value})
+            assert response.status_code == 422, (address, name)
+            assert "detail" in response.json()
+    assert client.get("/api/v1/search", {"q": "aid", "page": "2"}).status_code == 200
