@@ -30,3 +30,19 @@ def test_the_api_reads_numbers_as_the_pages_do(client, demo, value):
             assert response.status_code == 422, (address, name)
             assert "detail" in response.json()
     assert client.get("/api/v1/search", {"q": "aid", "page": "2"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "address", ["/subjects/%00/", "/feeds/subjects/%00/", "/subjects/a%01b/", "/topics/%7F/"]
+)
+def test_a_control_character_in_a_path_is_a_bad_request(client, demo, address):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "The request could not be read" in response.text
+
+
+def test_a_control_character_in_an_api_path_is_a_bad_request_in_the_apis_shape(client, demo):
+    response = client.get("/api/v1/documents/%00")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The address holds control characters."}
