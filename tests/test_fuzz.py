@@ -46,3 +46,25 @@ def test_a_control_character_in_an_api_path_is_a_bad_request_in_the_apis_shape(c
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "The address holds control characters."}
+
+
+def test_a_10_kb_user_name_at_sign_in_is_refused_before_it_is_recorded(client, db):
+    from axes.models import AccessAttempt
+
+    response = client.post("/admin/login/", {"username": "u" * TEN_KB, "password": "p" * TEN_KB})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.text
+    assert "u" * 150 in response.text  # the form keeps what was typed
+    assert not AccessAttempt.objects.exists()
+
+
+def test_absurd_user_names_do_not_stop_lockouts_counting(client, db):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("editor1", password="the right one", is_staff=True)
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "u" * TEN_KB, "password": "wrong"})
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "editor1", "password": "p" * TEN_KB})
+    locked = client.post("/admin/login/", {"username": "editor1", "password": "the right one"})
+    assert locked.status_code == 429
