@@ -2,6 +2,10 @@
 copy found, each on its own."""
 
 import pytest
+from django.core import signing
+
+from readers import tokens
+from readers.models import Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,17 @@ def test_absurd_user_names_do_not_stop_lockouts_counting(client, db):
         client.post("/admin/login/", {"username": "editor1", "password": "p" * TEN_KB})
     locked = client.post("/admin/login/", {"username": "editor1", "password": "the right one"})
     assert locked.status_code == 429
+
+
+@pytest.mark.parametrize("s", ["abc", "²", "", None, [1], {"a": 1}, 1.5, True, -1, 10**30])
+def test_a_signed_reader_token_whose_fields_are_not_numbers_is_a_bad_link(client, db, s):
+    reader = Subscriber.objects.create(email="reader@example.org")
+    for salt, address in (
+        (tokens.MANAGE_SALT, "/subscription/{}/"),
+        (tokens.UNSUBSCRIBE_SALT, "/unsubscribe/{}/"),
+        (tokens.CONFIRM_SALT, "/subscribe/confirm/{}/"),
+    ):
+        token = signing.dumps({"s": s, "k": reader.key, "f": ""}, salt=salt)
+        response = client.get(address.format(token))
+        assert response.status_code == 400
+        assert "This link no longer works" in response.text
