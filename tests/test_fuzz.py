@@ -86,3 +86,11 @@ def test_a_signed_reader_token_whose_fields_are_not_numbers_is_a_bad_link(client
         response = client.get(address.format(token))
         assert response.status_code == 400
         assert "This link no longer works" in response.text
+
+
+def test_an_old_address_encoded_twice_brings_no_control_characters_into_its_page(client, demo):
+    # The old-address page decodes ?file= itself, after the request's own clean-up.
+    response = client.get("/PHP/dl.php?file=Manning%2500_V%25013.txt")
+    assert response.status_code == 404
+    assert "\x00" not in response.text and "\x01" not in response.text
+    assert "Manning_V3.txt" in response.text
