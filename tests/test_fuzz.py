@@ -94,3 +94,41 @@ def test_an_old_address_encoded_twice_brings_no_control_characters_into_its_page
     assert response.status_code == 404
     assert "\x00" not in response.text and "\x01" not in response.text
     assert "Manning_V3.txt" in response.text
+
+
+MAILJET_BOUNCE = [{"event": "bounce", "email": "reader@example.org", "time": 1700000000}]
+
+
+def test_mail_provider_webhooks_answer_404_until_a_webhook_secret_is_set(client, db):
+    from mail.models import Undeliverable
+
+    # Anyone could otherwise silence a reader with a forged bounce, or get a 500 from a
+    # provider whose keys are not set.
+    forged = client.post(
+        "/anymail/mailjet/tracking/", MAILJET_BOUNCE, content_type="application/json"
+    )
+    assert forged.status_code == 404
+    assert not Undeliverable.objects.exists()
+    assert client.post("/anymail/mailgun/tracking/", {"x": "1"}).status_code == 404
+    assert client.get("/anymail/postal/inbound/").status_code == 404
+
+
+def test_a_secured_webhook_still_hears_bounces_and_refuses_strangers(client, settings, db):
+    from base64 import b64encode
+
+    from mail.models import Undeliverable
+
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "provider:a-long-secret"}
+    address = "/anymail/mailjet/tracking/"
+    stranger = client.post(address, MAILJET_BOUNCE, content_type="application/json")
+    assert stranger.status_code == 400
+    assert not Undeliverable.objects.exists()
+    auth = "Basic " + b64encode(b"provider:a-long-secret").decode()
+    provider = client.post(
+        address, MAILJET_BOUNCE, content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+    assert provider.status_code == 200
+    assert Undeliverable.objects.filter(email="reader@example.org").exists()
+    # A provider whose own keys are not set (Mailgun's signing key) stays off.
+    unset = client.post("/anymail/mailgun/tracking/", {"x": "1"}, HTTP_AUTHORIZATION=auth)
+    assert unset.status_code == 404
