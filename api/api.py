@@ -234,6 +234,7 @@ def whole_number_between(low, high):
             raise ValueError(f"Expected a whole number from {low} to {high}, in digits 0-9.")
         return number
 
+    # Field's bounds only describe the parameter in the OpenAPI document; read() checks them.
     return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
 
 
