@@ -7,6 +7,7 @@ revalidated with its ETag (Cache-Control: public, no-cache); it may be read from
 (CORS, see settings).
 """
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
@@ -17,14 +18,17 @@ from django.views.decorators.cache import cache_control
 from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from pydantic import BeforeValidator, Field
 
 from citations.csl import csl_item
 from citations.styles import formatted
 from matrix.models import Cell, Matrix
-from search.engine import SearchParams
+from ops.inputs import whole_number
+from search.engine import MAX_PAGE, YEARS, SearchParams
 from search.limits import guarded
 from search.models import SearchEntry
 from studies.models import Document
+from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
 from subjects.models import Subject
 from topics.models import HotTopic
 
@@ -222,18 +226,37 @@ class SubjectPage(Page):
     results: list[DocumentSummary]
 
 
+def whole_number_between(low, high):
+    """An int parameter read by the pages' own rule (``ops.inputs.whole_number``): ASCII
+    digits from ``low`` to ``high``; anything else is refused with 422 and says so."""
+
+    def read(value):
+        number = whole_number(str(value), low, high)
+        if number is None:
+            raise ValueError(f"Expected a whole number from {low} to {high}, in digits 0-9.")
+        return number
+
+    # Field's bounds only describe the parameter in the OpenAPI document; read() checks them.
+    return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
+
+
+Year = whole_number_between(*YEARS)
+SearchPageNumber = whole_number_between(1, MAX_PAGE)
+SubjectPageNumber = whole_number_between(1, SUBJECT_MAX_PAGE)
+
+
 class SearchFilters(Schema):
     q: str = ""
     kind: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
     subject: str = ""
     matrix: str = ""
     cell: str = ""
     role: str = ""
     consultation: bool = False
     sort: str = ""
-    page: int = 1
+    page: SearchPageNumber = 1
 
 
 # Shaping -------------------------------------------------------------------------------------
@@ -527,7 +550,7 @@ def subjects(request: HttpRequest):
 
 @api.get("/subjects/{slug}", response=SubjectPage, url_name="subject", tags=["subjects"])
 @decorate_view(*cacheable)
-def subject(request: HttpRequest, slug: str, page: int = 1):
+def subject(request: HttpRequest, slug: str, page: SubjectPageNumber = 1):
     """Exactly the documents carrying a subject, newest first, 50 a page."""
     try:
         found = Subject.objects.subject_page(READER, slug, page)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.api import api
 from feeds.sitemaps import SITEMAPS
 from feeds.views import robots_txt
+from mail.anymail import webhook_urls
 from ops.health import healthz
 from ops.pagecache import shows_lists
 from pages import views as pages
@@ -36,8 +37,8 @@ urlpatterns = [
     path("", include("readers.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Providers' delivery webhooks (bounces, complaints), when django-anymail is configured.
-    path("anymail/", include("anymail.urls")),
+    # Providers' delivery webhooks (bounces, complaints): 404 until WEBHOOK_SECRET is set.
+    path("anymail/", include((webhook_urls(), "anymail"))),
 ]
 
 handler400 = "pages.views.bad_request"

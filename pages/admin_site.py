@@ -2,7 +2,9 @@
 markup guide with live examples, and a search for what to link to."""
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.validators import MaxLengthValidator
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -28,11 +30,24 @@ class PickerJsonView(AutocompleteJsonView):
         return queryset
 
 
+class SignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, with the user name's length checked before anyone is asked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets max_length after the field is built, so it is never checked, and a 10 KB
+        # name reached django-axes (255 characters in its table). No account can have a longer
+        # name, so refusing one uncounted lets no guess at a password through.
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class EvidenceAdminSite(admin.AdminSite):
     site_header = "Evidence Bank editors"
     site_title = "Evidence Bank editors"
     index_title = "Editors' dashboard"
     index_template = "admin/editors_index.html"
+    login_form = SignInForm
 
     def autocomplete_view(self, request):
         return PickerJsonView.as_view(admin_site=self)(request)

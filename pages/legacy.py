@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ops.inputs import CONTROL_RE
+
 LEGACY_CELL_RE = re.compile(
     r"^/?matrix/(?P<folder>[a-z]+)/(?P<code>[a-e][1-5])(?:\.html?)?$", re.IGNORECASE
 )
@@ -24,7 +26,8 @@ def legacy_target(params):
         if decoded == value:
             break
         value = decoded
-    return value.strip().replace("\\", "/")
+    # Decoding here undoes the request's own clean-up: "%2500" has become a NUL.
+    return CONTROL_RE.sub("", value).strip().replace("\\", "/")
 
 
 def parse_legacy_cell(target):

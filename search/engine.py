@@ -19,6 +19,7 @@ from taggit.models import Tag
 
 from editorial.visibility import sees_unpublished
 from matrix.models import BiteSection, Cell, CellEntry, CellLabel, Role
+from ops.inputs import whole_number
 from studies.models import Document, DocumentAuthor
 
 from . import backends
@@ -27,6 +28,7 @@ from .query import parse, stem, words_of
 
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper pages are refused: nobody reads them, and OFFSET grows with them
+YEARS = (1000, 2999)  # what a year filter may be
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 FACET_PARAMS = ("kind", "from", "to", "subject", "matrix", "cell", "role", "consultation")
 # Above this many matches, the total and the facet counts are estimated from a sample of the
@@ -59,14 +61,17 @@ class SearchParams:
         p = cls(q=" ".join(data.get("q", "").split())[:200])
         p.kind = data.get("kind", "") if data.get("kind", "") in Document.Kind.values else ""
         if data.get("kind") and not p.kind:
-            p.problems.append(f"“{data['kind']}” is not a kind of document; showing all kinds.")
+            p.problems.append(
+                f"“{data['kind'][:40]}” is not a kind of document; showing all kinds."
+            )
         for name, attr in (("from", "year_from"), ("to", "year_to")):
             value = data.get(name, "").strip()
             if value:
-                if value.isdigit() and 1000 <= int(value) <= 2999:
-                    setattr(p, attr, int(value))
+                year = whole_number(value, *YEARS)
+                if year:
+                    setattr(p, attr, year)
                 else:
-                    p.problems.append(f"“{value}” is not a year; that limit is left out.")
+                    p.problems.append(f"“{value[:20]}” is not a year; that limit is left out.")
         if p.year_from and p.year_to and p.year_from > p.year_to:
             p.year_from, p.year_to = p.year_to, p.year_from
         p.subject = data.get("subject", "")[:100]
@@ -77,9 +82,10 @@ class SearchParams:
         p.consultation = data.get("consultation") in ("1", "on", "yes")
         sort = data.get("sort", "")
         p.sort = sort if sort in SORTS else ""
-        page = data.get("page", "1")
-        p.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
-        if page != "1" and str(p.page) != page:
+        page = data.get("page", "")
+        number = whole_number(page, 1, MAX_PAGE)
+        p.page = number or 1
+        if number is None and page.strip():
             p.problems.append(f"There is no page “{page[:20]}”; showing the first page.")
         return p
 

@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 from studies.models import Document, DocumentAuthor
 
 SUBJECT_PAGE_SIZE = 50
+MAX_PAGE = 10_000  # a page number beyond it is not a number we read
 
 
 def _visible_links(user, prefix=""):

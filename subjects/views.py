@@ -1,9 +1,10 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from ops.inputs import whole_number
 from ops.pagecache import shows_lists
 
-from .models import Subject, SubjectRedirect
+from .models import MAX_PAGE, Subject, SubjectRedirect
 
 
 # A subject is listed while a document readers see carries it: publishing, hiding or tagging
@@ -20,7 +21,8 @@ def subject_list(request):
 
 def subject_detail(request, slug):
     try:
-        page = Subject.objects.subject_page(request.user, slug, request.GET.get("page"))
+        number = whole_number(request.GET.get("page", ""), 1, MAX_PAGE) or 1
+        page = Subject.objects.subject_page(request.user, slug, number)
     except Subject.DoesNotExist:
         moved = SubjectRedirect.objects.filter(old_slug=slug).select_related("subject").first()
         if moved:
