@@ -404,8 +404,8 @@ class DocumentAuthor(models.Model):
         self._as_loaded = self._parts_and_name()
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         if all(name in field_names for name in (*cls.PARTS, "name")):
             instance._as_loaded = instance._parts_and_name()
         return instance
