@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -96,6 +96,7 @@ def time_limit(seconds):
 
         # savepoint=False: outside a transaction (every request) this is the transaction;
         # inside one, no SAVEPOINT statements are added to the search's.
+        raised = None
         with transaction.atomic(savepoint=False):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)",
@@ -106,6 +107,16 @@ def time_limit(seconds):
                 if isinstance(error.__cause__, QueryCanceled):
                     raise SearchTimedOut from error
                 raise
+            except DatabaseError:
+                raise
+            except Exception as error:  # noqa: BLE001 - raised again below
+                # Not the database's fault (Http404 for an unknown export format, say):
+                # leave the block normally, as autocommit would have, and raise it after.
+                # Raised through a savepoint-less block it would mark an enclosing
+                # transaction (a test's, a caller's) as broken for every later query.
+                raised = error
+        if raised is not None:
+            raise raised
         return
     if connection.vendor != "sqlite":
         yield

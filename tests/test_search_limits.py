@@ -190,3 +190,13 @@ def test_over_the_machines_cap_a_search_waits_then_gets_503(client, demo, settin
         holder.wait()
     assert client.get("/search/?q=mutual+aid").status_code == 200  # the kernel freed it
     assert limits.slots()._value == settings.SEARCH_CONCURRENCY
+
+
+def test_a_refused_export_format_leaves_the_callers_transaction_usable(client, demo):
+    """The time limit's block runs without a savepoint; a 404 raised through it (an export
+    format that does not exist) must not mark an enclosing transaction as broken. Here the
+    test's own transaction encloses both requests, as a caller's would; on PostgreSQL the
+    second answered 500 before."""
+    assert client.get("/cite/search.nope", {"q": "mutual aid"}).status_code == 404
+    assert client.get("/cite/search.ris", {"q": "mutual aid"}).status_code == 200
+    assert client.get("/search/", {"q": "mutual aid"}).status_code == 200
