@@ -37,15 +37,6 @@ BINARIES = {
 }
 
 
-COLLECT_STATIC_UNCOMPRESSED = """
-from django.core.management import call_command
-from django.test import override_settings
-manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-with override_settings(STORAGES={"staticfiles": {"BACKEND": manifest}}):
-    call_command("collectstatic", interactive=False, verbosity=0)
-"""
-
-
 def guide_block(language):
     """The one code block of ``language`` in docs/deploy.md, as the reader copies it."""
     blocks = re.findall(rf"^```{language}\n(.*?)^```", GUIDE.read_text(), re.S | re.M)
@@ -66,10 +57,8 @@ def gunicorn():
     # Rate-limit counters in this process's memory, not a Redis shared with other runs.
     site = Site(f"proxies_{os.getpid()}", REDIS_URL="")
     try:
-        site.manage("migrate", "--noinput", "-v0")
-        # The static files with their manifest, as production has them, but not compressed
-        # (WhiteNoise's compression takes half a minute and is not what is tested here).
-        site.orm(COLLECT_STATIC_UNCOMPRESSED)
+        # No demo needed; static files uncompressed (compressing them is not what is tested).
+        site.prepare(demo=False, compress=False)
         temp = site.folder / "tmp"
         temp.mkdir()
         port = site.serve(workers=1, WEB_THREADS="2", TMPDIR=str(temp), PROXY_COUNT="1")
