@@ -106,9 +106,8 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def limit_for(self, request):
-        if request.path_info == reverse("admin:studies_document_import") and signed_in_staff(
-            request
-        ):
+        # reverse() gives the full path, with any prefix the site is served under.
+        if request.path == reverse("admin:studies_document_import") and signed_in_staff(request):
             return settings.UPLOAD_MAX_BYTES
         return settings.REQUEST_MAX_BYTES
 
