@@ -2,6 +2,22 @@
 
 Each variable below can be overridden with an environment variable of the same name in
 capitals (WEB_WORKERS, WEB_THREADS, WEB_BIND, WEB_TIMEOUT).
+
+What this assumes of the proxy in front (Caddy or nginx, as docs/deploy.md configures them;
+tests/test_proxies.py runs both):
+
+- It reads each request whole, headers and body, before passing it on. A gthread worker gives
+  a request one of its threads until it is answered, so a client sending a header line every
+  few seconds, straight to gunicorn, holds a thread for as long as it likes: a dozen such
+  clients hold every thread and the site stops answering (scripts/slow_clients.py shows it).
+  Behind the proxy, gunicorn only ever reads from the proxy, at once.
+- It refuses bodies over its limit (3 MB, 10 MB for the citation import) and times out slow
+  clients itself; the site refuses what gets past over REQUEST_MAX_BYTES in any case.
+- It sets X-Forwarded-For and X-Forwarded-Proto and is the only one who can: gunicorn trusts
+  them from FORWARDED_ALLOW_IPS (the proxy on this machine), the site counts PROXY_COUNT
+  addresses from the right of X-Forwarded-For for the reader's own.
+- It keeps idle connections to gunicorn for less than ``keepalive`` (Caddy: 4 s; nginx opens
+  one per request), so gunicorn never closes one the proxy is about to reuse.
 """
 
 import multiprocessing
@@ -14,7 +30,7 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # longer than the proxy keeps an idle connection to us (see above)
 max_requests = 5000  # recycle workers now and then
 max_requests_jitter = 500
 accesslog = "-"  # access log to stdout; the application logs JSON to stderr

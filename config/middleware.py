@@ -1,7 +1,15 @@
 """Request hygiene shared by every view."""
 
-from django.core.exceptions import BadRequest
+import io
+from importlib import import_module
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import auth
+from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.core.handlers.wsgi import LimitedStream
 from django.http import JsonResponse, QueryDict
+from django.urls import reverse
 
 from editorial.texts import normalise_line_endings
 from ops.inputs import CONTROL_RE, PATH_CONTROL_RE
@@ -56,3 +64,80 @@ class StripControlCharactersMiddleware:
         ):
             request.POST = normalise_line_breaks(strip_controls(request.POST))
         return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """No request body over ``REQUEST_MAX_BYTES`` is read: 413 (the site's own page, or JSON
+    under /api/) before anything takes a byte of it into memory or onto disk.
+
+    Django alone does not hold this line: ``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves out file
+    parts, which its upload handlers write to a temporary file however large, and with no
+    Content-Length (a chunked body) it reads nothing at all. A declared length is checked as
+    it stands. A chunked body is read here, counting, up to one byte over the limit: over it,
+    413; within it, the body is handed on with its length, so forms sent chunked work too.
+
+    The editors' citation import takes files, and may be up to ``UPLOAD_MAX_BYTES``, but only
+    from signed-in staff: a stranger's large post there is refused like any other.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # as Django reads it: no body
+        if not chunked and declared <= settings.REQUEST_MAX_BYTES:
+            return self.get_response(request)  # the common case: no session looked up
+        limit = self.limit_for(request)
+        if chunked:
+            body = self.read_within(request.environ["wsgi.input"], limit)
+            if body is None:
+                return self.refuse(request, limit)
+            request.META["CONTENT_LENGTH"] = str(len(body))
+            # Django sized its stream from the missing Content-Length (nothing to read).
+            request._stream = LimitedStream(io.BytesIO(body), len(body))
+        elif declared > limit:
+            return self.refuse(request, limit)
+        return self.get_response(request)
+
+    def limit_for(self, request):
+        # reverse() gives the full path, with any prefix the site is served under.
+        if request.path == reverse("admin:studies_document_import") and signed_in_staff(request):
+            return settings.UPLOAD_MAX_BYTES
+        return settings.REQUEST_MAX_BYTES
+
+    def read_within(self, stream, limit):
+        """The whole body, or None as soon as it is over ``limit`` (the rest is never read)."""
+        parts, size = [], 0
+        while piece := stream.read(min(self.CHUNK, limit + 1 - size)):
+            size += len(piece)
+            if size > limit:
+                return None
+            parts.append(piece)
+        return b"".join(parts)
+
+    def refuse(self, request, limit):
+        request.body_limit = limit  # the 413 page quotes the limit that applied
+        if request.path_info.startswith(JSON_PATHS):
+            return JsonResponse(
+                {"detail": f"The request body is over the {limit} bytes this site accepts."},
+                status=413,
+            )
+        raise RequestDataTooBig("Request body over the limit")  # the site's own 413 page
+
+
+def signed_in_staff(request):
+    """Whether the request's session belongs to active staff. Sessions and authentication
+    come later in MIDDLEWARE than the body limit (they must: forms are read before them), so
+    the session is looked up here, only for a large post to the import."""
+    engine = import_module(settings.SESSION_ENGINE)
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    user = auth.get_user(SimpleNamespace(session=engine.SessionStore(key)))
+    return user.is_active and user.is_staff

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # Outside WhiteNoise, so static files get these headers too.
     "ops.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a body (StripControlCharactersMiddleware reads forms), after the
+    # headers, so its 413 page carries them.
+    "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for every page; then gzip/brotli for responses holding no secret (BREACH).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -290,10 +293,21 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Limits. A markup text (annotation, essay section…) may be this many bytes; a request this
-# large (Django's default, stated here because the error page quotes it) or with this many
-# fields. A bigger request gets the site's own 413 or 400 page, explaining what to do.
+# large or with this many fields. A bigger request gets the site's own 413 or 400 page,
+# explaining what to do.
 MARKUP_MAX_BYTES = int(os.environ.get("MARKUP_MAX_BYTES", 200_000))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The whole body of any request, file parts and chunked bodies included, is refused with 413
+# over REQUEST_MAX_BYTES before any of it is read (config.middleware.RequestBodyLimitMiddleware):
+# Django's own DATA_UPLOAD_MAX_MEMORY_SIZE counts only the fields that are not files.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", 2_621_440))
+# The editors' citation import (files of RIS, BibTeX, CSL-JSON…, each up to 5 MB) takes more,
+# and only from signed-in staff.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10_485_760))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# An uploaded file up to this size is kept in memory, larger ones go to a temporary file. The
+# same as the request limit, so a request anyone may send (public forms take no files) never
+# writes to disk; only the import's larger uploads from staff can.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 # A cell's admin page shows this many entries at a time, so its form stays within the limit.
 ADMIN_ENTRIES_PER_PAGE = 40

@@ -63,7 +63,8 @@ def bad_request(request, exception=None):
     too_big = isinstance(exception, RequestDataTooBig)
     too_many = isinstance(exception, TooManyFieldsSent)
     limits = {
-        "memory": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        # The limit that refused this request: the import's larger one, or the general one.
+        "memory": getattr(request, "body_limit", settings.REQUEST_MAX_BYTES),
         "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
         "markup": settings.MARKUP_MAX_BYTES,
     }

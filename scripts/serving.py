@@ -19,6 +19,16 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
+# The static files with the manifest production's storage reads, without compressing them.
+COLLECT_STATIC_UNCOMPRESSED = """
+from django.core.management import call_command
+from django.test import override_settings
+manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+with override_settings(STORAGES={"staticfiles": {"BACKEND": manifest}}):
+    call_command("collectstatic", interactive=False, verbosity=0)
+"""
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -138,12 +148,19 @@ class Site:
         )  # fmt: skip
         return result.stdout.strip() + result.stderr.strip()[-2000:]
 
-    def prepare(self):
+    def prepare(self, demo=True, compress=True):
+        """Create and migrate the database, load the demo (unless ``demo`` is false) and
+        collect the static files; ``compress=False`` leaves out WhiteNoise's compression
+        (half a minute), for a check that needs the pages and not fast static files."""
         if self.server_url:
             self._psql(f"DROP DATABASE IF EXISTS {self.name}", f"CREATE DATABASE {self.name}")
         self.manage("migrate", "--noinput", "-v0")
-        self.manage("load_demo", "-v0", stdout=subprocess.DEVNULL)
-        self.manage("collectstatic", "--noinput", "-v0")
+        if demo:
+            self.manage("load_demo", "-v0", stdout=subprocess.DEVNULL)
+        if compress:
+            self.manage("collectstatic", "--noinput", "-v0")
+        else:
+            self.orm(COLLECT_STATIC_UNCOMPRESSED)
         if self.env.get("REDIS_URL"):
             self.orm("from django.core.cache import caches; [caches[a].clear() for a in caches]")
 
