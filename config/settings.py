@@ -267,7 +267,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own logging gives "django" a console handler of its own when DEBUG is on;
-        # its records also reach the root's, so each line was printed twice. The root's only.
+        # its records also reached the root's, so each line was printed twice. Now only the
+        # root's prints them (runserver's request lines, "django.server", too, with the id).
         "django": {"handlers": [], "level": "INFO"},
         # The worker's heartbeat every 30 s, at DEBUG (`db_worker -v 2` shows it).
         "django.tasks": {"filters": ["quiet_heartbeat"]},
