@@ -201,7 +201,7 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Behind a proxy that is not on this machine, a health check from it is still plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/worker)?$"]
 
 # A strict Content-Security-Policy (Django's own): nothing inline without a nonce, and the
 # public pages use none, so they stay cacheable.
@@ -251,7 +251,10 @@ HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "120"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ops.logging.RequestIdFilter"},
+        "quiet_heartbeat": {"()": "ops.logging.QuietHeartbeatFilter"},
+    },
     "formatters": {
         "json": {"()": "ops.logging.JsonLogFormatter"},
         "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -266,6 +269,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own logging gives "django" a console handler of its own when DEBUG is on;
+        # its records also reached the root's, so each line was printed twice. Now only the
+        # root's prints them (runserver's request lines, "django.server", too, with the id).
+        "django": {"handlers": [], "level": "INFO"},
+        # The worker's heartbeat every 30 s, at DEBUG (`db_worker -v 2` shows it).
+        "django.tasks": {"filters": ["quiet_heartbeat"]},
         "django.db.backends": {"level": "INFO"},
         # It reports each unreadable BibTeX entry; the importer names them to the editor.
         "bibtexparser": {"level": "ERROR"},

@@ -6,7 +6,7 @@ from api.api import api
 from feeds.sitemaps import SITEMAPS
 from feeds.views import robots_txt
 from mail.anymail import webhook_urls
-from ops.health import healthz
+from ops.health import healthz, healthz_worker
 from ops.pagecache import shows_lists
 from pages import views as pages
 from search import views as search
@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("readers.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/worker", healthz_worker, name="healthz-worker"),
     path("admin/", admin.site.urls),
     # Providers' delivery webhooks (bounces, complaints): 404 until WEBHOOK_SECRET is set.
     path("anymail/", include((webhook_urls(), "anymail"))),

@@ -1,64 +1,99 @@
-"""/healthz: the database, the cache, and how long ago the task worker last beat."""
+"""Health checks, one for each thing that is restarted on its own.
 
-import time
+``/healthz`` is the web tier's, for a load balancer: it answers 503 only when this server
+cannot reach the database, the one thing it cannot serve without. A cache that is down is
+200 "degraded" (the site serves uncached then, ops/redis.py), and the task worker is reported
+but never fails it: a stopped worker must not take every web server out of rotation.
+
+``/healthz/worker`` and ``manage.py check_worker`` are the task worker's, for whatever
+supervises it: 503 (exit 1) when no heartbeat has finished within HEALTH_WORKER_MAX_AGE.
+
+Every probe only reads. A probe that wrote (a row, a cache key) would cost a write per
+probe, and concurrent probes writing one shared key read each other's values and disagreed.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .tasks import heartbeat
+from .tasks import heartbeat_age
 
-HEARTBEAT_PATH = "ops.tasks.heartbeat"
+# Read, never written: a miss still proves the cache answered.
+CACHE_PROBE_KEY = "healthz-probe"
 
 
-def check_database():
+def _select_one():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
+def check_database():
+    """Raises unless the database answers. A kept connection (CONN_MAX_AGE) that died with a
+    database restart is not a database that is down: it is closed and the question asked
+    once more on a new one, so the first probe after the database is back says so."""
+    try:
+        _select_one()
+    except DatabaseError:
+        try:
+            connection.close()
+        except DatabaseError:
+            pass  # already broken; closing still forgets it
+        _select_one()
+
+
 def check_cache():
-    key, value = "healthz", str(time.time())
-    cache.set(key, value, 30)
-    if cache.get(key) != value:
-        raise RuntimeError("the cache did not keep a value")
+    cache.get(CACHE_PROBE_KEY)
 
 
-def worker_heartbeat_age():
-    """Seconds since the worker last finished a heartbeat; None if it never has. Starts the
-    heartbeat when none is waiting (a new deployment, or a chain a killed worker broke)."""
-    from django_tasks_db.models import DBTaskResult
+def worker_report():
+    """The worker's heartbeat: (report, fresh). Raises if the database cannot be read."""
+    age = heartbeat_age()
+    fresh = age is not None and age <= settings.HEALTH_WORKER_MAX_AGE
+    return {"heartbeat_age_seconds": age, "ok": fresh}, fresh
 
-    results = DBTaskResult.objects.filter(task_path=HEARTBEAT_PATH)
-    last = results.filter(status="SUCCESSFUL").order_by("-finished_at").first()
-    if not results.filter(status__in=["READY", "RUNNING"]).exists():
-        heartbeat.enqueue()
-    if last is None or last.finished_at is None:
-        return None
-    return (timezone.now() - last.finished_at).total_seconds()
+
+def _failure(exc):
+    return exc.__class__.__name__
 
 
 @never_cache
 def healthz(request):
-    report, healthy = {}, True
-    for name, check in (("database", check_database), ("cache", check_cache)):
-        try:
-            check()
-            report[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure is the answer
-            report[name] = f"down: {exc.__class__.__name__}"
-            healthy = False
+    report = {}
     try:
-        age = worker_heartbeat_age() if report["database"] == "ok" else None
+        check_database()
+        report["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure is the answer
+        report["database"] = f"down: {_failure(exc)}"
+    try:
+        check_cache()
+        report["cache"] = "ok"
     except Exception as exc:  # noqa: BLE001
-        age, report["worker"] = None, f"unknown: {exc.__class__.__name__}"
+        report["cache"] = f"down: {_failure(exc)}"
+    if report["database"] == "ok":
+        try:
+            report["worker"] = worker_report()[0]
+        except Exception as exc:  # noqa: BLE001
+            report["worker"] = f"unknown: {_failure(exc)}"
     else:
-        fresh = age is not None and age <= settings.HEALTH_WORKER_MAX_AGE
-        report["worker"] = {"heartbeat_age_seconds": age, "ok": fresh}
-    if not (isinstance(report.get("worker"), dict) and report["worker"]["ok"]):
-        healthy = False
-    report["status"] = "ok" if healthy else "unhealthy"
-    return JsonResponse(report, status=200 if healthy else 503)
+        report["worker"] = "unknown: database down"
+    if report["database"] != "ok":
+        report["status"], status = "unhealthy", 503
+    elif report["cache"] != "ok":
+        report["status"], status = "degraded", 200
+    else:
+        report["status"], status = "ok", 200
+    return JsonResponse(report, status=status)
+
+
+@never_cache
+def healthz_worker(request):
+    try:
+        check_database()
+        worker, fresh = worker_report()
+    except Exception as exc:  # noqa: BLE001
+        worker, fresh = f"unknown: {_failure(exc)}", False
+    report = {"worker": worker, "status": "ok" if fresh else "stale"}
+    return JsonResponse(report, status=200 if fresh else 503)

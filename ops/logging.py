@@ -21,3 +21,17 @@ class JsonLogFormatter(JsonFormatter):
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
         super().__init__(*args, **kwargs)
+
+
+class QuietHeartbeatFilter(logging.Filter):
+    """On the ``django.tasks`` logger: its "Task … state=RUNNING/SUCCESSFUL" lines about the
+    worker's heartbeat (ops/tasks.py, every 30 s) become DEBUG, so they are not printed at
+    INFO. A heartbeat that fails is still an ERROR."""
+
+    TASK_PATH = "ops.tasks.heartbeat"
+
+    def filter(self, record):
+        if record.levelno >= logging.WARNING or self.TASK_PATH not in (record.args or ()):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)

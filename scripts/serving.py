@@ -224,7 +224,7 @@ def wait_until_serving(port, deadline=60):
                 if r.status in (200, 503):
                     return True
         except urllib.error.HTTPError as error:
-            if error.code == 503:  # serving; the worker's heartbeat may not have come yet
+            if error.code == 503:  # serving, though it cannot reach the database yet
                 return True
             time.sleep(0.3)
         except OSError:

@@ -191,9 +191,12 @@ REPEATED = {
 # Not fuzzed here: the admin (editors only; its sign-in is fuzzed below).
 SKIP_PREFIXES = ("admin/",)
 
-# What the filled-in address answers, where that is not a page: the worker's heartbeat
-# decides the health check; mail providers' webhooks are off until secured.
-VALID_ANSWERS = {"healthz": (200, 503), "anymail": (404,), "api:api-root": (404,)}
+# What the filled-in address answers, where that is not a page: the web tier's health check
+# is 200 with the database up, the worker's is 503 (no worker beats here); mail providers'
+# webhooks are off until secured.
+VALID_ANSWERS = {
+    "healthz": (200,), "healthz-worker": (503,), "anymail": (404,), "api:api-root": (404,)
+}  # fmt: skip
 # A query that makes the address a page, kept while each parameter in turn is made hostile.
 # (Searches get none: each filter alone runs a search, and words would only add ranking.)
 VALID_QUERIES = {
