@@ -1,5 +1,8 @@
 """Filling in admin change forms as an editor's browser would."""
 
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
 
 def form_data(response):
     """The POST an unchanged admin change form would send, inlines included."""
@@ -43,3 +46,12 @@ def entry_index(data, entry):
         if key.startswith("entries-") and key.endswith("-id") and value == str(entry.pk):
             return key.split("-")[1]
     raise AssertionError("entry not in the form")
+
+
+def editor_named(name):
+    """A signed-in client of a new member of the Editors group."""
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,13 +1,11 @@
 """Editors never lose work: stale saves, big cells, big texts, odd input, hiding confirmed."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Matrix, Row
 from studies.models import Document
-from tests.admin_forms import cell_change_url, entry_index, form_data
+from tests.admin_forms import cell_change_url, editor_named, entry_index, form_data
 from tests.factories import get_cell, make_document
 from tests.htmlparse import page
 from topics.models import HotTopic
@@ -15,14 +13,6 @@ from topics.models import HotTopic
 pytestmark = pytest.mark.django_db
 
 TIMKO = "timko-debenedetti-2007-intensive-referral"
-
-
-def editor_named(name):
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def errors_on(response):

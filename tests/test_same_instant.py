@@ -4,25 +4,15 @@ stale; nothing is lost and nothing answers 500 (PostgreSQL and SQLite alike)."""
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.test import Client
 
 from matrix.models import Cell, CellEntry
 from studies.models import Document
-from tests.admin_forms import cell_change_url, entry_index, form_data
+from tests.admin_forms import cell_change_url, editor_named, entry_index, form_data
 from tests.factories import get_cell, make_document, make_entry, make_matrix
 
 ROUNDS = 10
 STALE = "Someone else saved this"
-
-
-def editor_named(name):
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def save_at_once(submissions):
