@@ -367,6 +367,9 @@ SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "3"))
 SEARCH_MACHINE_CONCURRENCY = int(
     os.environ.get("SEARCH_MACHINE_CONCURRENCY", max(1, (os.cpu_count() or 2) - 1))
 )
+# The most of each machine slot's time searches may use: after a search the slot rests, so
+# that under a flood of searches pages keep CPU (search/limits.py). 1 for no rest.
+SEARCH_MACHINE_SHARE = min(1.0, max(0.05, float(os.environ.get("SEARCH_MACHINE_SHARE", "0.5"))))
 SEARCH_SLOTS_DIR = os.environ.get("SEARCH_SLOTS_DIR") or os.path.join(
     tempfile.gettempdir(), f"evidence-bank-search-{hashlib.sha1(bytes(BASE_DIR)).hexdigest()[:8]}"
 )

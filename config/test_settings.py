@@ -50,3 +50,5 @@ CACHES = {
 
 # Search slots of this test run's own: other runs on the machine must not hold them.
 SEARCH_SLOTS_DIR = os.path.join(SEARCH_SLOTS_DIR, f"tests-{os.getpid()}")  # noqa: F405
+# No rest between searches (tests/test_search_limits.py sets a share where it tests the rest).
+SEARCH_MACHINE_SHARE = 1.0

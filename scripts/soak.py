@@ -8,7 +8,8 @@ sending its own ``X-Forwarded-For``, all on 127.0.0.1. Steps, each bounded in ti
 1. Search cannot starve the site. SOAK_SEARCH_DOCS more documents are written (so a search
    for "treatment" is heavy: thousands of matches, the estimated path). Cached pages are
    timed at a steady pace (8 readers, one request every 50 ms each) alone, then beside
-   SOAK_SEARCHERS clients each searching again as soon as it is answered (after the
+   SOAK_SEARCHERS clients (the two alternating three times, the windows pooled) each
+   searching again as soon as it is answered (after the
    Retry-After of a refusal, as a browser or a well-behaved client does), each request from a
    new address, so what holds them back is the caps (per process and per machine), not the
    per-IP rate. Target: the cached pages' p95 with the searches within 2× of their p95
@@ -51,8 +52,9 @@ REDIS_STOP_AT, REDIS_BACK_AT = SECONDS * 15 // 100, SECONDS * 35 // 100
 RESTART_AT = SECONDS * 70 // 100
 GRACE = 5.0
 SEARCHERS = int(os.environ.get("SOAK_SEARCHERS", "32"))
-SEARCH_SECONDS = int(os.environ.get("SOAK_SEARCH_SECONDS", "20"))
-IDLE_SECONDS = int(os.environ.get("SOAK_IDLE_SECONDS", "10"))
+IDLE_SECONDS = int(os.environ.get("SOAK_IDLE_SECONDS", "12"))
+SEARCH_SECONDS = int(os.environ.get("SOAK_SEARCH_SECONDS", "21"))
+ROUNDS = 3  # idle and loaded windows alternate this many times
 SEARCH_DOCS = int(os.environ.get("SOAK_SEARCH_DOCS", "5000"))
 PACED_CLIENTS, PACE = 8, 0.05  # cached-page readers, each asking every 50 ms
 PATHS = [
@@ -243,13 +245,17 @@ def search_starvation(site, port, failures):
     def readers(results):
         return [Client(port, CACHED, n, results, pace=PACE) for n in range(PACED_CLIENTS)]
 
+    # The baseline alternates with the load, ROUNDS times, so a slower or faster spell of the
+    # machine falls on both sides of the ratio rather than on one.
     idle, loaded, searches = [], [], []
-    asyncio.run(timed(readers(idle), IDLE_SECONDS))
-    searchers = [
-        Client(port, HEAVY, 1000 + n, searches, new_address=True, polite=True)
-        for n in range(SEARCHERS)
-    ]
-    asyncio.run(timed(readers(loaded) + searchers, SEARCH_SECONDS))
+    for round_ in range(ROUNDS):
+        asyncio.run(timed(readers(idle), IDLE_SECONDS / ROUNDS))
+        searchers = [
+            Client(port, HEAVY, 1000 + round_ * SEARCHERS + n, searches, new_address=True,
+                   polite=True)
+            for n in range(SEARCHERS)
+        ]  # fmt: skip
+        asyncio.run(timed(readers(loaded) + searchers, SEARCH_SECONDS / ROUNDS))
 
     def pages(results):
         # Only cache hits are timed: a miss (a page dropped by the task worker's changes,

@@ -8,7 +8,11 @@ API's search and document listing, search exports and the search feed) is ``guar
   the cap keeps free for pages);
 - at most ``SEARCH_MACHINE_CONCURRENCY`` at once on the machine, over all its processes
   (a lock file each in ``SEARCH_SLOTS_DIR``), so searches leave a core for pages; a search
-  holding its process's slot waits up to ``MACHINE_WAIT`` seconds for one, then gets 503;
+  holding its process's slot waits up to ``MACHINE_WAIT`` seconds for one, then gets 503.
+  A slot also rests after each search, so that searches keep it busy for at most
+  ``SEARCH_MACHINE_SHARE`` of the time (a search of 60 ms rests 60 ms at 0.5): under a
+  flood of searches the search's own CPU and its SQL's leave room for pages on the
+  machine's other core as well;
 - a time limit on the search's SQL (``SEARCH_TIMEOUT``; over it, 503): PostgreSQL's
   ``statement_timeout`` for each statement, set in a transaction around them; on SQLite a
   progress handler that interrupts the search's statements once the whole search is over it.
@@ -76,14 +80,31 @@ def machine_slot(wait):
                 fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(held)
-            else:
+                continue
+            if time.time() >= resting_until(held):
                 return held
+            release_machine_slot(held)
         if time.monotonic() >= deadline:
             return None
         time.sleep(0.01)
 
 
-def release_machine_slot(held):
+def resting_until(held):
+    """When the slot's rest after its last search ends (a wall-clock time, written in the
+    file by whichever process ran that search); 0 for a slot never used."""
+    try:
+        return float(os.pread(held, 32, 0) or 0)
+    except ValueError:
+        return 0.0
+
+
+def release_machine_slot(held, searched_for=0.0):
+    """Give the slot back; after a search of ``searched_for`` seconds it rests so that
+    searches use it for at most ``SEARCH_MACHINE_SHARE`` of the time."""
+    share = settings.SEARCH_MACHINE_SHARE
+    if searched_for > 0 and share < 1:
+        rest = searched_for * (1 / share - 1)
+        os.pwrite(held, f"{time.time() + rest:<31.6f}".encode(), 0)
     fcntl.flock(held, fcntl.LOCK_UN)
     os.close(held)
 
@@ -162,11 +183,12 @@ def guarded(kind):
                 held = machine_slot(MACHINE_WAIT)
                 if held is None:
                     return refusal(request, kind, BUSY, BUSY_RETRY_AFTER)
+                began = time.monotonic()
                 try:
                     with time_limit(settings.SEARCH_TIMEOUT):
                         return view(request, *args, **kwargs)
                 finally:
-                    release_machine_slot(held)
+                    release_machine_slot(held, time.monotonic() - began)
             except SearchTimedOut:
                 return refusal(request, kind, SLOW)
             finally:

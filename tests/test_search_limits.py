@@ -200,3 +200,24 @@ def test_a_refused_export_format_leaves_the_callers_transaction_usable(client, d
     assert client.get("/cite/search.nope", {"q": "mutual aid"}).status_code == 404
     assert client.get("/cite/search.ris", {"q": "mutual aid"}).status_code == 200
     assert client.get("/search/", {"q": "mutual aid"}).status_code == 200
+
+
+def test_after_a_search_the_machines_slot_rests_for_its_share(client, demo, settings, monkeypatch):
+    """At a share of a half, a slot that ran a search of t seconds is not taken again for t
+    seconds, by this process or another (the rest is written in the slot's file)."""
+    settings.SEARCH_MACHINE_CONCURRENCY = 1
+    settings.SEARCH_MACHINE_SHARE = 0.5
+    held = limits.machine_slot(0)
+    assert held is not None
+    limits.release_machine_slot(held, searched_for=30.0)  # as if a search took 30 s
+    assert limits.machine_slot(0) is None  # resting: a search waiting 0 s is refused
+    monkeypatch.setattr(limits, "MACHINE_WAIT", 0)
+    response = client.get("/search/?q=mutual+aid")
+    assert response.status_code == 503 and refused_as(response, "html", "busy")
+    settings.SEARCH_MACHINE_SHARE = 1.0  # no rest after this one
+    slot = limits.Path(settings.SEARCH_SLOTS_DIR) / "slot-0"
+    slot.write_text("0")  # the rest is over
+    assert client.get("/search/?q=mutual+aid").status_code == 200
+    held = limits.machine_slot(0)
+    assert held is not None  # a search at a share of 1 left no rest
+    limits.release_machine_slot(held)
