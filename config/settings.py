@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "feedback",
     "readers",
     "ops",
+    # Last of the project's apps: imports every app's hooks.py (see hooks/__init__.py).
+    "hooks",
     # After ops, whose db_worker (the library's, kept alive through database outages)
     # takes the place of the library's own.
     "django_tasks_db",

@@ -8,7 +8,7 @@ class MarkupConfig(AppConfig):
     def ready(self):
         from editorial import places
 
-        from . import constructs, signals  # noqa: F401  (built-in constructs; receivers)
+        from . import signals  # noqa: F401  (receivers)
         from .places import texts_linking_here
 
         places.register("*", texts_linking_here)

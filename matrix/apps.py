@@ -6,7 +6,4 @@ class MatrixConfig(AppConfig):
     verbose_name = "Treatment matrices"
 
     def ready(self):
-        from . import markup, places, signals  # noqa: F401  (registrations; receivers)
-
-        markup.register()
-        places.register()
+        from . import signals  # noqa: F401  (receivers)

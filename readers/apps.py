@@ -7,6 +7,3 @@ class ReadersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (receivers)
-        from .emails import register_emails
-
-        register_emails()
