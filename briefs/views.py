@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from citations.views import export
 from ops import ratelimits
-from ops.pagecache import uncached
+from pagecache.tags import uncached
 
 from .services import MAX_ASKED, brief_page, cells_param, parse_cells
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "feedback",
     "readers",
     "ops",
+    "pagecache",
     # Last of the project's apps: imports every app's hooks.py (see hooks/__init__.py).
     "hooks",
     # After ops, whose db_worker (the library's, kept alive through database outages)
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "ops.compression.CompressionMiddleware",
     "config.middleware.StripControlCharactersMiddleware",
     # Before sessions, CSRF and authentication: a cached page costs none of them.
-    "ops.pagecache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -414,7 +415,7 @@ CACHES = {
 # Commands import_bank runs after loading a bank: what is derived from it is built again.
 BANK_AFTER_IMPORT = ["rebuild_search_index"]
 
-# Whole pages for anonymous readers (ops/pagecache.py), dropped exactly when what they show
+# Whole pages for anonymous readers (the pagecache app), dropped exactly when what they show
 # changes. On unless DEBUG (templates edited in development would not show), or PAGE_CACHE=0.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_ALIAS = "pages"

@@ -7,7 +7,7 @@ from feeds.sitemaps import SITEMAPS
 from feeds.views import robots_txt
 from mail.anymail import webhook_urls
 from ops.health import healthz, healthz_worker
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 from pages import views as pages
 from search import views as search
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from matrix import converters  # noqa: F401  (registers <cellcode:…>)
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 from search.limits import guarded
 
 from . import feeds

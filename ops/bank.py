@@ -86,7 +86,7 @@ LEFT_OUT = {
     "search.searchtext": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "search.searchterm": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "subjects.subject": "a proxy of taggit.tag: its rows are exported as tags",
-    "ops.pagecachemark": "the page cache's record of failed invalidations: transient",
+    "pagecache.pagecachemark": "the page cache's record of failed invalidations: transient",
 }
 
 

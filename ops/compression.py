@@ -5,13 +5,14 @@ attacker sent. So a response is compressed only when it carries no secret: no CS
 was used to build it, it sets no cookie, and the request came without a session (a signed-in
 editor's pages stay uncompressed; they are few and small next to readers' pages). Search
 reflects the query, but nothing secret sits beside it. Pages from the page cache arrive
-already compressed (ops.pagecache) and pass through untouched.
+already compressed (``pagecache``) and pass through untouched.
 """
 
+import gzip
+
+import brotli
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
-
-from .pagecache import chosen_encoding, compress
 
 COMPRESSIBLE = (
     "text/",
@@ -23,6 +24,28 @@ COMPRESSIBLE = (
     "image/svg+xml",
 )
 MIN_SIZE = 200
+
+
+def chosen_encoding(accept):
+    """br, gzip or identity, from an Accept-Encoding header (q=0 refuses one)."""
+    offered = {}
+    for part in accept.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = params.strip()
+        refused = quality.startswith("q=") and quality[2:].strip() in {"0", "0.0", "0.00", "0.000"}
+        offered[name.strip()] = not refused
+    for name in ("br", "gzip"):
+        if offered.get(name, offered.get("*", False)):
+            return name
+    return "identity"
+
+
+def compress(body, encoding, quality=None):
+    if encoding == "br":
+        return brotli.compress(body, quality=8 if quality is None else quality)
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6 if quality is None else quality, mtime=0)
+    return body
 
 
 class CompressionMiddleware:

@@ -7,7 +7,7 @@ from django.template import loader
 from django.urls import reverse
 
 from matrix.models import THIN_UP_TO, Cell, Matrix, Role
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 from studies.models import Document
 from topics.models import HotTopic
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 
 from . import views
 from .feeds import BulletinFeed

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from ops import ratelimits
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 
 from . import services
 from .forms import PreferencesForm, SubscribeForm

@@ -408,7 +408,9 @@ def main():
                 failures.append("the edit saved before the restart was lost, or its page is stale")
             else:
                 print("The edit saved just before the restart is there, and on its page.")
-        stale = site.orm("from ops.models import PageCacheMark as M; print(M.objects.count())")
+        stale = site.orm(
+            "from pagecache.models import PageCacheMark as M; print(M.objects.count())"
+        )
         print(f"Marks left by saves that could not drop their pages: {stale.splitlines()[-1]}.")
     finally:
         site.close()

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from ops.inputs import whole_number
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 
 from .models import MAX_PAGE, Subject, SubjectRedirect
 

@@ -101,8 +101,9 @@ def _fresh_cache():
     the next."""
     from django.core.cache import caches
 
-    from ops import pagecache, ratelimits
+    from ops import ratelimits
     from ops import redis as guarded
+    from pagecache import versions as pagecache
 
     def forget():
         for alias in ("default", "pages"):

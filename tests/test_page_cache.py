@@ -1,5 +1,5 @@
 """Whole pages for anonymous readers: stored, served without touching the database, and
-dropped exactly when something they show changes (ops/pagecache.py)."""
+dropped exactly when something they show changes (the pagecache app)."""
 
 import gzip
 import os
@@ -14,7 +14,10 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from matrix.models import Cell, CellEntry
-from ops import pagecache
+from ops.compression import chosen_encoding
+from pagecache.middleware import PageCacheMiddleware
+from pagecache.tags import tag_for
+from pagecache.versions import forget_everything, invalidate
 from studies.models import Document
 from tests.admin_forms import form_data
 from tests.factories import make_document
@@ -159,10 +162,10 @@ def test_a_change_made_while_a_page_renders_is_not_stored_over(demo):
 
     def view(request):
         Document.objects.get(pk=document.pk)  # the page reads the row...
-        pagecache.invalidate({pagecache.tag_for(document)})  # ...and an editor saves it
+        invalidate({tag_for(document)})  # ...and an editor saves it
         return HttpResponse("<p>the old title</p>")
 
-    middleware = pagecache.PageCacheMiddleware(view)
+    middleware = PageCacheMiddleware(view)
     request = RequestFactory().get("/documents/x/")
     assert middleware(request).content == b"<p>the old title</p>"
     assert caches["pages"].get(middleware.key(request) + ":identity") is None
@@ -231,10 +234,10 @@ def test_an_editor_page_holding_a_csrf_token_is_not_compressed(demo, editor_clie
 
 
 def test_a_refused_encoding_is_not_used():
-    assert pagecache.chosen_encoding("br;q=0, gzip") == "gzip"
-    assert pagecache.chosen_encoding("gzip;q=0") == "identity"
-    assert pagecache.chosen_encoding("*") == "br"
-    assert pagecache.chosen_encoding("") == "identity"
+    assert chosen_encoding("br;q=0, gzip") == "gzip"
+    assert chosen_encoding("gzip;q=0") == "identity"
+    assert chosen_encoding("*") == "br"
+    assert chosen_encoding("") == "identity"
 
 
 def test_pages_are_served_when_the_cache_is_down(demo, monkeypatch):
@@ -249,7 +252,7 @@ def test_pages_are_served_when_the_cache_is_down(demo, monkeypatch):
 def test_a_bulk_load_forgets_every_page(demo):
     fetch(E4)
     fetch("/")
-    pagecache.forget_everything()
+    forget_everything()
     assert outcome(fetch(E4)) == "miss" and outcome(fetch("/")) == "miss"
 
 

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from ops.pagecache import shows_lists
+from pagecache.tags import shows_lists
 
 from .models import HotTopic
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.bank import BankError, import_bank
-from ops.pagecache import forget_everything
+from pagecache.versions import forget_everything
 
 
 class Command(BaseCommand):
