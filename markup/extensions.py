@@ -113,7 +113,7 @@ class ReferenceTreeprocessor(Treeprocessor):
                     )
                 c.references.append(ref)
                 href = ref.url()
-                classes.append(f"ref-{ref.kind}")
+                classes.append(ref.definition.css_class)
                 if ref.anchor:
                     classes.append("ref-passage")
             except references.ReferenceError as exc:

@@ -7,6 +7,7 @@ one-query reference check and the admin's cheat sheet all read from here.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -35,6 +36,11 @@ class ReferenceKind:
     describe: object = None  # callable(key) -> how messages name it
     lookup: object = None  # callable(words) -> [(label, key)], for editors finding a target
     example: str = ""
+
+    @property
+    def css_class(self):
+        """The class of a link to one of these (``ref-doc``): the sanitiser keeps it."""
+        return f"ref-{self.name}"
 
     def get_model(self):
         return apps.get_model(self.model)
@@ -84,14 +90,40 @@ _kinds = {}
 _constructs = {}
 _placements = {}
 _reserved = ReservedIds()
+_version = [0]  # moves with every registration: what is derived from the registries is stale
 
 
 def register_reference_kind(kind):
     _kinds[kind.name] = kind
+    _version[0] += 1
+
+
+def unregister_reference_kind(name):
+    _kinds.pop(name, None)
+    _version[0] += 1
 
 
 def register_construct(construct):
     _constructs[construct.name] = construct
+    _version[0] += 1
+
+
+@contextmanager
+def temporarily(kind):
+    """Register a reference kind for the length of a ``with`` block (tests)."""
+    before = _kinds.get(kind.name)
+    register_reference_kind(kind)
+    try:
+        yield kind
+    finally:
+        unregister_reference_kind(kind.name)
+        if before is not None:
+            register_reference_kind(before)
+
+
+def version():
+    """A number that changes whenever a kind or construct is registered (caches key on it)."""
+    return _version[0]
 
 
 def register_placement(placement):

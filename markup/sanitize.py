@@ -1,7 +1,8 @@
 """The allow-list: exactly the HTML the markup emits, nothing an editor can add to it.
 
 The core's own tags are listed here; each registered construct adds the tags, attributes and
-classes it emits (``markup.registry.Construct``).
+classes it emits (``markup.registry.Construct``), and each reference kind the class of its
+links (``ReferenceKind.css_class``).
 """
 
 import re
@@ -10,7 +11,7 @@ from functools import cache
 import nh3
 
 from .references import ANCHOR_RE
-from .registry import constructs
+from .registry import constructs, reference_kinds, version
 
 TAGS = {
     "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "hr",
@@ -21,16 +22,22 @@ ATTRIBUTES = {
     "ol": {"start"},
     **{tag: {"id", "class"} for tag in ("p", "li", "blockquote", "h3", "h4", "h5", "h6")},
 }
-CLASSES = {"ref-doc", "ref-cell", "ref-topic", "ref-matrix", "ref-passage", "ext"}
+CLASSES = {"ref-passage", "ext"}  # a link to a passage; a link off the site
 NOTE_ID_RE = re.compile(r"^note-[0-9a-f]{6}-\d+$")
 DATA_REF_RE = re.compile(r"^[a-z]+:[A-Za-z0-9/-]+(#[a-z][a-z0-9-]*)?$")
 
 
-@cache
 def allow_list():
-    """(tags, attributes, classes) of the core and every registered construct."""
+    """(tags, attributes, classes) of the core, every registered construct and every
+    reference kind."""
+    return _allow_list(version())
+
+
+@cache
+def _allow_list(registrations):
     tags, attributes, classes = set(TAGS), {k: set(v) for k, v in ATTRIBUTES.items()}, set()
     classes.update(CLASSES)
+    classes.update(kind.css_class for kind in reference_kinds().values() if kind.linkable)
     for construct in constructs():
         tags.update(construct.tags)
         classes.update(construct.classes)

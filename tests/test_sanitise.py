@@ -198,3 +198,24 @@ def test_the_allow_list_keeps_everything_the_markup_emits(monkeypatch):
     emitted_tags = {tag for tag, _ in shape(raw.html)}
     assert emitted_tags >= {"h3", "p", "a", "span", "ul", "ol", "li", "details"}
     assert_harmless(clean.html)
+
+
+def test_a_reference_kind_brings_its_own_class_to_the_allow_list():
+    """The sanitiser lists no kind by name: a kind registered later keeps its links' class,
+    and loses it once it is gone."""
+    from django.db.models import Q
+
+    from markup import registry
+
+    kind = registry.ReferenceKind(
+        name="report",
+        label="report",
+        model="studies.Document",
+        url=lambda key: f"/reports/{key}/",
+        public_q=Q,
+    )
+    link = '<p><a class="ref-report" href="/reports/x/">x</a></p>'
+    assert 'class="ref-report"' not in sanitize(link)
+    with registry.temporarily(kind):
+        assert 'class="ref-report"' in sanitize(link)
+    assert 'class="ref-report"' not in sanitize(link)
