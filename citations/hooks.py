@@ -1,6 +1,6 @@
 """The export formats, registered in the order every list of export links shows them."""
 
-from .exporting import bibtex, csl_json, ris
+from .exporting import bibtex, csl_json, endnote, ris
 from .exporting.formats import ExportFormat, formats
 
 formats.register(
@@ -31,5 +31,16 @@ formats.register(
         extension="json",
         writer=csl_json.to_csl_json,
         api_key="csl_json",
+    )
+)
+formats.register(
+    ExportFormat(
+        name="xml",
+        label="EndNote XML",
+        # EndNote XML has no registered media type of its own: it is XML.
+        media_type="application/xml; charset=utf-8",
+        extension="xml",
+        writer=endnote.to_endnote_xml,
+        api_key="endnote_xml",
     )
 )
