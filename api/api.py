@@ -436,7 +436,7 @@ def documents(request: HttpRequest, filters: Query[SearchFilters]):
 @decorate_view(*cacheable)
 def document(request: HttpRequest, slug: str):
     """A document with its full citation: CSL-JSON, APA, Vancouver and every export format
-    (RIS, BibTeX, CSL-JSON, EndNote XML)."""
+    the site offers (RIS, BibTeX...)."""
     try:
         page = Document.objects.document_page(READER, slug)
     except Document.DoesNotExist:

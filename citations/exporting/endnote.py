@@ -20,6 +20,7 @@ import re
 
 from lxml import etree
 
+from ..names import inverted
 from .csl import date_parts, iso_date, page_range
 
 REF_TYPES = {
@@ -41,9 +42,7 @@ def _add(parent, tag, text=None, **attrs):
 def _author(person):
     if "literal" in person:
         return person["literal"] + ","  # EndNote's mark of a corporate author
-    return ", ".join(
-        p for p in (person.get("family"), person.get("given"), person.get("suffix")) if p
-    )
+    return inverted(person.get("family"), person.get("given"), person.get("suffix"))
 
 
 def _record(records, item, more):

@@ -7,6 +7,7 @@ Dates: ``PY`` is the year and ``DA`` "2002/03//" for a month (the RIS specificat
 
 import rispy
 
+from ..names import inverted
 from .csl import date_parts, page_range
 
 RIS_TYPES = {"article-journal": "JOUR", "report": "RPRT", "article": "GEN"}
@@ -19,14 +20,12 @@ class RisWriter(rispy.RisWriter):
         return ""
 
 
-def inverted(person):
-    """ "Timko, Christine", "King, Martin L., Jr." (RIS: Lastname, Firstname, Suffix); an
-    organisation's name whole. ``person`` is a CSL name."""
+def _ris_name(person):
+    """RIS's "Lastname, Firstname, Suffix"; an organisation's name whole. ``person`` is a
+    CSL name."""
     if "literal" in person:
         return person["literal"]
-    return ", ".join(
-        p for p in (person.get("family"), person.get("given"), person.get("suffix")) if p
-    )
+    return inverted(person.get("family"), person.get("given"), person.get("suffix"))
 
 
 def _ris_date(parts):
@@ -44,7 +43,7 @@ def to_ris(items, extra):
         entry = {
             "type_of_reference": RIS_TYPES[item["type"]],
             "title": item["title"],
-            "authors": [inverted(p) for p in item.get("author", [])],
+            "authors": [_ris_name(p) for p in item.get("author", [])],
         }
         date = date_parts(item)
         if date:
