@@ -1,3 +1,6 @@
+"""The export files readers download: a document, a whole cell and a page of search results,
+in any format registered in ``citations.exporting.formats`` (the address's extension)."""
+
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
