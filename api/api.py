@@ -18,10 +18,11 @@ from django.views.decorators.cache import cache_control
 from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, create_model
 
-from citations.csl import csl_item
-from citations.styles import formatted
+from citations.exporting.csl import csl_item
+from citations.exporting.formats import formats
+from citations.exporting.styles import formatted
 from matrix.models import Cell, Matrix
 from ops.inputs import whole_number
 from search.engine import MAX_PAGE, YEARS, SearchParams
@@ -112,13 +113,15 @@ class Place(Schema):
     headline: str
 
 
-class Citation(Schema):
-    csl: dict
-    apa: str
-    vancouver: str
-    ris: str
-    bibtex: str
-    csl_json: str
+def _citation_schema():
+    """A document's ``cite``: its CSL item, the formatted styles, then one field per export
+    format (``ExportFormat.api_key``: "ris", "bibtex"…), in the order the site lists them."""
+    fields = {"csl": (dict, ...), "apa": (str, ...), "vancouver": (str, ...)}
+    fields.update({f.api_key: (str, ...) for f in formats})
+    return create_model("Citation", __base__=Schema, **fields)
+
+
+Citation = _citation_schema()
 
 
 class DocumentDetail(DocumentSummary):
@@ -432,9 +435,8 @@ def documents(request: HttpRequest, filters: Query[SearchFilters]):
 @api.get("/documents/{slug}", response=DocumentDetail, url_name="document", tags=["documents"])
 @decorate_view(*cacheable)
 def document(request: HttpRequest, slug: str):
-    """A document with its full citation: CSL-JSON, APA, Vancouver, RIS and BibTeX."""
-    from citations.formats import WRITERS
-
+    """A document with its full citation: CSL-JSON, APA, Vancouver and every export format
+    the site offers (RIS, BibTeX...)."""
     try:
         page = Document.objects.document_page(READER, slug)
     except Document.DoesNotExist:
@@ -486,9 +488,7 @@ def document(request: HttpRequest, slug: str):
             "csl": item,
             "apa": styles["apa"][1],
             "vancouver": styles["vancouver"][1],
-            "ris": WRITERS["ris"]([item], extra),
-            "bibtex": WRITERS["bib"]([item], extra),
-            "csl_json": WRITERS["json"]([item], extra),
+            **{f.api_key: f.write([item], extra) for f in formats},
         },
     }
 

@@ -12,8 +12,8 @@ import lxml.html
 from django.conf import settings
 from django.db.models import Prefetch
 
-from citations.csl import csl_item
-from citations.styles import formatted
+from citations.exporting.csl import csl_item
+from citations.exporting.styles import formatted
 from matrix.models import ROLE_ORDER, BiteSection, Cell, CellEntry, Matrix
 from studies.models import DocumentAuthor
 

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from citations.views import export
+from cite.views import export
 from ops import ratelimits
 from pagecache.tags import uncached
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "search",
     "subjects",
     "citations",
+    "cite",
     "briefs",
     "feeds",
     "api",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("documents/", include("studies.urls")),
     path("topics/", include("topics.urls")),
     path("subjects/", include("subjects.urls")),
-    path("cite/", include("citations.urls")),
+    path("cite/", include("cite.urls")),
     path("brief/", include("briefs.urls")),
     path("feeds/", include("feeds.urls")),
     path(

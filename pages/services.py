@@ -15,10 +15,10 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from citations.names import parse_name
 from editorial.changes import quietly
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
 from search.indexing import reindex_documents
-from studies.citations import parse_name
 from studies.models import (
     AbstractTranslation,
     Document,

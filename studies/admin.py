@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from taggit.models import TaggedItem
 
+from citations.names import Name, parse_name
 from editorial.admin import EditorialAdmin, EditorialForm
 from markup.admin import (
     MarkupAdminMixin,
@@ -15,7 +16,6 @@ from markup.admin import (
     ProtectLinkedInlineFormSet,
 )
 
-from .citations import Name, parse_name
 from .duplicates import find_duplicates
 from .importing import ImportFormSet, ImportRecordForm, ReadRecordsForm, import_forms, read_records
 from .models import AbstractTranslation, Document, DocumentAuthor, DocumentSection, FeaturedStudy

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .citations import normalise_doi, normalise_title
+from citations.normalise import normalise_doi, normalise_title
+
 from .models import Document
 
 

@@ -1,6 +1,6 @@
 """Importing citation records in the admin: paste or upload, check prefilled forms, create.
 
-Step one reads the records (any mix of the formats ``studies.citations`` knows, pasted or in
+Step one reads the records (any mix of the formats ``citations.importing`` knows, pasted or in
 files) into one prefilled form each; step two creates a draft per form the editor keeps,
 each in its own transaction, or merges it into the document it duplicates, or skips it.
 Forms with problems come back with what was typed; the others are done.
@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.html import format_html
 
-from .citations import FORMAT_NAMES, UnreadableFile, decode, parse
+from citations.importing import FORMAT_NAMES, UnreadableFile, decode, parse
+
 from .duplicates import find_duplicates
 from .models import Document
 from .services import create_draft, merge_into

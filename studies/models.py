@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from taggit.managers import TaggableManager
 
+from citations.dates import PartialDate
 from editorial.left_out import left_out
 from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
-
-from .citations import PartialDate
 
 
 class DocumentQuerySet(VisibleQuerySet):
@@ -97,7 +96,7 @@ class PartialDateField(models.CharField):
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        from .citations.dates import DateProblem, parse_date
+        from citations.dates import DateProblem, parse_date
 
         value = super().to_python(value)
         if not value or not value.strip():
@@ -232,7 +231,7 @@ class Document(Workflow, MarkupOwner):
             )
 
     def save(self, *args, **kwargs):
-        from .citations import normalise_doi, normalise_title
+        from citations.normalise import normalise_doi, normalise_title
 
         self.title_key = normalise_title(self.title)
         self.doi = normalise_doi(self.doi or "")
@@ -388,7 +387,7 @@ class DocumentAuthor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from .citations import parse_name
+        from citations.names import parse_name
 
         loaded = getattr(self, "_as_loaded", None)
         name_changed_alone = (
@@ -429,7 +428,7 @@ class DocumentAuthor(models.Model):
     def as_name(self):
         """The author as a Name; from the cited form when the parts are missing (a row
         restored from a revision made before the parts were kept)."""
-        from .citations import Name, parse_name
+        from citations.names import Name, parse_name
 
         if self.family:
             return Name(self.family, self.given, self.suffix, self.corporate)

@@ -4,8 +4,8 @@ fields into a document that already has them in part."""
 import reversion
 from django.db import transaction
 
-from .citations import Name, parse_name
-from .citations.names import is_et_al
+from citations.names import Name, is_et_al, parse_name
+
 from .models import Document, DocumentAuthor
 from .slugs import document_slug
 

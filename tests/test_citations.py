@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from studies.citations import (
+from citations.importing import (
     CitationRecord,
     Name,
     abstract_to_markup,
@@ -35,7 +35,7 @@ from studies.citations import (
     normalise_title,
     parse,
 )
-from studies.citations.normalise import clean_title, normalise_pages
+from citations.normalise import clean_title, normalise_pages
 
 FIXTURES = Path(__file__).parent / "citations"
 SEED_003 = FIXTURES / "semantic_scholar" / "seed_003_kepner_humphreys_2025.txt"
@@ -1132,7 +1132,7 @@ def test_pages(pages, normalised):
     ],
 )
 def test_kind_rule(title, types, kind):
-    from studies.citations.normalise import kind_of
+    from citations.normalise import kind_of
 
     assert kind_of(title, types) == kind
 
@@ -1157,7 +1157,7 @@ def test_kind_rule(title, types, kind):
     ],
 )
 def test_names_keep_their_parts_and_are_cited_in_the_house_style(written, parts, cited):
-    from studies.citations import parse_name
+    from citations.importing import parse_name
 
     name = parse_name(written)
     assert (name.family, name.given, name.corporate) == (*parts, False)
@@ -1165,7 +1165,7 @@ def test_names_keep_their_parts_and_are_cited_in_the_house_style(written, parts,
 
 
 def test_suffixes_and_organisations():
-    from studies.citations import parse_name
+    from citations.importing import parse_name
 
     smith = parse_name("Smith, John, Jr.")
     assert (smith.family, smith.given, smith.suffix) == ("Smith", "John", "Jr.")
@@ -1180,7 +1180,7 @@ def test_package_does_not_import_django():
     import sys
 
     code = (
-        "import sys, studies.citations; "
+        "import sys, citations.importing; "
         "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
     )
     done = subprocess.run(

@@ -18,8 +18,8 @@ import rispy
 from django.core.management import CommandError, call_command
 from reversion.models import Version
 
-from citations.styles import render
-from studies.citations.normalise import kind_of
+from citations.exporting.styles import render
+from citations.normalise import kind_of
 from studies.models import Document
 from tests.admin_forms import form_data
 from tests.htmlparse import page

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from citations.csl import csl_item
-from citations.formats import WRITERS
-from studies.citations import Name, parse
+from citations.exporting.csl import csl_item
+from citations.exporting.formats import formats
+from citations.importing import Name, parse
 from studies.models import Document
 from studies.services import create_draft
 
@@ -218,7 +218,7 @@ def test_round_trip_through_the_bank_and_its_exports(source_format, export):
         document = create_draft(record.as_document_fields())
         documents.append(Document.objects.prefetch_related("authorships").get(pk=document.pk))
     items = [csl_item(d) for d in documents]
-    text = WRITERS[export](items, {})
+    text = formats[export].write(items)
     again = parse(text, filename=f"export.{export}")
     assert again.errors == []
     for before, after in zip(imported, again.records, strict=True):

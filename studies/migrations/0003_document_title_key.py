@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_title_keys(apps, schema_editor):
-    from studies.citations import normalise_title
+    from citations.normalise import normalise_title
 
     Document = apps.get_model("studies", "Document")
     for document in Document.objects.only("pk", "title"):

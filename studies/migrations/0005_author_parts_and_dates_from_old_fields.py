@@ -6,7 +6,7 @@ import datetime
 
 from django.db import migrations
 
-from studies.citations.names import Name, parse_name
+from citations.names import Name, parse_name
 
 
 def names_into_parts(apps, schema_editor):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from studies.citations import FORMAT_NAMES, UnreadableFile, decode, parse
+from citations.importing import FORMAT_NAMES, UnreadableFile, decode, parse
 from studies.duplicates import find_duplicates
 from studies.services import create_draft
 

@@ -9,6 +9,10 @@ in; each citation style makes its own initials from ``given``.
 The bank's house style on its pages (``Name.cited``) is the old site's: the surname and the
 initials, each followed by a full stop, with no spaces ("Humphreys K.", "Barreto N.B.",
 "Sartre J.-P.", "King M.L. Jr."); a corporate author is written whole.
+
+This is the one module for names, read in and written out: the importers parse with it,
+the bank stores its parts and cites with ``Name.cited`` (its one initials rule,
+``initials``), and the export formats write a person with ``inverted``.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class Name:
         a corporate name whole."""
         if self.corporate:
             return self.family
-        return ", ".join(p for p in (self.family, self.given, self.suffix) if p)
+        return inverted(self.family, self.given, self.suffix)
 
     @property
     def full(self) -> str:
@@ -66,6 +70,12 @@ class Name:
         if self.corporate:
             return self.family
         return " ".join(p for p in (self.given, self.family, self.suffix) if p)
+
+
+def inverted(family, given="", suffix="") -> str:
+    """ "Timko, Christine", "King, Martin L., Jr.": a person as reference managers' formats
+    write one (RIS, BibTeX, EndNote), from the parts the bank keeps."""
+    return ", ".join(p for p in (family, given, suffix) if p)
 
 
 def is_et_al(name) -> bool:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+# The names were "citations:…" before this app took the screens over; addresses and
+# names are kept, as templates, tests and links elsewhere use them.
 app_name = "citations"
 
 urlpatterns = [

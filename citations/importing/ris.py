@@ -18,7 +18,8 @@ import re
 
 import rispy
 
-from .dates import DateProblem, parse_date
+from ..dates import DateProblem, parse_date
+from ..normalise import doi_in_text, is_free_full_text_url, join_pages
 from .mapping import (
     Built,
     abstract,
@@ -31,7 +32,6 @@ from .mapping import (
     text_list,
     title,
 )
-from .normalise import doi_in_text, is_free_full_text_url, join_pages
 
 TAG_LINE_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 PMCID_RE = re.compile(r"\bPMC\d+\b")

@@ -1,16 +1,18 @@
+"""The export files readers download: a document, a whole cell and a page of search results,
+in any format registered in ``citations.exporting.formats`` (the address's extension)."""
+
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
+from citations.exporting.csl import csl_item
+from citations.exporting.formats import accepted, formats
 from matrix.models import Cell
 from search.engine import SearchParams
 from search.indexing import plain
 from search.limits import guarded
 from search.models import SearchEntry
 from studies.models import Document, DocumentAuthor
-
-from .csl import csl_item
-from .formats import FORMATS, WRITERS
 
 
 def _with_citation_parts(documents):
@@ -21,9 +23,10 @@ def _with_citation_parts(documents):
 
 
 def export(request, documents, fmt, filename):
-    """``documents`` in order, as RIS, BibTeX or CSL-JSON, for download."""
-    if fmt not in FORMATS:
-        raise Http404("Exports are RIS (.ris), BibTeX (.bib) or CSL-JSON (.json).")
+    """``documents`` in order, in the export format named ``fmt``, for download."""
+    export_format = formats.get(fmt)
+    if export_format is None:
+        raise Http404(f"Exports are {accepted()}.")
     items, extra = [], {}
     for document in documents:
         page_url = request.build_absolute_uri(document.get_absolute_url())
@@ -33,9 +36,10 @@ def export(request, documents, fmt, filename):
             "keywords": [t.name for t in document.tags.all()],
             "page_url": page_url,
         }
-    content_type, extension = FORMATS[fmt]
-    response = HttpResponse(WRITERS[fmt](items, extra), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    response = HttpResponse(
+        export_format.write(items, extra), content_type=export_format.media_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format.extension}"'
     return response
 
 

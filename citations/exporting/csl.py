@@ -1,9 +1,13 @@
-"""A document as a CSL-JSON item: the one description every export and style is made from."""
+"""A document as a CSL-JSON item: the one description every export and style is made from.
+
+The bank sits above this app, so a document is read by its attributes alone (a
+``studies.models.Document`` or anything shaped like one); its kind is compared as the
+string it is stored as.
+"""
 
 import re
 
-from studies.models import Document
-
+GUIDANCE = "guidance"  # studies.models.Document.Kind.GUIDANCE, as stored
 PAGES_RE = re.compile(r"^\s*(?P<first>[^-–—\s]+)\s*(?:[-–—]+\s*(?P<last>\S+))?\s*$")
 
 
@@ -28,11 +32,21 @@ def csl_name(person):
 
 
 def csl_type(document):
-    if document.kind == Document.Kind.GUIDANCE:
+    if document.kind == GUIDANCE:
         return "report"
     if document.source and (document.volume or document.issue or document.pages):
         return "article-journal"
     return "report" if document.source else "article"
+
+
+def date_parts(item, key="issued"):
+    """The date's parts as CSL holds them: [2002], [2002, 3] or [2002, 3, 15]; [] if none."""
+    return item.get(key, {}).get("date-parts", [[]])[0]
+
+
+def iso_date(parts):
+    """ "2002", "2002-03", "2002-03-15": ISO 8601 at the date's precision."""
+    return "-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(parts))
 
 
 def csl_item(document, url=""):
@@ -43,7 +57,7 @@ def csl_item(document, url=""):
     authors = [a.as_name() for a in document.authorships.all()]
     if authors:
         item["author"] = [csl_name(person) for person in authors]
-    elif document.kind == Document.Kind.GUIDANCE and document.source:
+    elif document.kind == GUIDANCE and document.source:
         item["author"] = [{"literal": document.source}]
     if item["type"] == "article-journal":
         item["container-title"] = document.source

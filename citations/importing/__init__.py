@@ -71,13 +71,13 @@ from __future__ import annotations
 
 import re
 
+from ..dates import PartialDate
+from ..names import Name, parse_name, person
+from ..normalise import looks_like_doi, normalise_doi, normalise_title
 from . import bibtex, crossref, csl, medline, ris, semantic_scholar
 from .abstracts import abstract_to_markup, escape_markup
-from .dates import PartialDate
 from .detect import detect_format, extension_format, looks_like_json
 from .jsonin import JsonProblem, describe_trailing, load_json
-from .names import Name, parse_name, person
-from .normalise import looks_like_doi, normalise_doi, normalise_title
 from .records import (
     FORMAT_NAMES,
     FORMATS,

@@ -61,7 +61,7 @@ _original_text_variable = model.Text._variable
 
 
 def apply():
-    """Once, before any style renders (``citations.styles`` calls it on import)."""
+    """Once, before any style renders (``citations.exporting.styles`` calls it on import)."""
     if model.Date.render_single_date is not _render_single_date:
         model.Date.render_single_date = _render_single_date
         model.Substitute.render = _substitute_render

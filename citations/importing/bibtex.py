@@ -21,7 +21,9 @@ from bibtexparser import middlewares
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .dates import from_parts, parse_date
+from ..dates import from_parts, parse_date
+from ..names import ET_AL, corporate, is_et_al, person
+from ..normalise import doi_in_text
 from .mapping import (
     Built,
     abstract,
@@ -32,8 +34,6 @@ from .mapping import (
     text_list,
     title,
 )
-from .names import ET_AL, corporate, is_et_al, person
-from .normalise import doi_in_text
 
 KEY_RE = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]*)")
 TITLE_RE = re.compile(r"\btitle\s*=\s*[{\"]+(?P<title>[^{}\"\n]+)", re.I)

@@ -26,10 +26,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .abstracts import abstract_to_markup
-from .dates import DateProblem, PartialDate, json_kind, parse_date
-from .names import ET_AL, Name, is_et_al, parse_name
-from .normalise import (
+from ..dates import DateProblem, PartialDate, json_kind, parse_date
+from ..names import ET_AL, Name, is_et_al, parse_name
+from ..normalise import (
     clean_text,
     clean_title,
     is_free_full_text_url,
@@ -40,6 +39,7 @@ from .normalise import (
     normalise_pmcid,
     pmc_url,
 )
+from .abstracts import abstract_to_markup
 from .records import CitationError, CitationRecord, record_label
 
 YEAR_RANGE = (1800, 2100)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .dates import PartialDate
-from .names import Name
+from ..dates import PartialDate
+from ..names import Name
 
 FORMATS = ("ris", "bibtex", "medline", "csl-json", "crossref", "semantic-scholar")
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import html
 import re
 
-from .inline import EM, PLAIN, STRONG, Paragraph, html_paragraphs, looks_like_html
-from .labels import LABEL_CAPS_RE, LABEL_COLON_RE, LABEL_LINE_RE, label_case
+from ..inline import EM, PLAIN, STRONG, Paragraph, html_paragraphs, looks_like_html
+from ..labels import LABEL_CAPS_RE, LABEL_COLON_RE, LABEL_LINE_RE, label_case
 
 ESCAPE_RE = re.compile(r"([\\`*_{}\[\]])")
 ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")

@@ -7,10 +7,10 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
+from citations.exporting.csl import csl_item, page_range
+from citations.exporting.formats import formats
+from citations.exporting.styles import formatted
 from studies.models import Document
-
-from .csl import csl_item, page_range
-from .styles import formatted
 
 PDF_SUFFIXES = (".pdf", "/pdf", "/pdf/")
 # As Django's json_script: nothing in the data can close the <script> element.
@@ -135,7 +135,6 @@ def document_page_extras(page, request):
         ],
         "formatted_citations": formatted(item).values(),
         "export_links": [
-            (label, reverse("citations:document", args=[document.slug, fmt]))
-            for fmt, label in (("ris", "RIS"), ("bib", "BibTeX"), ("json", "CSL-JSON"))
+            (f.label, reverse("citations:document", args=[document.slug, f.name])) for f in formats
         ],
     }

@@ -12,8 +12,9 @@ against the Graph API's type for it, or the pasted variant's (``SHAPES``).
 
 from __future__ import annotations
 
+from ..dates import PartialDate, parse_date
+from ..names import split_name_list
 from .csl import read_items
-from .dates import PartialDate, parse_date
 from .mapping import (
     NUMBER_OR_TEXT,
     OBJECT,
@@ -29,7 +30,6 @@ from .mapping import (
     text_list,
     title,
 )
-from .names import split_name_list
 
 
 def _authors(value) -> list:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from .dates import parse_date
+from ..dates import parse_date
+from ..names import corporate, parse_name
+from ..normalise import clean_text, clean_title, journal_title_case
 from .mapping import Built, abstract, apply_table, build_record, refused, text, text_list
-from .names import corporate, parse_name
-from .normalise import clean_text, clean_title, journal_title_case
 
 TAG_RE = re.compile(r"^(?=[A-Z][A-Z0-9 ]{3}-)(?P<tag>[A-Z][A-Z0-9]{1,3}) *-(?: (?P<value>.*))?$")
 CONTINUATION_RE = re.compile(r"^\s+\S")

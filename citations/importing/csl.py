@@ -12,7 +12,9 @@ does). Every key is checked against the CSL-JSON schema's type for it (``SHAPES`
 
 from __future__ import annotations
 
-from .dates import from_date_parts, json_kind
+from ..dates import from_date_parts, json_kind
+from ..names import ET_AL, corporate, is_et_al, parse_name, person
+from ..normalise import clean_text
 from .mapping import (
     DATE,
     NAMES,
@@ -31,8 +33,6 @@ from .mapping import (
     text_list,
     title,
 )
-from .names import ET_AL, corporate, is_et_al, parse_name, person
-from .normalise import clean_text
 
 NAME_PARTS = ("family", "given", "non-dropping-particle", "dropping-particle", "suffix")
 

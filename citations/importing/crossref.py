@@ -12,8 +12,9 @@ the type the REST API's documentation gives it (``SHAPES``).
 
 from __future__ import annotations
 
+from ..dates import from_date_parts
+from ..normalise import clean_text
 from .csl import csl_names, read_items
-from .dates import from_date_parts
 from .mapping import (
     DATE,
     NAMES,
@@ -25,7 +26,6 @@ from .mapping import (
     text,
     title,
 )
-from .normalise import clean_text
 
 
 def _title(values) -> str:
