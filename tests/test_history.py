@@ -316,7 +316,7 @@ def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e
     from django.apps import apps
     from django.contrib.admin.models import LogEntry
 
-    migration = importlib.import_module("pages.migrations.0001_texts_by_one_rule")
+    migration = importlib.import_module("workplace.migrations.0001_texts_by_one_rule")
     section = e4.bite_sections.order_by("order").first()
     # As an older site stored a browser's post: CRLF, and a trailing newline.
     off_rule = section.body.replace("\n", "\r\n") + "\r\n"
@@ -335,7 +335,7 @@ def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e
 
 
 def test_demo_content_can_be_restored_to_its_first_revision(editor_client, demo):
-    from pages.services import DEMO_REVISION
+    from demo.loader import DEMO_REVISION
 
     document = Document.objects.get(slug=TIMKO)
     loaded = document.standfirst
