@@ -50,7 +50,7 @@ if not ALLOWED_HOSTS and DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "pages.apps.EvidenceAdminConfig",
+    "workplace.apps.EvidenceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     # After ops, whose db_worker (the library's, kept alive through database outages)
     # takes the place of the library's own.
     "django_tasks_db",
-    "pages",
+    "frontpage",
+    # After the content apps: the Editors group it keeps is given their permissions.
+    "workplace",
+    "demo",
     "axes",
 ]
 

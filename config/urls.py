@@ -5,16 +5,16 @@ from django.urls import include, path
 from api.api import api
 from feeds.sitemaps import SITEMAPS
 from feeds.views import robots_txt
+from frontpage import views as frontpage
 from mail.anymail import webhook_urls
 from ops.health import healthz, healthz_worker
 from pagecache.tags import shows_lists
-from pages import views as pages
 from search import views as search
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", frontpage.home, name="home"),
     path("search/", search.search, name="search"),
-    path("PHP/dl.php", pages.legacy, name="legacy"),
+    path("PHP/dl.php", frontpage.legacy, name="legacy"),
     path("matrices/", include("matrix.urls")),
     path("documents/", include("studies.urls")),
     path("topics/", include("topics.urls")),
@@ -42,4 +42,4 @@ urlpatterns = [
     path("anymail/", include((webhook_urls(), "anymail"))),
 ]
 
-handler400 = "pages.views.bad_request"
+handler400 = "frontpage.views.bad_request"

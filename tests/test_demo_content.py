@@ -8,8 +8,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from demo.loader import ContentError, load_demo_content
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
-from pages.services import ContentError, load_demo_content
 from studies.models import Document
 from tests.factories import get_cell
 from tests.htmlparse import parse
@@ -185,7 +185,7 @@ def test_an_entry_for_an_unknown_document_is_refused(db, tmp_path, monkeypatch):
     )
     before = snapshot()
     monkeypatch.setattr(
-        "pages.management.commands.load_demo.load_demo_content",
+        "demo.management.commands.load_demo.load_demo_content",
         lambda: load_demo_content(fixtures),
     )
     with pytest.raises(CommandError) as caught:
@@ -255,7 +255,7 @@ def test_load_demo_takes_no_other_instructions(db):
 def test_the_demo_content_gets_a_first_revision_of_everything_it_adds(db):
     from reversion.models import Version
 
-    from pages.services import DEMO_REVISION
+    from demo.loader import DEMO_REVISION
 
     call_command("load_demo", verbosity=0)
     for model in (Matrix, Cell, Document, Chart, HotTopic):

@@ -363,7 +363,7 @@ started = []
     ],
 )
 def test_runsite_links_to_the_address_it_serves_on(addrport, expected, monkeypatch, settings):
-    from pages.management.commands import runsite
+    from demo.management.commands import runsite
 
     served = []
     monkeypatch.delenv("SITE_URL", raising=False)
@@ -380,7 +380,7 @@ def test_runsite_links_to_the_address_it_serves_on(addrport, expected, monkeypat
 
 
 def test_runsite_keeps_a_site_url_that_is_set(monkeypatch, settings):
-    from pages.management.commands import runsite
+    from demo.management.commands import runsite
 
     monkeypatch.setenv("SITE_URL", "https://evidence.example.org")
     monkeypatch.delenv("RUN_MAIN", raising=False)

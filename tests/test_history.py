@@ -1,7 +1,10 @@
 """Every change is a revision: compare any two, restore any one (checked like a save),
 recover what was deleted."""
 
+import threading
+
 import pytest
+from django.db.models.signals import post_save, pre_delete
 from django.test import Client
 from reversion.models import Version
 
@@ -111,6 +114,39 @@ def test_a_restore_that_would_break_links_is_refused_naming_them(editor_client, 
     assert "restoring it would break links" in text
     assert "“cell:alcohol/E4#new-question” is linked from document" in text
     assert e4.bite_sections.filter(anchor="new-question").exists()
+
+
+class DeletedElsewhere:
+    """A row another request deletes, that other texts link to."""
+
+    def deletion_problems(self):
+        return ["a row another request deleted"]
+
+
+def test_a_restore_counts_only_its_own_deletes_not_another_threads(editor_client, demo):
+    document = make_document(slug="restore-alone", title="Restored alone")
+    save_document(editor_client, document, standfirst="First words.")
+    first = Version.objects.get_for_object(document)[0]
+    save_document(editor_client, document, standfirst="Second words.")
+
+    def delete_elsewhere():
+        # What any delete sends, from another of the worker's threads.
+        pre_delete.send(sender=DeletedElsewhere, instance=DeletedElsewhere(), using="default")
+
+    def revert_while_another_thread_deletes(sender, raw=False, **kwargs):
+        if raw:  # reversion writing the restored row
+            thread = threading.Thread(target=delete_elsewhere)
+            thread.start()
+            thread.join()
+
+    post_save.connect(revert_while_another_thread_deletes, sender=Document)
+    try:
+        response = editor_client.get(document_url(document, f"history/{first.pk}"))
+    finally:
+        post_save.disconnect(revert_while_another_thread_deletes, sender=Document)
+    assert response.status_code == 200
+    assert "another request" not in response.text
+    assert "First words." in response.text
 
 
 def test_a_deleted_document_can_be_recovered_with_its_authors(editor_client, demo):
@@ -280,7 +316,7 @@ def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e
     from django.apps import apps
     from django.contrib.admin.models import LogEntry
 
-    migration = importlib.import_module("pages.migrations.0001_texts_by_one_rule")
+    migration = importlib.import_module("workplace.migrations.0001_texts_by_one_rule")
     section = e4.bite_sections.order_by("order").first()
     # As an older site stored a browser's post: CRLF, and a trailing newline.
     off_rule = section.body.replace("\n", "\r\n") + "\r\n"
@@ -299,7 +335,7 @@ def test_texts_stored_before_the_rule_follow_it_after_migrating(editor_client, e
 
 
 def test_demo_content_can_be_restored_to_its_first_revision(editor_client, demo):
-    from pages.services import DEMO_REVISION
+    from demo.loader import DEMO_REVISION
 
     document = Document.objects.get(slug=TIMKO)
     loaded = document.standfirst

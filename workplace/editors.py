@@ -10,7 +10,7 @@ CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit", "subjects")
 
 def ensure_editors_group(**kwargs):
     """Create the group, or top up its permissions on an existing deployment, after every
-    migrate (pages comes after the content apps in INSTALLED_APPS: their permissions exist)."""
+    migrate (workplace comes after the content apps in INSTALLED_APPS: their permissions exist)."""
     group, _ = Group.objects.get_or_create(name=EDITORS)
     permissions = Permission.objects.filter(
         Q(content_type__app_label__in=CONTENT_APPS)

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.editors import EDITORS
-from pages.services import ContentError, load_demo_content
+from demo.loader import ContentError, load_demo_content
+from workplace.editors import EDITORS
 
 DEMO_USERS = (
     # username, password, superuser?
