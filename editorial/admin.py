@@ -42,11 +42,10 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import places
-from .changes import acting, record
+from . import places, services
 from .history import compare
 from .models import Change
-from .signals import visibility_changed
+from .refreshers import Write, refresh
 from .visibility import Publishable, Workflow
 
 CONFIRM_HIDE = "_confirm_hide"
@@ -261,28 +260,32 @@ class EditorialAdmin(VersionAdmin):
         request.editorial_note = form.cleaned_data.get("change_note", "")
         if form.cleaned_data.get("mark_revised"):
             obj.last_revised = timezone.localdate()
-        with acting(request.user):
-            super().save_model(request, obj, form, change)
+        # Written in save_related, which has the inlines too: the write path is one call.
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         obj = form.instance
+        revised = bool(form.cleaned_data.get("mark_revised"))
+        services.save_content(
+            obj,
+            formsets,
+            editor=request.user,
+            note=obj.revision_note if revised else "",
+            revised=revised,
+            bite=revised and self.revision_touches_bite(obj, formsets),
+            save_m2m=form.save_m2m,
+            validated=True,  # the form's clean() has rendered and checked the markup
+        )
         restore = getattr(request, "editorial_restore", None)
         if restore is not None:
             self.finish_restore(obj, restore)
-        if form.cleaned_data.get("mark_revised"):
-            record(
-                obj,
-                Change.Kind.REVISED,
-                note=obj.revision_note,
-                editor=request.user,
-                bite=self.revision_touches_bite(obj, formsets),
-            )
-        elif restore is None and "revision_note" in form.changed_data:
+        elif not revised and "revision_note" in form.changed_data:
             # The note of the last revision corrected: readers read it in the archive too.
             last = Change.objects.about(obj).filter(kind=Change.Kind.REVISED).first()
             if last is not None:
                 Change.objects.filter(pk=last.pk).update(note=obj.revision_note)
+
+    def delete_model(self, request, obj):
+        services.delete_content(obj, editor=request.user)
 
     def revision_touches_bite(self, obj, formsets):
         """Whether this save changed the part of the object that is its Matrix Bite."""
@@ -448,7 +451,6 @@ class EditorialAdmin(VersionAdmin):
         ):
             raise PermissionDenied
         request.editorial_preview = True
-        from .changes import quietly
         from .preview import render_for_readers
 
         fieldsets = self.get_fieldsets(request, obj)
@@ -459,7 +461,7 @@ class EditorialAdmin(VersionAdmin):
             fields=[f for _, o in fieldsets for f in o["fields"]],
         )
         html, errors, left_out = None, [], []
-        with transaction.atomic(), quietly():
+        with transaction.atomic():  # rolled back: nothing it writes or records stays
             form = ModelForm(request.POST, request.FILES, instance=obj)
             formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
             form.is_valid()
@@ -602,11 +604,15 @@ class EditorialAdmin(VersionAdmin):
         if isinstance(obj, Publishable):
             obj.refresh_from_db()
             if restore["public_before"] != obj.is_public:
-                visibility_changed.send(
-                    sender=type(obj),
-                    instance=obj,
-                    public=obj.is_public,
-                    created=restore["public_before"] is None,
+                refresh(
+                    [
+                        Write(
+                            obj,
+                            created=restore["public_before"] is None,
+                            public_before=restore["public_before"],
+                            public_after=obj.is_public,
+                        )
+                    ]
                 )
 
 

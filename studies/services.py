@@ -4,6 +4,8 @@ fields into a document that already has them in part."""
 import reversion
 from django.db import transaction
 
+from editorial.services import save_content
+
 from .citations import Name, parse_name
 from .citations.names import is_et_al
 from .models import Document, DocumentAuthor
@@ -52,7 +54,7 @@ def create_draft(fields, *, editor=None, note="Imported from a citation record."
         reversion.set_comment(note)
         if editor is not None:
             reversion.set_user(editor)
-        document.save()
+        save_content(document, editor=editor, validated=True)  # full_clean() has checked it
         DocumentAuthor.objects.bulk_create(
             DocumentAuthor.of(document, name, position=i)
             for i, name in enumerate(names(fields.get("authors")))
@@ -80,7 +82,7 @@ def merge_into(document, fields, *, editor=None):
                               + (", ".join(filled) or "none"))  # fmt: skip
         if editor is not None:
             reversion.set_user(editor)
-        document.save()
+        save_content(document, editor=editor, validated=True)  # full_clean() has checked it
         if authors and not document.authorships.exists():
             DocumentAuthor.objects.bulk_create(
                 DocumentAuthor.of(document, name, position=i) for i, name in enumerate(authors)

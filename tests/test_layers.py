@@ -7,14 +7,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [
-    "editorial", "mail", "markup", "studies", "matrix", "topics", "search", "subjects",
+    "markup", "editorial", "mail", "studies", "matrix", "topics", "search", "subjects",
     "citations", "briefs", "feeds", "api", "feedback", "readers", "pages", "config",
 ]  # fmt: skip
 # Each app may import only the apps listed before it here (config wires everything).
 MAY_NOT_IMPORT = {
-    "editorial": set(APPS) - {"editorial"},
+    "markup": set(APPS) - {"markup"},
+    "editorial": set(APPS) - {"editorial", "markup"},
     "mail": set(APPS) - {"mail"},
-    "markup": {"studies", "matrix", "topics", "briefs", "feedback", "pages", "config"},
     "studies": set(APPS[APPS.index("studies") + 1 :]),
     "matrix": set(APPS[APPS.index("matrix") + 1 :]),
     "topics": set(APPS[APPS.index("topics") + 1 :]),
