@@ -22,6 +22,7 @@ Writes reach the refreshers two ways, both ending in :func:`refresh`:
   ``tests/test_write_path.py`` fails if one does.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,7 +156,15 @@ def _saved(sender, instance, created=False, raw=False, **kwargs):
 
 def _deleted(sender, instance, **kwargs):
     before, _ = publicity(instance)
-    _deliver(Write(instance, deleted=True, public_before=before, public_after=before))
+    # As it was: Django clears the key of a deleted row once every receiver has run.
+    row = copy.copy(instance)
+    row.__dict__.pop(COLLECTING, None)
+    write = Write(row, deleted=True, public_before=before, public_after=before)
+    collected = getattr(instance, COLLECTING, None)
+    if collected is not None:
+        collected.append(write)
+    else:
+        refresh([write])
 
 
 def _related_changed(sender, instance, action, model, pk_set, **kwargs):

@@ -32,7 +32,7 @@ deletes instead of writing, and its refreshers forget the deleted rows' anchors 
 A save from the shell (``obj.save()``) still refreshes the derived data, row by row as it is
 written, through ``editorial.refreshers``' one set of receivers; only the record of changes
 is left to the services. The rebuild commands bring everything derived up to date at once:
-``manage.py render_markup`` (stored HTML, anchors and links) and ``manage.py rebuild_search``
+``manage.py render_markup`` (stored HTML, anchors and links) and ``manage.py rebuild_search_index``
 (the search index).
 """
 
@@ -120,9 +120,11 @@ def delete_content(obj, *, editor):
     return writes
 
 
-def refresh_texts(owner):
-    """Render ``owner``'s texts again (what they show has changed, the text has not) and
-    refresh what shows them: for the rebuild commands and restores."""
+def render_again(owner):
+    """Render ``owner``'s texts again and store only their HTML (what they show has
+    changed, or the markup has; the texts have not), with the link registry; the page cache
+    hears of it as a ``Write(owner, rendered_again=True)``
+    (``markup.models.rendered_again``). For ``render_markup`` and restores."""
     return owner.refresh_markup()
 
 

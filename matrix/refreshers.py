@@ -40,7 +40,14 @@ def document_visibility_changed(document):
     ):
         entry.refresh_markup()
     for chart in Chart.objects.filter(source=document).select_related("source"):
-        chart.redraw()
-        Chart.objects.filter(pk=chart.pk).update(html=chart.html)
-        refresh([Write(chart, rendered_again=True)])
+        redraw(chart)
+
+
+def redraw(chart, *, texts=True):
+    """Draw ``chart`` again and store the drawing; the pages showing it are dropped and, with
+    ``texts``, the texts placing it rendered again."""
+    chart.redraw()
+    Chart.objects.filter(pk=chart.pk).update(html=chart.html)
+    refresh([Write(chart, rendered_again=True)])
+    if texts:
         chart.refresh_texts_placing_it()

@@ -35,20 +35,12 @@ def refresh_index(writes):
         indexing.reindex_documents(sorted(documents))
 
 
-def _affected(write, documents, cells, sections, topics):  # noqa: C901 - one test per model
+def _affected(write, documents, cells, sections, topics):
     instance = write.instance
-    if isinstance(instance, Document):
-        if not write.deleted and (not write.related or write.related[0] is Tag):
-            documents.add(instance.pk)
-    elif isinstance(instance, DocumentAuthor | DocumentSection | CellEntry):
-        documents.add(instance.document_id)
-    elif isinstance(instance, TaggedItem):
-        if instance.content_type.model_class() is Document:
-            documents.add(instance.object_id)
-    elif isinstance(instance, Tag):
-        renamed = NAME in write.remembered and write.remembered[NAME] != instance.name
-        if renamed and not (write.created or write.deleted or write.related):
-            documents.update(Document.objects.filter(tags=instance).values_list("pk", flat=True))
+    if isinstance(instance, Document | DocumentAuthor | DocumentSection | CellEntry):
+        documents.update(_documents_of(write))
+    elif isinstance(instance, TaggedItem | Tag):
+        documents.update(_tagged_documents(write))
     elif write.deleted or write.related:
         return
     elif isinstance(instance, Cell):
@@ -61,3 +53,25 @@ def _affected(write, documents, cells, sections, topics):  # noqa: C901 - one te
         sections.add(instance.pk)
     elif isinstance(instance, HotTopic):
         topics.add(instance.pk)
+
+
+def _documents_of(write):
+    instance = write.instance
+    if not isinstance(instance, Document):
+        return [instance.document_id]  # an author, section or entry: written or deleted
+    if write.deleted or (write.related and write.related[0] is not Tag):
+        return []
+    return [instance.pk]
+
+
+def _tagged_documents(write):
+    instance = write.instance
+    if isinstance(instance, TaggedItem):
+        is_document = instance.content_type.model_class() is Document
+        return [instance.object_id] if is_document else []
+    if write.related and write.related[0] is Document:
+        return write.related[1]  # documents given or relieved of this subject
+    renamed = NAME in write.remembered and write.remembered[NAME] != instance.name
+    if not renamed or write.created or write.deleted or write.related:
+        return []
+    return Document.objects.filter(tags=instance).values_list("pk", flat=True)
