@@ -30,13 +30,15 @@ editor saves a cell?" is answered by :func:`save_content`, in this order:
 deletes instead of writing, and its refreshers forget the deleted rows' anchors and links.
 
 A save from the shell (``obj.save()``) still refreshes the derived data, row by row as it is
-written, through ``editorial.refreshers``' one set of receivers; only the record of changes
-is left to the services. The rebuild commands bring everything derived up to date at once:
-``manage.py render_markup`` (stored HTML, anchors and links) and ``manage.py rebuild_search_index``
-(the search index).
+written, through ``editorial.refreshers``' one set of receivers (a publication or withdrawal
+is recorded without an editor). What is written without ``save()`` (``update()``, SQL, a
+bulk load) is brought up to date by the rebuild commands: ``manage.py render_markup``
+(stored HTML, anchors and links) and ``manage.py rebuild_search_index`` (the search index).
 """
 
 from django.db import transaction
+
+from markup.models import MarkupOwner
 
 from . import changes
 from .models import Change
@@ -67,7 +69,7 @@ def save_content(
     ``record=False``: not news (loading the demo content).
     """
     # 1. Render and validate the markup.
-    if hasattr(obj, "render_markup") and not validated:
+    if isinstance(obj, MarkupOwner) and not validated:
         obj.validate_markup(pending=pending_anchors)  # raises ValidationError
     writes = []
     touched = [collect(obj, writes)]
@@ -95,20 +97,24 @@ def save_content(
     return writes
 
 
-def publish(obj, *, editor, note=""):
-    """Make ``obj`` (a ``Workflow``) public now."""
+def publish(obj, *, editor):
+    """Make ``obj`` (a ``Workflow``) public now; recorded as a publication by ``editor``
+    (``None``: by the site, at its scheduled time). Its texts are as they were checked."""
     obj.status = Workflow.Status.PUBLISHED
-    return save_content(obj, editor=editor, note=note, validated=True)
+    return save_content(obj, editor=editor, validated=True)
 
 
-def withdraw(obj, *, editor, note=""):
-    """Make ``obj`` a draft again: readers no longer see it."""
+def withdraw(obj, *, editor):
+    """Make ``obj`` a draft again: readers no longer see it; recorded as a withdrawal."""
     obj.status = Workflow.Status.DRAFT
-    return save_content(obj, editor=editor, note=note, validated=True)
+    return save_content(obj, editor=editor, validated=True)
 
 
 def delete_content(obj, *, editor):
-    """Delete ``obj`` (and what cascades from it), and refresh what showed it."""
+    """Delete ``obj`` (and what cascades from it), and refresh what showed it: the link
+    registry forgets its anchors and links, the index and the cached pages drop it. A
+    deletion is not news for readers, so nothing is recorded (``editor`` is for the
+    signature's sake: the admin's history keeps who deleted what)."""
     writes = []
     collect(obj, writes)
     try:
@@ -124,7 +130,7 @@ def render_again(owner):
     """Render ``owner``'s texts again and store only their HTML (what they show has
     changed, or the markup has; the texts have not), with the link registry; the page cache
     hears of it as a ``Write(owner, rendered_again=True)``
-    (``markup.models.rendered_again``). For ``render_markup`` and restores."""
+    (``markup.models.rendered_again``). For ``manage.py render_markup``."""
     return owner.refresh_markup()
 
 
