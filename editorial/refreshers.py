@@ -156,8 +156,12 @@ def _saved(sender, instance, created=False, raw=False, **kwargs):
 
 def _deleted(sender, instance, **kwargs):
     before, _ = publicity(instance)
-    # As it was: Django clears the key of a deleted row once every receiver has run.
-    row = copy.copy(instance)
+    # As it was: Django clears the key of a deleted row once every receiver has run. (Not
+    # copy.copy: it pickles through the app registry, which some models are not in, as the
+    # migration recorder's.)
+    row = type(instance).__new__(type(instance))
+    row.__dict__.update(instance.__dict__)
+    row._state = copy.copy(instance._state)
     row.__dict__.pop(COLLECTING, None)
     write = Write(row, deleted=True, public_before=before, public_after=before)
     collected = getattr(instance, COLLECTING, None)
