@@ -11,7 +11,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import JsonResponse, QueryDict
 from django.urls import reverse
 
-from editorial.texts import normalise_line_endings
+from markup.texts import normalise_line_endings
 from ops.inputs import CONTROL_RE, PATH_CONTROL_RE
 
 # Addresses answered in JSON, whose errors keep the API's shape ({"detail": ...}).

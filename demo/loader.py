@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from citations.names import parse_name
-from editorial.changes import quietly
+from editorial.services import save_content
 from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
 from search.indexing import reindex_documents
 from studies.models import (
@@ -74,8 +74,13 @@ def _text(value):
 
 @transaction.atomic
 def load_demo_content(directory=FIXTURES):
-    with quietly():  # loading the demo is not news for the "what changed" record
-        return _load(Path(directory))
+    return _load(Path(directory))
+
+
+def _save(obj):
+    """Through the write path; not news for the "what changed" record, and its texts are
+    checked once everything is in place (``finish_texts``)."""
+    save_content(obj, editor=None, validated=True, record=False)
 
 
 def _load(directory):
@@ -114,7 +119,7 @@ def load_matrices(data, report):
                 introduction=_text(item.get("introduction")),
                 audience_guidance=_text(item.get("audience_guidance")),
             )
-            matrix.save()
+            _save(matrix)
             report.made(matrix, "matrices")
             report.keep_history(matrix)
         else:
@@ -140,7 +145,7 @@ def load_matrices(data, report):
                     course_title=_text(row_data.get("course_title")),
                     introduction=_text(row_data.get("introduction")),
                 )
-                row.save()
+                _save(row)
                 rows[row.number] = row
                 report.made(row, "rows")
         overrides = {c["code"]: c for c in item.get("cells") or []}
@@ -158,7 +163,7 @@ def load_matrices(data, report):
                     label_override=label,
                     status=Cell.Status.PUBLISHED,
                 )
-                cell.save()
+                _save(cell)
                 report.add("cells")
                 report.keep_history(cell)
 
@@ -176,7 +181,7 @@ def load_documents(data, report):
             if name in item:
                 value = item[name]
                 setattr(document, name, value if not isinstance(value, str) else value.strip())
-        document.save()
+        _save(document)
         report.made(document, "documents")
         report.keep_history(document)
         created.append((document, item))
@@ -193,7 +198,7 @@ def load_documents(data, report):
                 body=_text(section["body"]),
                 order=order,
             )
-            obj.save()
+            _save(obj)
             report.created.append(obj)
         AbstractTranslation.objects.bulk_create(
             AbstractTranslation(document=document, language=t["language"], text=_text(t["text"]))
@@ -237,7 +242,7 @@ def load_charts(data, report):
             source=_document(by_slug, item["source"], item["slug"]) if item.get("source") else None,
         )
         chart.full_clean()
-        chart.save()
+        _save(chart)
         report.add("charts")
         report.keep_history(chart)
 
@@ -257,7 +262,7 @@ def load_topics(data, report):
             search_query=item["search_query"],
             last_revised=item.get("last_revised"),
         )
-        topic.save()
+        _save(topic)
         report.made(topic, "hot topics")
         report.keep_history(topic)
         TopicDocument.objects.bulk_create(
@@ -290,7 +295,7 @@ def load_cell(data, report):
     cell.more_note = _text(data.get("more_note"))
     cell.first_uploaded = data.get("first_uploaded")
     cell.last_revised = data.get("last_revised")
-    cell.save()
+    _save(cell)
     report.made(cell, "cell contents")
     report.keep_history(cell)
     by_slug = {d.slug: d for d in Document.objects.all()}
@@ -303,7 +308,7 @@ def load_cell(data, report):
             annotation=_text(item.get("annotation")),
             order=order,
         )
-        entry.save()
+        _save(entry)
         report.made(entry, "entries")
     for order, item in enumerate(data.get("bite") or []):
         section = BiteSection(
@@ -314,7 +319,7 @@ def load_cell(data, report):
             body=_text(item["body"]),
             order=order,
         )
-        section.save()
+        _save(section)
         report.made(section, "bite sections")
 
 

@@ -1,43 +1,14 @@
-"""Recording what changed, as the admin and the publishing task make changes."""
-
-import contextvars
-from contextlib import contextmanager
+"""Recording what changed: step 4 of the write path (``editorial.services``)."""
 
 from django.utils import timezone
 
 from .models import Change
-
-_quiet = contextvars.ContextVar("quiet_changes", default=False)
-# Who is making the current change (set by the admin around a save). Their note for the
-# history is not here: it stays in the admin, and readers never see it.
-_acting = contextvars.ContextVar("acting_editor", default=None)
-
-
-@contextmanager
-def quietly():
-    """Make changes without recording them (loading the demo content is not news)."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
-
-@contextmanager
-def acting(editor):
-    token = _acting.set(editor)
-    try:
-        yield
-    finally:
-        _acting.reset(token)
+from .visibility import Publishable
 
 
 def record(obj, kind, *, note="", editor=None, bite=False):
-    """Add ``obj``'s change to the record; nothing while ``quietly()``. ``note`` is for
-    readers (a marked revision's note): bulletins, their archive and feed show it."""
-    if _quiet.get():
-        return None
-    editor = editor or _acting.get()
+    """Add ``obj``'s change to the record. ``note`` is for readers (a marked revision's
+    note): bulletins, their archive and feed show it. ``editor`` made the change."""
     return Change.objects.create(
         kind=kind,
         subject=obj,
@@ -51,10 +22,19 @@ def record(obj, kind, *, note="", editor=None, bite=False):
     )
 
 
-def record_visibility(sender, instance, public, created=False, **kwargs):
-    """Receiver of ``visibility_changed``: a publication or a withdrawal is news."""
-    bite = bool(getattr(instance, "has_bite", False))
-    if public:
-        record(instance, Change.Kind.PUBLISHED, bite=bite)
-    elif not created:
-        record(instance, Change.Kind.WITHDRAWN)
+def record_visibility(writes):
+    """A publication or a withdrawal is news: record each one in ``writes`` not yet
+    recorded. The services call it with the editor on each write; it is also the "what
+    changed" refresher, for saves made outside the services (by no one in particular)."""
+    for write in writes:
+        if write.recorded or not isinstance(write.instance, Publishable):
+            continue
+        write.recorded = True
+        if write.deleted or not write.visibility_changed:
+            continue
+        instance = write.instance
+        if write.public_after:
+            bite = bool(getattr(instance, "has_bite", False))
+            record(instance, Change.Kind.PUBLISHED, bite=bite, editor=write.editor)
+        elif not write.created:
+            record(instance, Change.Kind.WITHDRAWN, editor=write.editor)

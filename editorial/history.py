@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .texts import normalise_text
+from markup.texts import normalise_text
 
 WORD_RE = re.compile(r"\s+|[^\s]+")
 HIDDEN_FIELDS = {"id", "created", "updated"}

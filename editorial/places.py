@@ -1,7 +1,7 @@
 """Where a thing is shown: asked of the apps that show it.
 
 A document does not know which cells, topics or charts cite it; those apps register a
-provider for it here, in their ``AppConfig.ready()``. The document page asks the providers
+provider for it here, in their ``hooks.py``. The document page asks the providers
 that readers' pages use ("Where it appears"); the admin asks all of them before a document or
 cell is hidden, to tell the editor every place that will stop showing it.
 """

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from . import services
 from .visibility import Workflow
 
 
@@ -27,8 +28,7 @@ def publish_due(now=None):
     for obj in list(due(now)):
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment("Published at its scheduled time.")
-            obj.status = Workflow.Status.PUBLISHED
-            obj.save()
+            services.publish(obj, editor=None)
             reversion.add_to_revision(obj)
         published.append(obj)
     return published

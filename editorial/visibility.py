@@ -33,8 +33,8 @@ class Publishable(models.Model):
     """A model readers can be kept from seeing.
 
     Subclasses say which rows are public (``public_q``, a Q usable through a relation with
-    ``prefix``) and whether this one is (``is_public``). A save that changes it sends
-    ``visibility_changed``, so stored HTML that shows the object is rendered again.
+    ``prefix``) and whether this one is (``is_public``). A write that changes it is a
+    publication or a withdrawal to the refreshers (``editorial.refreshers.Write``).
     """
 
     visibility_fields = ()  # the fields ``is_public`` reads
@@ -43,15 +43,10 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        from .signals import visibility_changed
-
-        adding = self._state.adding
-        was = getattr(self, "_public_when_loaded", None)
         super().save(*args, **kwargs)
-        now = self.is_public
-        self._public_when_loaded = now
-        if (was is not None and was != now) or (adding and now):
-            visibility_changed.send(sender=type(self), instance=self, public=now, created=adding)
+        # Whether readers saw it as last written: the next write compares with it
+        # (``editorial.refreshers.publicity``).
+        self._public_when_loaded = self.is_public
 
     @classmethod
     def public_q(cls, prefix=""):

@@ -1,14 +1,13 @@
 """Admin helpers shared by every model with markup, and the read-only list of link targets."""
 
 import re
-from contextlib import contextmanager
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 
-from .models import Anchor, Link, describe_links, pending_anchors
+from .models import Anchor, Link, describe_links
 from .registry import cheat_sheet
 from .render import render
 
@@ -68,29 +67,49 @@ class PendingAnchorsMixin:
 
     def submitted_anchors(self, request, obj):
         return anchors_submitted(
-            request.POST, obj.markup_page(), self.pending_text_fields, self.pending_anchor_fields
+            request.POST, obj.markup_key(), self.pending_text_fields, self.pending_anchor_fields
         )
 
-    @contextmanager
     def anchors_pending(self, request, object_id):
-        token = None
+        """Note on the request the anchors its form submits, for the forms to hand over."""
+        request.pending_anchors = frozenset()
         if request.method == "POST" and object_id:
             obj = self.get_object(request, object_id)
             if obj is not None:
-                token = pending_anchors.set(self.submitted_anchors(request, obj))
-        try:
-            yield
-        finally:
-            if token is not None:
-                pending_anchors.reset(token)
+                request.pending_anchors = self.submitted_anchors(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return handing_over(form, getattr(request, "pending_anchors", frozenset()))
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        pending = getattr(request, "pending_anchors", frozenset())
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.form = handing_over(formset.form, pending)  # a class made for this request
+            yield formset, inline
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with self.anchors_pending(request, object_id):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        self.anchors_pending(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def preview_view(self, request, object_id=None):
-        with self.anchors_pending(request, object_id):
-            return super().preview_view(request, object_id)
+        self.anchors_pending(request, object_id)
+        return super().preview_view(request, object_id)
+
+
+def handing_over(form_class, pending):
+    """``form_class`` whose instance validates its markup with ``pending`` anchors (the
+    model's ``clean()`` passes them to ``render_markup``)."""
+    if not pending:
+        return form_class
+
+    class HandingOver(form_class):
+        def full_clean(self):
+            self.instance.pending_anchors = pending
+            super().full_clean()
+
+    HandingOver.__name__ = form_class.__name__
+    return HandingOver
 
 
 class ProtectLinkedAdminMixin:

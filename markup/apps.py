@@ -2,13 +2,8 @@ from django.apps import AppConfig
 
 
 class MarkupConfig(AppConfig):
+    """The editors' markup and the registry of its anchors and links. The bottom layer: it
+    knows no app; the apps above register what it needs of them (markup/registry.py)."""
+
     name = "markup"
     verbose_name = "Editors' markup"
-
-    def ready(self):
-        from editorial import places
-
-        from . import signals  # noqa: F401  (receivers)
-        from .places import texts_linking_here
-
-        places.register("*", texts_linking_here)

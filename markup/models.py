@@ -1,19 +1,21 @@
 """Stored markup: the registries of anchors and links, and the mixin for models with texts."""
 
-import contextvars
-
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 
-from editorial.signals import content_changed
-from editorial.texts import normalise_text_fields
+import hooks
 
 from .render import render_texts, size_error
+from .texts import normalise_text_fields
 
-# Anchors that are about to exist (e.g. bite sections submitted in the same admin form).
-pending_anchors = contextvars.ContextVar("pending_anchors", default=frozenset())
+# Who is told when an object's texts are rendered again and stored with an update (which
+# sends no signal): the write path registers its listener (editorial/hooks.py), so the
+# pages showing the texts are dropped. ``listener(owner)``.
+rendered_again = hooks.Registry(
+    "listener to texts rendered again", name_of=lambda f: f"{f.__module__}.{f.__qualname__}"
+)
 
 
 class Anchor(models.Model):
@@ -75,17 +77,21 @@ def owner_of(source):
 
 
 def refresh_texts(sources):
-    """Re-render the texts of each registry source (after something they show changed)."""
+    """Re-render the texts of each registry source (after something they show changed);
+    return the objects whose texts were."""
+    owners = []
     for source in sorted(set(sources)):
         owner = owner_of(source)
         if owner is not None:
             owner.refresh_markup()
+            owners.append(owner)
+    return owners
 
 
 class MarkupOwner(models.Model):
     """A model with markup fields ``x`` rendered on save into ``x_html``.
 
-    Subclasses list ``markup_fields`` and say which page they appear on (``markup_page``).
+    Subclasses list ``markup_fields`` and say which page they appear on (``markup_key``).
     """
 
     markup_fields = ()
@@ -108,10 +114,12 @@ class MarkupOwner(models.Model):
         with transaction.atomic():
             type(self)._default_manager.filter(pk=self.pk).update(**html)
             self.sync_registry(texts)
-        content_changed.send(sender=type(self), instance=self)
+        for listener in rendered_again:
+            listener(self)
         return texts
 
-    def markup_page(self):
+    def markup_key(self):
+        """The key of the page its texts are on: ``cell:alcohol/E4``, ``doc:slug``."""
         raise NotImplementedError
 
     def own_anchors(self):
@@ -126,7 +134,7 @@ class MarkupOwner(models.Model):
         return f"{self._meta.label_lower}:{self.pk}"
 
     def link_label(self):
-        return f"{self._meta.verbose_name} “{self}” ({self.markup_page()})"
+        return f"{self._meta.verbose_name} “{self}” ({self.markup_key()})"
 
     def is_page(self):
         """Whether this object is the page its texts are on (a document, cell, topic…)."""
@@ -135,7 +143,7 @@ class MarkupOwner(models.Model):
     def link_targets(self):
         """What links elsewhere may point at and would lose if this object were deleted."""
         if self.is_page():
-            page = self.markup_page()
+            page = self.markup_key()
             names = Anchor.objects.filter(page=page).values_list("name", flat=True)
             return [page] + [f"{page}#{name}" for name in names]
         anchors = Anchor.objects.filter(source=self.anchor_source())
@@ -144,7 +152,7 @@ class MarkupOwner(models.Model):
     def links_in_the_way(self):
         """Links from other texts that deleting this object would break."""
         if self.is_page():
-            return links_into(self.link_targets(), exclude_page=self.markup_page())
+            return links_into(self.link_targets(), exclude_page=self.markup_key())
         return links_into(self.link_targets(), exclude_sources=[self.anchor_source()])
 
     def deletion_problems(self):
@@ -171,7 +179,7 @@ class MarkupOwner(models.Model):
         """Anchors this object defined, is about to stop defining, and other texts link to."""
         if not self.pk:
             return []
-        page = self.markup_page()
+        page = self.markup_key()
         keeps = set(texts.anchors)
         dropped = [
             f"{a_page}#{name}"
@@ -188,14 +196,16 @@ class MarkupOwner(models.Model):
     def _sources(self):
         return {name: getattr(self, name) for name in self.markup_fields}
 
-    def render_markup(self):
-        """Render every text, settle its references in one query, and set ``x_html``."""
+    def render_markup(self, pending=frozenset()):
+        """Render every text, settle its references in one query, and set ``x_html``.
+        ``pending``: (key, name) of anchors about to exist (bite sections submitted in the
+        same form), which links may already point to."""
         texts = render_texts(
             self._sources(),
-            self.markup_page(),
+            self.markup_key(),
             source=self.anchor_source() if self.pk else None,
             own_anchors=self.own_anchors(),
-            pending=pending_anchors.get(),
+            pending=pending,
         )
         for name in self.markup_fields:
             setattr(self, f"{name}_html", texts.html[name])
@@ -203,17 +213,23 @@ class MarkupOwner(models.Model):
         return texts
 
     def _render_key(self):
-        return (self.pk, self.markup_page(), tuple(self.own_anchors()), *self._sources().values())
+        return (self.pk, self.markup_key(), tuple(self.own_anchors()), *self._sources().values())
 
     def _texts_for_save(self):
         # clean() has just rendered the same texts (the admin validates before saving).
         cached = getattr(self, "_rendered", None)
         if cached and cached[0] == self._render_key():
             return cached[1]
-        return self.render_markup()
+        return self.render_markup(pending=getattr(self, "pending_anchors", frozenset()))
 
     def clean(self):
         super().clean()
+        # The admin's forms hand over the anchors submitted with them (markup.admin).
+        self.validate_markup(pending=getattr(self, "pending_anchors", frozenset()))
+
+    def validate_markup(self, pending=frozenset()):
+        """Step 1 of the write path: render the texts; raise ValidationError if a text is too
+        big, names a missing target, or would break a link elsewhere."""
         normalise_text_fields(self)
         errors = {}
         for name in self.markup_fields:
@@ -223,7 +239,7 @@ class MarkupOwner(models.Model):
         if errors:
             # Too big to render in reasonable time; say so before trying.
             raise ValidationError(errors)
-        texts = self.render_markup()
+        texts = self.render_markup(pending=pending)
         errors = dict(texts.errors)
         problems = self.dropped_anchor_errors(texts)
         for name in self.own_anchors():
@@ -241,7 +257,7 @@ class MarkupOwner(models.Model):
         """Record the anchors this object defines and the links its texts make; re-render
         the texts linking to anchors it stopped defining or whose visibility changed."""
         source = self.anchor_source()
-        page = self.markup_page()
+        page = self.markup_key()
         public = self.anchors_public()
         label = self.link_label()[:300]
         before = dict(Anchor.objects.filter(source=source).values_list("name", "public").order_by())

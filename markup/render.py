@@ -159,74 +159,95 @@ def render_texts(sources, page, *, source=None, own_anchors=(), pending=frozense
     rendered = {name: render(text, page) for name, text in sources.items()}
     found = [a for r in rendered.values() for a in r.anchors]
     defined = list(dict.fromkeys([*own_anchors, *found]))
-    own = set(defined)
-    wanted_refs, wanted_anchors = [], set()
-    for r in rendered.values():
-        for ref in r.references:
-            wanted_refs.append(ref)
-            if ref.anchor and not (ref.page == page and ref.anchor in own):
-                wanted_anchors.add((ref.page, ref.anchor))
-        wanted_refs.extend(references.Reference(name, slug) for name, slug in r.placed)
-        wanted_anchors.update((page, name) for name in r.local_anchors if name not in own)
-    wanted_anchors = {a for a in wanted_anchors if a not in pending}
-    resolution = references.resolve(
+    settled = _Settled(page, set(defined), pending)
+    wanted_refs = settled.want(rendered.values())
+    settled.resolution = references.resolve(
         wanted_refs,
-        wanted_anchors,
+        settled.wanted_anchors,
         exclude_source=source,
         own_page=page,
         defined=defined,
     )
-
-    def exists(page_key, anchor=""):
-        if anchor and (page_key, anchor) not in wanted_anchors:
-            return True  # defined here, or about to be
-        if anchor and page_key == page:
-            return f"{page_key}#{anchor}" in resolution.anchors
-        return resolution.exists(f"{page_key}#{anchor}" if anchor else page_key)
-
-    def is_public(target):
-        page_key, _, anchor = target.partition("#")
-        if page_key == page and anchor:
-            # On the text's own page: readers see it if they see what defines the anchor.
-            if anchor in own or (page, anchor) in pending:
-                return True
-            return resolution.anchors.get(target, False)
-        return resolution.public(target)
-
     errors, html, targets = {}, {}, set()
     drawn = _draw({p for r in rendered.values() for p in r.placed})
     for name, r in rendered.items():
+        messages = settled.problems(r)
+        if messages:
+            errors[name] = list(dict.fromkeys(messages))
+        html[name] = place(finish(r.html, settled.is_public), drawn)
+        targets.update(str(ref) for ref in r.references)
+        targets.update(f"{page}#{anchor}" for anchor in r.local_anchors)
+        targets.update(f"{kind}:{slug}" for kind, slug in r.placed)
+    taken = settled.resolution.taken
+    return Texts(html=html, errors=errors, anchors=defined, targets=targets, taken=taken)
+
+
+class _Settled:
+    """What one object's texts on ``page`` refer to, once settled in one query: whether each
+    target exists and whether readers see it."""
+
+    def __init__(self, page, own, pending):
+        self.page, self.own, self.pending = page, own, pending
+        self.wanted_anchors = set()
+        self.resolution = None
+
+    def want(self, rendered):
+        """The references to settle; notes the anchors not defined here or pending."""
+        page, own = self.page, self.own
+        wanted_refs, wanted_anchors = [], set()
+        for r in rendered:
+            for ref in r.references:
+                wanted_refs.append(ref)
+                if ref.anchor and not (ref.page == page and ref.anchor in own):
+                    wanted_anchors.add((ref.page, ref.anchor))
+            wanted_refs.extend(references.Reference(name, slug) for name, slug in r.placed)
+            wanted_anchors.update((page, name) for name in r.local_anchors if name not in own)
+        self.wanted_anchors = {a for a in wanted_anchors if a not in self.pending}
+        return wanted_refs
+
+    def exists(self, page_key, anchor=""):
+        if anchor and (page_key, anchor) not in self.wanted_anchors:
+            return True  # defined here, or about to be
+        if anchor and page_key == self.page:
+            return f"{page_key}#{anchor}" in self.resolution.anchors
+        return self.resolution.exists(f"{page_key}#{anchor}" if anchor else page_key)
+
+    def is_public(self, target):
+        page_key, _, anchor = target.partition("#")
+        if page_key == self.page and anchor:
+            # On the text's own page: readers see it if they see what defines the anchor.
+            if anchor in self.own or (self.page, anchor) in self.pending:
+                return True
+            return self.resolution.anchors.get(target, False)
+        return self.resolution.public(target)
+
+    def problems(self, r):
+        """The messages for one rendered text: broken links, and names already taken."""
         messages = list(r.errors)
         for ref in r.references:
-            if not exists(ref.page):
+            if not self.exists(ref.page):
                 messages.append(f"Broken link '{ref}': there is no {ref.describe()}.")
-            elif ref.anchor and not exists(ref.page, ref.anchor):
+            elif ref.anchor and not self.exists(ref.page, ref.anchor):
                 messages.append(
                     f"Broken link '{ref}': there is no passage '{ref.anchor}' on the page of "
                     f"{ref.describe()}."
                 )
         for kind, slug in r.placed:
-            if not exists(f"{kind}:{slug}"):
+            if not self.exists(f"{kind}:{slug}"):
                 label = references.reference_kinds()[kind].label
                 messages.append(f"Broken link '{kind}:{slug}': there is no {label} '{slug}'.")
-        for anchor in r.local_anchors:
-            if not exists(page, anchor):
-                messages.append(
-                    f"Broken link '#{anchor}': there is no passage '{anchor}' on this page."
-                )
-        for anchor in r.anchors:
-            if anchor in resolution.taken:
-                messages.append(
-                    f"The name '{anchor}' is already used on this page by "
-                    f"{resolution.taken[anchor]}; choose another."
-                )
-        if messages:
-            errors[name] = list(dict.fromkeys(messages))
-        html[name] = place(finish(r.html, is_public), drawn)
-        targets.update(str(ref) for ref in r.references)
-        targets.update(f"{page}#{anchor}" for anchor in r.local_anchors)
-        targets.update(f"{kind}:{slug}" for kind, slug in r.placed)
-    return Texts(html=html, errors=errors, anchors=defined, targets=targets, taken=resolution.taken)
+        messages += [
+            f"Broken link '#{anchor}': there is no passage '{anchor}' on this page."
+            for anchor in r.local_anchors
+            if not self.exists(self.page, anchor)
+        ]
+        messages += [
+            f"The name '{anchor}' is already used on this page by "
+            f"{self.resolution.taken[anchor]}; choose another."
+            for anchor in r.anchors
+            if anchor in self.resolution.taken
+        ]
+        return messages
 
 
 def _draw(placed):

@@ -177,7 +177,7 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
             if k.startswith("entries-") and k.endswith("-document") and v.isdigit()
         ]
         for slug in Document.objects.filter(pk__in=picked).values_list("slug", flat=True):
-            anchors.add((cell.markup_page(), f"entry-{slug}"))
+            anchors.add((cell.markup_key(), f"entry-{slug}"))
         return frozenset(anchors)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.urls import reverse
 
@@ -155,7 +155,7 @@ class Matrix(MarkupOwner):
     def get_absolute_url(self):
         return reverse("matrix:matrix", args=[self.slug])
 
-    def markup_page(self):
+    def markup_key(self):
         return f"matrix:{self.slug}"
 
     def is_page(self):
@@ -203,7 +203,7 @@ class Row(MarkupOwner):
     def get_absolute_url(self):
         return reverse("matrix:row", args=[self.matrix.slug, self.number])
 
-    def markup_page(self):
+    def markup_key(self):
         return f"row:{self.matrix.slug}/{self.number}"
 
     def is_page(self):
@@ -511,7 +511,7 @@ class Cell(Workflow, MarkupOwner):
     def get_absolute_url(self):
         return cell_address(self.matrix.slug, self.code)
 
-    def markup_page(self):
+    def markup_key(self):
         return f"cell:{self.key}"
 
     def is_page(self):
@@ -617,8 +617,8 @@ class CellEntry(MarkupOwner):
             raise ValidationError({"roles": "Give the entry at least one role."})
         super().clean()
 
-    def markup_page(self):
-        return self.cell.markup_page()
+    def markup_key(self):
+        return self.cell.markup_key()
 
     def own_anchors(self):
         return [self.anchor] if self.document_id else []
@@ -692,8 +692,8 @@ class BiteSection(MarkupOwner):
             raise ValidationError(errors)
         super().clean()
 
-    def markup_page(self):
-        return self.cell.markup_page()
+    def markup_key(self):
+        return self.cell.markup_key()
 
     def own_anchors(self):
         return [self.anchor] if self.anchor else []
@@ -728,10 +728,8 @@ class Chart(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.redraw()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.refresh_texts_placing_it()
+        self.redraw()  # its stored drawing; the texts placing it are a refresher's
+        super().save(*args, **kwargs)
 
     def redraw(self):
         from .charts import draw

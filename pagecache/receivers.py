@@ -1,9 +1,11 @@
-"""Which saves drop which pages: a content object's tag, the tags of what it points at (before
-and after), its list tag when it is created, deleted, published or hidden."""
+"""Which writes drop which pages: a content object's tag, the tags of what it points at
+(before and after), its list tag when it is created, deleted, published or hidden. The
+page cache's refresher (``editorial.refreshers``); ``post_init`` is the read side's
+receiver, which notes the rows a page shows and where each pointed when loaded."""
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import post_init
 
 from .tags import label_of, list_tag, note, pointed_at, tag_for, tracked_models
 from .versions import invalidate
@@ -16,35 +18,55 @@ def _seen(sender, instance, **kwargs):
         note(tag_for(instance))
 
 
-def _saved(sender, instance, created=False, **kwargs):
+def drop_pages(writes):
+    """The refresher: drop every page showing what ``writes`` wrote."""
+    tags = set()
+    tracked = tracked_models()
+    for write in writes:
+        instance = write.instance
+        if write.related:
+            tags |= _related_changed(instance, *write.related)
+        elif not isinstance(instance, tracked):
+            continue
+        elif write.rendered_again or write.listed:
+            # Stored HTML or state written without ``save()`` (texts rendered again, a
+            # bulletin marked sent).
+            tags |= {tag_for(instance)} | ({list_tag(write.model)} if write.listed else set())
+        elif write.deleted:
+            tags |= _deleted(instance)
+        else:
+            tags |= _saved(instance, write.created)
+            if write.visibility_changed:
+                tags |= _visibility_changed(instance)
+    invalidate(tags)
+
+
+def _saved(instance, created):
     tags = {tag_for(instance)} | pointed_at(instance)
     tags |= getattr(instance, "_page_cache_pointed", set())
     if created:
-        tags.add(list_tag(sender))
+        tags.add(list_tag(type(instance)))
     instance._page_cache_pointed = pointed_at(instance)
-    invalidate(tags)
+    return tags
 
 
-def _deleted(sender, instance, **kwargs):
-    tags = {tag_for(instance), list_tag(sender)} | pointed_at(instance)
-    invalidate(tags | getattr(instance, "_page_cache_pointed", set()))
+def _deleted(instance):
+    tags = {tag_for(instance), list_tag(type(instance))} | pointed_at(instance)
+    return tags | getattr(instance, "_page_cache_pointed", set())
 
 
-def _related_changed(sender, instance, action, model, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
+def _related_changed(instance, model, pk_set):
     tracked = tracked_models()
     tags = {tag_for(instance)} if isinstance(instance, tracked) else set()
     if model in tracked:
-        tags |= {f"{label_of(model)}:{pk}" for pk in pk_set or ()}
-    invalidate(tags)
+        tags |= {f"{label_of(model)}:{pk}" for pk in pk_set}
+    return tags
 
 
-def _visibility_changed(sender, instance, **kwargs):
+def _visibility_changed(instance):
     """Published or hidden: lists change, and so does every page that reaches it through a
     row pointing at it, which did not load it while it was hidden (an entry's cell)."""
-    if not isinstance(instance, tracked_models()):
-        return
+    sender = type(instance)
     tracked = tracked_models()
     tags = {tag_for(instance), list_tag(sender)}
     for relation in sender._meta.related_objects:
@@ -62,25 +84,10 @@ def _visibility_changed(sender, instance, **kwargs):
                 )
                 for row in rows.iterator():
                     tags |= {tag_for(row)} | pointed_at(row)
-    invalidate(tags)
-
-
-def _content_changed(sender, instance, listed=False, **kwargs):
-    """Stored HTML or state written without ``save()`` (texts rendered again, a bulletin
-    marked sent)."""
-    if isinstance(instance, tracked_models()):
-        invalidate({tag_for(instance)} | ({list_tag(sender)} if listed else set()))
+    return tags
 
 
 def connect():
-    """Called from PageCacheConfig.ready()."""
-    from editorial.signals import content_changed, visibility_changed
-
+    """Called from PageCacheConfig.ready(): the read side."""
     for model in tracked_models():
-        uid = f"page_cache:{model._meta.label_lower}"
-        post_init.connect(_seen, sender=model, dispatch_uid=uid)
-        post_save.connect(_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(_related_changed, dispatch_uid="page_cache")
-    visibility_changed.connect(_visibility_changed, dispatch_uid="page_cache")
-    content_changed.connect(_content_changed, dispatch_uid="page_cache")
+        post_init.connect(_seen, sender=model, dispatch_uid=f"page_cache:{model._meta.label_lower}")

@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class ReadersConfig(AppConfig):
     name = "readers"
     verbose_name = "Readers and bulletins"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (receivers)

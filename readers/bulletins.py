@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from editorial.signals import content_changed
+from editorial.refreshers import Write, refresh
 from mail.models import Mailing
 from mail.sending import queue_many, start_sending
 
@@ -119,7 +119,7 @@ def send(bulletin, workers=1):
         status=Bulletin.Status.SENT, sent_at=timezone.now(), recipients=count, mailing=mailing
     )
     bulletin.refresh_from_db()
-    content_changed.send(sender=Bulletin, instance=bulletin, listed=True)
+    refresh([Write(bulletin, listed=True)])  # written with an update: pages list it now
     start_sending(workers)
     return count
 

@@ -135,7 +135,7 @@ class Bulletin(MarkupOwner):
     def get_absolute_url(self):
         return reverse("readers:bulletin", args=[self.pk])
 
-    def markup_page(self):
+    def markup_key(self):
         return f"bulletin:{self.pk or 'new'}"
 
     def is_page(self):

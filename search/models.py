@@ -1,8 +1,9 @@
 """The search index: one row per document, cell, Matrix Bite section and hot topic.
 
-The index is derived data, kept current by the receivers in ``signals.py`` and rebuilt whole by
-``manage.py rebuild_search_index``. It lives here, not on the models it indexes, because a
-document's row needs the headlines of the cells citing it and the bank knows nothing of cells.
+The index is derived data, kept current by its refresher (``refreshers.py``, run by the write
+path, ``editorial.services``) and rebuilt whole by ``manage.py rebuild_search_index``. It
+lives here, not on the models it indexes, because a document's row needs the headlines of the
+cells citing it and the bank knows nothing of cells.
 
 ``SearchText`` holds the plain text in four weights (A title; B cell headlines and subjects;
 C summary, key points, abstract and citation; D annotations, commentary and sections). On

@@ -255,7 +255,7 @@ class Document(Workflow, MarkupOwner):
             names, ("featured study", "featured studies"), ("it is a draft", "they are drafts")
         )
 
-    def markup_page(self):
+    def markup_key(self):
         return f"doc:{self.slug}"
 
     def is_page(self):
@@ -459,8 +459,8 @@ class DocumentSection(MarkupOwner):
     def get_absolute_url(self):
         return f"{self.document.get_absolute_url()}#{self.anchor}"
 
-    def markup_page(self):
-        return self.document.markup_page()
+    def markup_key(self):
+        return self.document.markup_key()
 
     def own_anchors(self):
         return [self.anchor] if self.anchor else []

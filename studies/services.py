@@ -5,6 +5,7 @@ import reversion
 from django.db import transaction
 
 from citations.names import Name, is_et_al, parse_name
+from editorial.services import save_content
 
 from .models import Document, DocumentAuthor
 from .slugs import document_slug
@@ -52,7 +53,7 @@ def create_draft(fields, *, editor=None, note="Imported from a citation record."
         reversion.set_comment(note)
         if editor is not None:
             reversion.set_user(editor)
-        document.save()
+        save_content(document, editor=editor, validated=True)  # full_clean() has checked it
         DocumentAuthor.objects.bulk_create(
             DocumentAuthor.of(document, name, position=i)
             for i, name in enumerate(names(fields.get("authors")))
@@ -80,7 +81,7 @@ def merge_into(document, fields, *, editor=None):
                               + (", ".join(filled) or "none"))  # fmt: skip
         if editor is not None:
             reversion.set_user(editor)
-        document.save()
+        save_content(document, editor=editor, validated=True)  # full_clean() has checked it
         if authors and not document.authorships.exists():
             DocumentAuthor.objects.bulk_create(
                 DocumentAuthor.of(document, name, position=i) for i, name in enumerate(authors)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from search.indexing import reindex_documents
+from editorial.refreshers import Write, refresh
 from studies.models import Document
 
 from .models import SubjectRedirect
@@ -12,7 +12,8 @@ from .models import SubjectRedirect
 @transaction.atomic
 def merge_subjects(target, sources):
     """Move every document of ``sources`` to ``target``, point their old addresses (and any
-    that pointed at them) to ``target``, delete them, and reindex the documents affected."""
+    that pointed at them) to ``target``, delete them, and refresh what shows the documents
+    affected."""
     sources = [s for s in sources if s.pk != target.pk]
     source_ids = [s.pk for s in sources]
     items = list(TaggedItem.objects.filter(tag_id__in=source_ids).order_by("pk"))
@@ -29,5 +30,7 @@ def merge_subjects(target, sources):
     for source in sources:
         SubjectRedirect.objects.update_or_create(old_slug=source.slug, defaults={"subject": target})
     Tag.objects.filter(pk__in=source_ids).delete()
-    reindex_documents(Document.objects.filter(pk__in=affected).values_list("pk", flat=True))
+    # Tagged items were moved with an update, which no refresher hears of: say so (the search
+    # index, and the pages showing the documents and the subject).
+    refresh([Write(target, related=(Document, frozenset(affected)))])
     return len(affected)

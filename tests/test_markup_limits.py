@@ -54,8 +54,8 @@ def test_every_demo_text_renders_as_the_stock_processors_render_it(demo):
                 if not text:
                     continue
                 _render.cache_clear()
-                assert render(text, owner.markup_page()).html == (
-                    stock_render(text, owner.markup_page()).html
+                assert render(text, owner.markup_key()).html == (
+                    stock_render(text, owner.markup_key()).html
                 ), f"{owner} {name}"
                 checked += 1
     assert checked > 80

@@ -86,7 +86,7 @@ class HotTopic(Publishable, MarkupOwner):
         names = [f"“{link.document.title}”" for link in hidden.select_related("document")]
         return left_out(names, ("document", "documents"), ("it is a draft", "they are drafts"))
 
-    def markup_page(self):
+    def markup_key(self):
         return f"topic:{self.slug}"
 
     def is_page(self):

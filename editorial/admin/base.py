@@ -4,7 +4,7 @@ stale saves, preview and history, with the form's own fields and the save itself
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
-from ..changes import acting, record
+from .. import services
 from ..models import Change
 from ..visibility import Workflow
 from .forms import EditorialForm
@@ -60,28 +60,32 @@ class EditorialAdmin(StaleSaveMixin, PreviewMixin, HistoryMixin, VersionAdmin):
         request.editorial_note = form.cleaned_data.get("change_note", "")
         if form.cleaned_data.get("mark_revised"):
             obj.last_revised = timezone.localdate()
-        with acting(request.user):
-            super().save_model(request, obj, form, change)
+        # Written in save_related, which has the inlines too: the write path is one call.
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         obj = form.instance
+        revised = bool(form.cleaned_data.get("mark_revised"))
+        services.save_content(
+            obj,
+            formsets,
+            editor=request.user,
+            note=obj.revision_note if revised else "",
+            revised=revised,
+            bite=revised and self.revision_touches_bite(obj, formsets),
+            save_m2m=form.save_m2m,
+            validated=True,  # the form's clean() has rendered and checked the markup
+        )
         restore = getattr(request, "editorial_restore", None)
         if restore is not None:
             self.finish_restore(obj, restore)
-        if form.cleaned_data.get("mark_revised"):
-            record(
-                obj,
-                Change.Kind.REVISED,
-                note=obj.revision_note,
-                editor=request.user,
-                bite=self.revision_touches_bite(obj, formsets),
-            )
-        elif restore is None and "revision_note" in form.changed_data:
+        elif not revised and "revision_note" in form.changed_data:
             # The note of the last revision corrected: readers read it in the archive too.
             last = Change.objects.about(obj).filter(kind=Change.Kind.REVISED).first()
             if last is not None:
                 Change.objects.filter(pk=last.pk).update(note=obj.revision_note)
+
+    def delete_model(self, request, obj):
+        services.delete_content(obj, editor=request.user)
 
     def revision_touches_bite(self, obj, formsets):
         """Whether this save changed the part of the object that is its Matrix Bite."""

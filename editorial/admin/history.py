@@ -14,7 +14,7 @@ from reversion import set_comment
 from reversion.models import Version
 
 from ..history import compare
-from ..signals import visibility_changed
+from ..refreshers import Write, refresh
 from ..visibility import Publishable
 from .restoring import restore_problems
 
@@ -155,9 +155,13 @@ class HistoryMixin:
         if isinstance(obj, Publishable):
             obj.refresh_from_db()
             if restore["public_before"] != obj.is_public:
-                visibility_changed.send(
-                    sender=type(obj),
-                    instance=obj,
-                    public=obj.is_public,
-                    created=restore["public_before"] is None,
+                refresh(
+                    [
+                        Write(
+                            obj,
+                            created=restore["public_before"] is None,
+                            public_before=restore["public_before"],
+                            public_after=obj.is_public,
+                        )
+                    ]
                 )

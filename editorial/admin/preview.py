@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..changes import quietly
 from ..preview import render_for_readers
+from ..refreshers import collect
 from ..visibility import Workflow
 
 
@@ -88,7 +88,7 @@ class PreviewMixin:
             raise PermissionDenied
         request.editorial_preview = True
         html, errors, left_out = None, [], []
-        with transaction.atomic(), quietly():
+        with transaction.atomic():  # rolled back: nothing it writes stays
             form, formsets = self.preview_forms(request, obj)
             form.is_valid()
             errors += _errors_of(form)
@@ -111,8 +111,11 @@ class PreviewMixin:
         )
 
     def save_for_preview(self, form, formsets):
-        """Save what the form holds (inside the preview's rolled-back transaction)."""
-        obj = form.instance
+        """Save what the form holds (inside the preview's rolled-back transaction). Its rows'
+        writes are collected into a list that is thrown away, never handed to the refreshers:
+        nothing derived (cached pages, the search index, the record) hears of them."""
+        discarded = []
+        obj = collect(form.instance, discarded)
         if isinstance(obj, Workflow):
             obj.status = Workflow.Status.PUBLISHED
         if hasattr(obj, "slug") and not obj.slug:
@@ -124,6 +127,7 @@ class PreviewMixin:
             for inline_form in formset.forms:
                 if not inline_form.has_changed() and not inline_form.instance.pk:
                     continue
+                collect(inline_form.instance, discarded)
                 if inline_form in getattr(formset, "deleted_forms", []):
                     if inline_form.instance.pk:
                         inline_form.instance.delete()

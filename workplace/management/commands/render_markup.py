@@ -10,8 +10,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from editorial.services import render_again
 from markup.models import MarkupOwner
 from matrix.models import Chart
+from matrix.refreshers import redraw
 
 
 class Command(BaseCommand):
@@ -21,13 +23,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             charts = 0
             for chart in Chart.objects.all():
-                chart.redraw()
-                Chart.objects.filter(pk=chart.pk).update(html=chart.html)
+                redraw(chart, texts=False)  # every text is rendered again below
                 charts += 1
             texts = 0
             for model in apps.get_models():
                 if issubclass(model, MarkupOwner) and not model._meta.proxy:
                     for owner in model._default_manager.order_by("pk").iterator():
-                        owner.refresh_markup()
+                        render_again(owner)
                         texts += 1
         self.stdout.write(f"Drew {charts} charts and rendered the texts of {texts} objects again.")

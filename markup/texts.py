@@ -3,7 +3,8 @@
 Browsers send every line break in a text box as CRLF; Django's forms strip what is typed
 but keep the CRs. Form posts are normalised as they arrive (``config.middleware``) and every
 text an editor types is normalised again as it is saved, whatever wrote it (an import, a
-restore, a script), so a text saved untouched compares equal to what was stored.
+restore, a script: ``MarkupOwner.save`` and the write path, ``editorial.refreshers``), so a
+text saved untouched compares equal to what was stored.
 """
 
 import re
@@ -31,12 +32,3 @@ def normalise_text_fields(instance):
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 setattr(instance, field.attname, normalise_text(value))
-
-
-def normalise_before_save(sender, instance, **kwargs):
-    """``pre_save`` receiver: content with a history (registered with django-reversion)
-    stores its texts by the rule, restores included."""
-    import reversion
-
-    if reversion.is_registered(sender):
-        normalise_text_fields(instance)
