@@ -71,8 +71,11 @@ def brief_pdf(request):
         request, "briefs.pdf", "ip", settings.BRIEF_PDF_RATE, when_down=ratelimits.CLOSED
     )
     if limited:
-        context = {**_context(request, brief), "rate": settings.BRIEF_PDF_RATE,
-                   "busy": limited.unavailable}  # fmt: skip
+        context = {
+            **_context(request, brief),
+            "rate": settings.BRIEF_PDF_RATE,
+            "busy": limited.unavailable,
+        }
         response = render(
             request, "briefs/limited.html", context, status=503 if limited.unavailable else 429
         )

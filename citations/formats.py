@@ -138,8 +138,9 @@ def to_bibtex(items, extra):
         if item.get("container-title"):
             fields.append(Field("journal", item["container-title"]))
         if item.get("publisher"):
-            fields.append(Field("institution" if kind == "techreport" else "publisher",
-                                item["publisher"]))  # fmt: skip
+            fields.append(
+                Field("institution" if kind == "techreport" else "publisher", item["publisher"])
+            )
         for key, name in (("volume", "volume"), ("issue", "number"), ("DOI", "doi")):
             if item.get(key):
                 fields.append(Field(name, item[key]))

@@ -41,8 +41,12 @@ def check(request, group, key, rate, when_down):
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     except CACHE_ERRORS as error:
-        logger.warning("rate limit %s fails %s: the cache is down (%s)", group, when_down,
-                       error.__class__.__name__)  # fmt: skip
+        logger.warning(
+            "rate limit %s fails %s: the cache is down (%s)",
+            group,
+            when_down,
+            error.__class__.__name__,
+        )
         if when_down == OPEN:
             return Verdict()
         if when_down == CLOSED:

@@ -38,8 +38,11 @@ class Crawl:
 
     def broken(self):
         """Links that lead readers to a page that is not there."""
-        return {url: sorted(self.links[url]) for url, (status, _) in self.pages.items()
-                if status == 404 and url in self.links}  # fmt: skip
+        return {
+            url: sorted(self.links[url])
+            for url, (status, _) in self.pages.items()
+            if status == 404 and url in self.links
+        }
 
     def texts(self):
         return {url: text for url, (status, text) in self.pages.items() if status == 200}

@@ -166,8 +166,15 @@ def sitemap_urls(client):
 
 def test_sitemap_lists_every_public_page_and_nothing_hidden(client, demo):
     urls = sitemap_urls(client)
-    assert {"/", "/topics/", "/subjects/", "/matrices/alcohol/E4/", f"/documents/{STUDY}/",
-            "/topics/residential-rehabilitation/", "/subjects/mutual-aid/"} <= urls  # fmt: skip
+    assert {
+        "/",
+        "/topics/",
+        "/subjects/",
+        "/matrices/alcohol/E4/",
+        f"/documents/{STUDY}/",
+        "/topics/residential-rehabilitation/",
+        "/subjects/mutual-aid/",
+    } <= urls
     assert len([u for u in urls if u.startswith("/documents/")]) == Document.objects.count()
     for url in urls:
         assert client.get(url).status_code == 200, url

@@ -48,7 +48,7 @@ def worker(*args, **extra_env):
             "--no-startup-delay",
             "--no-reload",
             *args,
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=worker_env(**extra_env),
         stdout=subprocess.PIPE,
