@@ -221,7 +221,7 @@ def workers_rate(port, workers, count):
 
 
 def _database_url():
-    from tests.workers import database_url
+    from scripts.serving import database_url
 
     return database_url()
 

@@ -60,10 +60,10 @@ def stock(section, text):
 
 
 def run():
-    from matrix.models import BiteSection
-    from tests.factories import get_cell
+    from matrix.models import BiteSection, Cell
 
-    section = BiteSection(cell=get_cell("alcohol", "E3"), kind="about", anchor="bench")
+    cell = Cell.objects.with_labels().by_key("alcohol", "E3")
+    section = BiteSection(cell=cell, kind="about", anchor="bench")
     print("\nMarkup: render and validate one text (ms); ratio = time / time at half the size")
     print(
         f"{'text':22} {'50 KB':>7} {'100 KB':>7} {'ratio':>6} {'200 KB':>7} {'ratio':>6}"

@@ -19,6 +19,19 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
+def database_url():
+    """The database this process uses (a test's, for one), as a URL another process can
+    open: a worker or a server started beside a test or a benchmark."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or ""
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
 # The static files with the manifest production's storage reads, without compressing them.
 COLLECT_STATIC_UNCOMPRESSED = """
 from django.core.management import call_command
