@@ -1,5 +1,5 @@
 """Rate limits (django-ratelimit, counted in the cache) and what each does when the cache is
-down. Each limit chooses, and the README says why:
+down. Each limit chooses, and docs/production.md (Abuse limits) says why:
 
 - ``OPEN``: allow (the limit is not what protects the site; a cap is, or nothing is at risk);
 - ``CLOSED``: refuse, as unavailable for now (what it guards is costly and nothing else

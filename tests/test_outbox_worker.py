@@ -91,7 +91,7 @@ def test_two_workers_share_one_outbox_without_sending_anything_twice(settings):
     if connection.vendor != "postgresql":
         pytest.skip(
             "Workers share an outbox through PostgreSQL's row locks; on SQLite one "
-            "worker is enough (README: Sending mail)."
+            "worker is enough (docs/readers-and-mail.md: Sending mail)."
         )
     settings.TASKS = DATABASE_TASKS
     with SMTPServer() as smtp:
