@@ -69,8 +69,11 @@ _demo = DemoContent()
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database, migrated (by pytest-django), with the demo content committed."""
+    if request.config.getvalue("reuse_db"):
+        # A kept database holds the last run's demo: it could not tell the demo's rows apart.
+        raise pytest.UsageError("--reuse-db is not supported: the demo is loaded per run")
     with django_db_blocker.unblock():
         _demo.setup()
 
