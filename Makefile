@@ -50,7 +50,7 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest tests --ignore=tests/browser \
-		-n $(TEST_WORKERS) --dist loadfile
+		-n $(TEST_WORKERS)
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
