@@ -41,12 +41,16 @@ run: migrate
 	@echo ""
 	DEBUG=1 $(PY) manage.py runsite $(HOST)
 
-## test: set up, then run the whole suite (not the browser tests: see test-browser)
-test: install-test demo
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+## test: set up, then run the whole suite (not the browser tests: see test-browser) in
+## TEST_WORKERS processes (one per core by default). It never opens the database `make run`
+## uses: the tests have their own, one per process, and the migrations check runs in memory.
+TEST_WORKERS ?= auto
+test: install-test
+	DATABASE_URL=sqlite://:memory: DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest tests --ignore=tests/browser
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest tests --ignore=tests/browser \
+		-n $(TEST_WORKERS)
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -290,8 +290,14 @@ def place(request, entry):
 
 def cell_summary(request, cell):
     if not cell.shown:
-        return {"code": cell.code, "title": None, "url": None, "api_url": None,
-                "has_content": False, "counts": _counts(cell)}  # fmt: skip
+        return {
+            "code": cell.code,
+            "title": None,
+            "url": None,
+            "api_url": None,
+            "has_content": False,
+            "counts": _counts(cell),
+        }
     return {
         "code": cell.code,
         "title": cell.title,

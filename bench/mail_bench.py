@@ -108,7 +108,7 @@ def smtp_sink():
             f"127.0.0.1:{port}",
             "-c",
             "aiosmtpd.handlers.Sink",
-        ],  # fmt: skip
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -197,12 +197,12 @@ def workers_rate(port, workers, count):
                 "0.1",
                 "--no-startup-delay",
                 "--no-reload",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for _ in range(workers)
     ]
     try:
@@ -221,7 +221,7 @@ def workers_rate(port, workers, count):
 
 
 def _database_url():
-    from tests.workers import database_url
+    from scripts.serving import database_url
 
     return database_url()
 

@@ -60,13 +60,15 @@ def stock(section, text):
 
 
 def run():
-    from matrix.models import BiteSection
-    from tests.factories import get_cell
+    from matrix.models import BiteSection, Cell
 
-    section = BiteSection(cell=get_cell("alcohol", "E3"), kind="about", anchor="bench")
+    cell = Cell.objects.with_labels().by_key("alcohol", "E3")
+    section = BiteSection(cell=cell, kind="about", anchor="bench")
     print("\nMarkup: render and validate one text (ms); ratio = time / time at half the size")
-    print(f"{'text':22} {'50 KB':>7} {'100 KB':>7} {'ratio':>6} {'200 KB':>7} {'ratio':>6}"
-          f" {'8 KB':>6} {'stock 8 KB':>11} {'ours/stock':>11}")  # fmt: skip
+    print(
+        f"{'text':22} {'50 KB':>7} {'100 KB':>7} {'ratio':>6} {'200 KB':>7} {'ratio':>6}"
+        f" {'8 KB':>6} {'stock 8 KB':>11} {'ours/stock':>11}"
+    )
     shapes = {"realistic (E4 texts)": realistic_source() + "\n\n"} | HOSTILE
     for name, unit in shapes.items():
         times = [time_clean(section, sized(unit, size)) * 1000 for size in SIZES]

@@ -171,9 +171,11 @@ SUBJECTS = sorted(
 def sentence(rng):
     # "treatment" is in about two documents in three, as in a real bank of addiction research.
     if rng.random() < 0.07:
-        return (f"The treatment effect on {rng.choice(OUTCOMES)} was "
-                f"{rng.choice(['modest', 'significant', 'not significant', 'sustained'])} among "
-                f"{rng.choice(POPULATIONS)}.")  # fmt: skip
+        return (
+            f"The treatment effect on {rng.choice(OUTCOMES)} was "
+            f"{rng.choice(['modest', 'significant', 'not significant', 'sustained'])} among "
+            f"{rng.choice(POPULATIONS)}."
+        )
     return rng.choice(
         [
             lambda: (
@@ -239,8 +241,11 @@ def generate(count, seed=8):
         text = abstract(rng)
         title = sentence(rng).rstrip(".")
         standfirst = sentence(rng)
-        status = "consultation" if rng.random() < 0.01 else (
-            "draft" if rng.random() < 0.02 else "published")  # fmt: skip
+        status = (
+            "consultation"
+            if rng.random() < 0.01
+            else ("draft" if rng.random() < 0.02 else "published")
+        )
         documents.append((
             pk, f"bench-doc-{pk}", rng.choice(kinds), status, title[:400], False,
             rng.randint(1975, 2025), rng.choice(["Addiction", "Drug and Alcohol Dependence",
@@ -415,8 +420,10 @@ def run():
     print(f"generated in {generated:.1f} s, indexed in {indexed:.1f} s ({total:,} documents)")
     server = Server()
     target = TARGET_MS[vendor]
-    header = (f"{'query':16} {'matches':>8} {'page p50':>9} {'page p95':>9} {'SQL p50':>8} "
-              f"{'SQL p95':>8} {'page/SQL':>9} {'queries':>8}  p95 target {target} ms")  # fmt: skip
+    header = (
+        f"{'query':16} {'matches':>8} {'page p50':>9} {'page p95':>9} {'SQL p50':>8} "
+        f"{'SQL p95':>8} {'page/SQL':>9} {'queries':>8}  p95 target {target} ms"
+    )
     print(header)
     shares = []
     for name, url in QUERIES:
@@ -435,13 +442,19 @@ def run():
         # The page-to-SQL ratio is a target on PostgreSQL only.
         ratio_ok = vendor != "postgresql" or p95 / s95 <= 1.5
         verdict = "meets" if p95 <= target and ratio_ok else "MISSES"
-        print(f"{name:16} {matches:8,} {p50:9.1f} {p95:9.1f} {s50:8.1f} {s95:8.1f} "
-              f"{p95 / s95:9.2f} {len(statements):8d}  {verdict}")  # fmt: skip
+        print(
+            f"{name:16} {matches:8,} {p50:9.1f} {p95:9.1f} {s50:8.1f} {s95:8.1f} "
+            f"{p95 / s95:9.2f} {len(statements):8d}  {verdict}"
+        )
         shares.append((name, breakdown(server, url)))
     # What the ratio is made of: the Python beyond the SQL, part by part. At 1.5x, everything
     # but the SQL may take half as long as the SQL.
-    print(f"\n{'where the time goes':20} {'page':>6} {'SQL':>6} {'compile':>8} {'template':>9} "
-          f"{'rest':>6} {'Python/SQL':>11}  (ms per request, mean of 15)")  # fmt: skip
+    print(
+        f"\n{'where the time goes':20} {'page':>6} {'SQL':>6} {'compile':>8} {'template':>9} "
+        f"{'rest':>6} {'Python/SQL':>11}  (ms per request, mean of 15)"
+    )
     for name, (total, sql, compiling, rendering, rest) in shares:
-        print(f"{name:20} {total:6.1f} {sql:6.1f} {compiling:8.1f} {rendering:9.1f} {rest:6.1f} "
-              f"{(total - sql) / sql:11.2f}")  # fmt: skip
+        print(
+            f"{name:20} {total:6.1f} {sql:6.1f} {compiling:8.1f} {rendering:9.1f} {rest:6.1f} "
+            f"{(total - sql) / sql:11.2f}"
+        )

@@ -78,11 +78,19 @@ def run():
         return
     # One address and 64 connections: the search's rate and caps (search/limits.py) would
     # time refusals; lifted here so the search's own cost is what is measured.
-    site = Site("bench", redis_db=13, SEARCH_RATE="1000000/m", SEARCH_CONCURRENCY="8",
-                SEARCH_MACHINE_CONCURRENCY="64", SEARCH_MACHINE_SHARE="1")  # fmt: skip
-    print(f"\nServing: gunicorn, production settings, {site.database}, page cache in "
-          f"{site.cache}, wrk with {CONNECTIONS} connections, {ROUNDS} runs of {SECONDS} s "
-          "each way per figure.")  # fmt: skip
+    site = Site(
+        "bench",
+        redis_db=13,
+        SEARCH_RATE="1000000/m",
+        SEARCH_CONCURRENCY="8",
+        SEARCH_MACHINE_CONCURRENCY="64",
+        SEARCH_MACHINE_SHARE="1",
+    )
+    print(
+        f"\nServing: gunicorn, production settings, {site.database}, page cache in "
+        f"{site.cache}, wrk with {CONNECTIONS} connections, {ROUNDS} runs of {SECONDS} s "
+        "each way per figure."
+    )
     try:
         site.prepare()
         port = site.serve()
@@ -95,15 +103,19 @@ def run():
             twin = static / f"{name.replace(' ', '-')}.html"
             twin.write_bytes(body)
             twins[name] = f"/static/bench/{twin.name}"
-            print(f"  {name}: {len(body) / 1024:.0f} KB, gzip {len(gzip.compress(body)) / 1024:.0f}"
-                  f" KB, brotli {len(brotli.compress(body, quality=8)) / 1024:.0f} KB")  # fmt: skip
+            print(
+                f"  {name}: {len(body) / 1024:.0f} KB, gzip {len(gzip.compress(body)) / 1024:.0f}"
+                f" KB, brotli {len(brotli.compress(body, quality=8)) / 1024:.0f} KB"
+            )
         site.stop()
         port = site.serve()  # WhiteNoise finds the twins when it starts
         for _, path in PAGES:
             get(port, path)  # the first reader fills the cache
 
-        print(f"\n{'page':16} {'page req/s':>10} {'static req/s':>12} {'ratio':>6} {'target':>6}"
-              f" {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")  # fmt: skip
+        print(
+            f"\n{'page':16} {'page req/s':>10} {'static req/s':>12} {'ratio':>6} {'target':>6}"
+            f" {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
+        )
         for name, path in PAGES:
             # Alternate page and file a few times and take medians: the machine's noise
             # then falls on both alike.
@@ -116,8 +128,10 @@ def run():
             target = TARGETS.get(name, 0.5)
             ratio = rate / static_rate
             mark = "ok" if ratio >= target else "BELOW"
-            print(f"{name:16} {rate:10.0f} {static_rate:12.0f} {ratio:5.2f}× {target:5.1f}×"
-                  f" {p50:7.1f} {p99:7.1f} {errors:6d} {mark}")  # fmt: skip
+            print(
+                f"{name:16} {rate:10.0f} {static_rate:12.0f} {ratio:5.2f}× {target:5.1f}×"
+                f" {p50:7.1f} {p99:7.1f} {errors:6d} {mark}"
+            )
 
         # Fresh after a save: an editor's change (another process) is in the next response.
         site.orm(

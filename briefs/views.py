@@ -58,7 +58,7 @@ def brief_pdf(request):
     try:
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
-    except OSError:  # Pango and friends are not installed (README, Briefs: system libraries)
+    except OSError:  # Pango and friends are not installed (docs/readers-and-mail.md, Briefs)
         context = {**_context(request, _brief(request)), "unavailable": True}
         return render(request, "briefs/limited.html", context, status=503)
 
@@ -71,8 +71,11 @@ def brief_pdf(request):
         request, "briefs.pdf", "ip", settings.BRIEF_PDF_RATE, when_down=ratelimits.CLOSED
     )
     if limited:
-        context = {**_context(request, brief), "rate": settings.BRIEF_PDF_RATE,
-                   "busy": limited.unavailable}  # fmt: skip
+        context = {
+            **_context(request, brief),
+            "rate": settings.BRIEF_PDF_RATE,
+            "busy": limited.unavailable,
+        }
         response = render(
             request, "briefs/limited.html", context, status=503 if limited.unavailable else 429
         )

@@ -21,8 +21,9 @@ JSON_PATHS = ("/api/",)
 def strip_controls(querydict):
     """A copy of ``querydict`` with control characters removed from keys and values, or the
     same object if it had none (the common case costs one scan)."""
-    if not any(CONTROL_RE.search(k) or any(CONTROL_RE.search(v) for v in vs)
-               for k, vs in querydict.lists()):  # fmt: skip
+    if not any(
+        CONTROL_RE.search(k) or any(CONTROL_RE.search(v) for v in vs) for k, vs in querydict.lists()
+    ):
         return querydict
     cleaned = QueryDict(mutable=True, encoding=querydict.encoding)
     for key, values in querydict.lists():

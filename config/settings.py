@@ -427,8 +427,13 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")  # default: digest of the code
 # The apps (or app.model) whose rows pages show; a save of one drops the pages showing it.
 PAGE_CACHE_CONTENT = [
-    "taggit", "markup", "studies", "matrix", "topics", "readers.bulletin",
-]  # fmt: skip
+    "taggit",
+    "markup",
+    "studies",
+    "matrix",
+    "topics",
+    "readers.bulletin",
+]
 # Never stored: editors' screens, search and its feed and exports (a page per query), the
 # subscription screens (a token in the address), health, webhooks, and the API (its answers
 # carry ETags; clients and shared caches revalidate every time).

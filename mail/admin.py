@@ -18,8 +18,9 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Send the selected failed or waiting messages again now",
-              permissions=["retry"])  # fmt: skip
+@admin.action(
+    description="Send the selected failed or waiting messages again now", permissions=["retry"]
+)
 def queue_again(modeladmin, request, queryset):
     queued, left = services.queue_again(queryset)
     modeladmin.message_user(request, f"{queued} message(s) queued to go now.")
@@ -36,8 +37,15 @@ def queue_again(modeladmin, request, queryset):
 class OutboxMessageAdmin(ReadOnly):
     actions = [queue_again]
     list_display = (
-        "pk", "kind", "to_email", "status", "failure", "attempts", "sent_at", "mailing",
-    )  # fmt: skip
+        "pk",
+        "kind",
+        "to_email",
+        "status",
+        "failure",
+        "attempts",
+        "sent_at",
+        "mailing",
+    )
     list_filter = ("status", "failure", "kind")
     search_fields = ("to_email", "message_id")
     fields = [

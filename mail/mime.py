@@ -104,8 +104,9 @@ class Wire:
                 self.slack = min(self.slack, (LINE_LIMIT - len(line)) // count)
         # Each stand-in must be in the bytes as often as in the content, never split or
         # encoded away (a header encoded as RFC 2047 words would hide one).
-        written = " ".join([content.subject, content.text, content.html, to, message_id,
-                            *content.headers.values()])  # fmt: skip
+        written = " ".join(
+            [content.subject, content.text, content.html, to, message_id, *content.headers.values()]
+        )
         if any(self.data.count(b) != written.count(s) for s, b in self.stand_ins):
             self.data = None
 

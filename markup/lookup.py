@@ -49,6 +49,6 @@ def find_targets(query):
                 f"{anchor.name} ({anchor.label})",
                 reference,
                 f"[text]({reference})",
-            )  # fmt: skip
+            )
         )
     return found

@@ -8,8 +8,15 @@ from django.template.loader import render_to_string
 
 # Colour-blind-safe series colours (Okabe–Ito, darkened for contrast with white labels).
 SERIES_COLOURS = [
-    "#1d5a8a", "#c4622d", "#4f7f3a", "#7a4a8c", "#8a6d1d", "#2d7f7f", "#a33b5c", "#4a4a4a",
-]  # fmt: skip
+    "#1d5a8a",
+    "#c4622d",
+    "#4f7f3a",
+    "#7a4a8c",
+    "#8a6d1d",
+    "#2d7f7f",
+    "#a33b5c",
+    "#4a4a4a",
+]
 MAX_GROUPS = 50
 MAX_VALUE = 1_000_000_000
 MAX_LABEL = 100

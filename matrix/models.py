@@ -246,8 +246,21 @@ class CellLabel:
         "has_content", "words", "_url",
     )  # fmt: skip
 
-    def __init__(self, pk, matrix_id, matrix_slug, matrix_name, matrix_position, column_code,
-                 column_label, row_number, row_name, is_public, has_content, texts=()):  # fmt: skip
+    def __init__(
+        self,
+        pk,
+        matrix_id,
+        matrix_slug,
+        matrix_name,
+        matrix_position,
+        column_code,
+        column_label,
+        row_number,
+        row_name,
+        is_public,
+        has_content,
+        texts=(),
+    ):
         self.pk, self.matrix_id, self.matrix_slug = pk, matrix_id, matrix_slug
         self.matrix_name, self.matrix_position = matrix_name, matrix_position
         self.matrix_title = matrix_title(matrix_name)
@@ -287,8 +300,20 @@ class CellQuerySet(VisibleQuerySet):
             "status", "row__description", "column__description", "scope",
         )  # fmt: skip
         labels = {}
-        for (pk, matrix_id, slug, name, position, column_code, override, column_name, number,
-             row_name, status, *texts) in rows:  # fmt: skip
+        for (
+            pk,
+            matrix_id,
+            slug,
+            name,
+            position,
+            column_code,
+            override,
+            column_name,
+            number,
+            row_name,
+            status,
+            *texts,
+        ) in rows:
             scope = texts[-1]  # its HTML is rendered from it: one is empty when the other is
             labels[pk] = CellLabel(
                 pk, matrix_id, slug, name, position, column_code, override or column_name,

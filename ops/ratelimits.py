@@ -1,5 +1,5 @@
 """Rate limits (django-ratelimit, counted in the cache) and what each does when the cache is
-down. Each limit chooses, and the README says why:
+down. Each limit chooses, and docs/production.md (Abuse limits) says why:
 
 - ``OPEN``: allow (the limit is not what protects the site; a cap is, or nothing is at risk);
 - ``CLOSED``: refuse, as unavailable for now (what it guards is costly and nothing else
@@ -41,8 +41,12 @@ def check(request, group, key, rate, when_down):
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     except CACHE_ERRORS as error:
-        logger.warning("rate limit %s fails %s: the cache is down (%s)", group, when_down,
-                       error.__class__.__name__)  # fmt: skip
+        logger.warning(
+            "rate limit %s fails %s: the cache is down (%s)",
+            group,
+            when_down,
+            error.__class__.__name__,
+        )
         if when_down == OPEN:
             return Verdict()
         if when_down == CLOSED:

@@ -64,8 +64,12 @@ class Breaker:
             self.trial = None
             _failures += 1
         if first:
-            logger.warning("Redis at %s failed (%s): not asked for %s s", self.name,
-                           error.__class__.__name__, settings.REDIS_RETRY_SECONDS)  # fmt: skip
+            logger.warning(
+                "Redis at %s failed (%s): not asked for %s s",
+                self.name,
+                error.__class__.__name__,
+                settings.REDIS_RETRY_SECONDS,
+            )
 
     def succeeded(self):
         if self.open_until:

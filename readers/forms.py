@@ -36,9 +36,11 @@ class PreferencesForm(forms.Form):
         for group, options in choices().items():
             name = "follow_" + group.lower().replace(" ", "_")
             self.fields[name] = forms.MultipleChoiceField(
-                label=group, required=False, choices=options,
+                label=group,
+                required=False,
+                choices=options,
                 widget=forms.CheckboxSelectMultiple,
-            )  # fmt: skip
+            )
             self.groups.append(name)
 
     def clean_searches(self):

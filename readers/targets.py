@@ -57,13 +57,17 @@ def describe(key):
         if kind == "row" and number and not column:
             row = Row.objects.select_related("matrix").filter(matrix__slug=slug, number=number)
             row = row.first()
-            return row and Target(key, f"{row.matrix.name} row {row.number}: {row.name}",
-                                  row.get_absolute_url())  # fmt: skip
+            return row and Target(
+                key, f"{row.matrix.name} row {row.number}: {row.name}", row.get_absolute_url()
+            )
         if kind == "column" and column and not number:
             col = Column.objects.select_related("matrix").filter(matrix__slug=slug, code=column)
             col = col.first()
-            return col and Target(key, f"{col.matrix.name} column {col.code}: {col.name}",
-                                  f"{col.matrix.get_absolute_url()}?col={col.code}")  # fmt: skip
+            return col and Target(
+                key,
+                f"{col.matrix.name} column {col.code}: {col.name}",
+                f"{col.matrix.get_absolute_url()}?col={col.code}",
+            )
         if kind == "cell" and column and number:
             cell = (
                 Cell.objects.visible_to(READER)
@@ -99,7 +103,7 @@ def choices():
         "Rows": [
             (f"row:{r.matrix.slug}/{r.number}", f"{r.matrix.name} row {r.number}: {r.name}")
             for r in rows
-        ],  # fmt: skip
+        ],
         "Columns": [
             (f"column:{c.matrix.slug}/{c.code}", f"{c.matrix.name} column {c.code}: {c.name}")
             for c in columns

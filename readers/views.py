@@ -23,13 +23,19 @@ def _limited(request):
     site to flood someone else's inbox). With the cache down both are counted in this
     process instead: sign-ups go on, and no inbox can be flooded."""
     by_ip = ratelimits.check(
-        request, "readers.subscribe.ip", "ip", settings.READERS_SUBSCRIBE_RATE_IP,
+        request,
+        "readers.subscribe.ip",
+        "ip",
+        settings.READERS_SUBSCRIBE_RATE_IP,
         when_down=ratelimits.LOCAL,
-    )  # fmt: skip
+    )
     by_address = ratelimits.check(
-        request, "readers.subscribe.email", _email_key, settings.READERS_SUBSCRIBE_RATE_EMAIL,
+        request,
+        "readers.subscribe.email",
+        _email_key,
+        settings.READERS_SUBSCRIBE_RATE_EMAIL,
         when_down=ratelimits.LOCAL,
-    )  # fmt: skip
+    )
     return by_ip or by_address
 
 

@@ -3,6 +3,7 @@ gunicorn (gunicorn.conf.py) with DEBUG off, a throwaway database, Redis when it 
 and everything on 127.0.0.1."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+
+def database_url():
+    """The database this process uses (a test's, for one), as a URL another process can
+    open: a worker or a server started beside a test or a benchmark."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or ""
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
 # The static files with the manifest production's storage reads, without compressing them.
@@ -43,12 +57,45 @@ class RedisServer:
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="redis-"))
         self.process = None
+        self.started = False  # once started, its address is what its users hold
 
     @property
     def url(self):
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
+        """Start it. On a free port another process may take first (tests run in parallel), the
+        server that answers must be this one: a first start moves to another port, a restart,
+        which must keep its address, fails."""
+        for _ in range(5):
+            self._start()
+            if self._answering_pid() == self.process.pid:
+                self.started = True
+                return self
+            self.process.wait(timeout=10)  # it could not bind: the port was taken
+            self.process = None
+            if self.started:
+                raise RuntimeError(f"port {self.port} was taken while redis-server was stopped")
+            self.port = free_port()
+        raise RuntimeError("redis-server found no free port")
+
+    def _answering_pid(self):
+        """The process id of the Redis answering on this server's port, if one does."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(b"INFO server\r\n")
+                reply = b""
+                while b"process_id:" not in reply or not reply.endswith(b"\r\n"):
+                    chunk = s.recv(1 << 16)
+                    if not chunk:
+                        break
+                    reply += chunk
+        except OSError:
+            return None
+        found = re.search(rb"process_id:(\d+)", reply)
+        return int(found.group(1)) if found else None
+
+    def _start(self):
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.folder), "--dbfilename", "dump.rdb"],
@@ -57,7 +104,7 @@ class RedisServer:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.command("PING") == b"+PONG":
-                return self
+                return
             time.sleep(0.02)
         raise RuntimeError("redis-server did not start")
 

@@ -151,9 +151,12 @@ class Client:
                     writer.close()
                     writer = None
             except (
-                OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
+                OSError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+                TimeoutError,
                 ValueError,
-            ) as exc:  # fmt: skip
+            ) as exc:
                 status = f"{exc.__class__.__name__}"
                 if writer is not None:
                     writer.close()
@@ -224,10 +227,13 @@ def search_starvation(site, port, failures):
     """Step 1: cached pages alone, then beside heavy searches."""
     print(f"Heavy searches: adding {SEARCH_DOCS:,} documents…", flush=True)
     start = time.monotonic()
-    print(site.orm(
-        "from bench.search_bench import generate; from search.indexing import rebuild; "
-        f"generate({SEARCH_DOCS}); rebuild(); print('indexed')"
-    )[-200:].strip(), f"in {time.monotonic() - start:.0f} s.")  # fmt: skip
+    print(
+        site.orm(
+            "from bench.search_bench import generate; from search.indexing import rebuild; "
+            f"generate({SEARCH_DOCS}); rebuild(); print('indexed')"
+        )[-200:].strip(),
+        f"in {time.monotonic() - start:.0f} s.",
+    )
     answer = json.loads(get(port, f"/api/v1/search?q={HEAVY_WORD}")[2] or b"{}")
     matches = answer.get("count", 0)
     alone = []
@@ -235,8 +241,10 @@ def search_starvation(site, port, failures):
         begun = time.monotonic()
         get(port, HEAVY[0], {"X-Forwarded-For": address(999_999)})
         alone.append((time.monotonic() - begun) * 1000)
-    print(f"A search for “{HEAVY_WORD}” finds {matches:,} documents and takes "
-          f"{percentile(alone, 0.5):.0f} ms alone.")  # fmt: skip
+    print(
+        f"A search for “{HEAVY_WORD}” finds {matches:,} documents and takes "
+        f"{percentile(alone, 0.5):.0f} ms alone."
+    )
     if matches < 1000:
         failures.append(f"the heavy search is not heavy: {matches} matches")
     for path in CACHED:  # stored once, so what is timed below is the cache serving them
@@ -251,10 +259,11 @@ def search_starvation(site, port, failures):
     for round_ in range(ROUNDS):
         asyncio.run(timed(readers(idle), IDLE_SECONDS / ROUNDS))
         searchers = [
-            Client(port, HEAVY, 1000 + round_ * SEARCHERS + n, searches, new_address=True,
-                   polite=True)
+            Client(
+                port, HEAVY, 1000 + round_ * SEARCHERS + n, searches, new_address=True, polite=True
+            )
             for n in range(SEARCHERS)
-        ]  # fmt: skip
+        ]
         asyncio.run(timed(readers(loaded) + searchers, SEARCH_SECONDS / ROUNDS))
 
     def pages(results):
@@ -267,10 +276,12 @@ def search_starvation(site, port, failures):
     l50, l95, lhits, lcount = pages(loaded)
     served = [r[1] * 1000 for r in searches if r[2] == 200]
     kinds = Counter(r[2] for r in searches)
-    print(f"Cached pages, {PACED_CLIENTS} readers every {PACE * 1000:.0f} ms: alone p50 "
-          f"{i50:.1f} ms, p95 {i95:.1f} ms ({ihits} of {icount} were hits, timed); beside "
-          f"{SEARCHERS} searchers p50 {l50:.1f} ms, p95 {l95:.1f} ms ({lhits} of {lcount} "
-          "hits).")  # fmt: skip
+    print(
+        f"Cached pages, {PACED_CLIENTS} readers every {PACE * 1000:.0f} ms: alone p50 "
+        f"{i50:.1f} ms, p95 {i95:.1f} ms ({ihits} of {icount} were hits, timed); beside "
+        f"{SEARCHERS} searchers p50 {l50:.1f} ms, p95 {l95:.1f} ms ({lhits} of {lcount} "
+        "hits)."
+    )
     ratio = l95 / i95 if i95 else float("inf")
     print(f"Cached pages' p95 with the searches / alone: {ratio:.2f} (target ≤ 2).")
     print(f"Searches: {len(searches)} asked, {kinds.get(200, 0)} served (p50 "
@@ -287,7 +298,7 @@ def search_starvation(site, port, failures):
         failures.append(f"{len(other)} searches failed, e.g. {[r[:4] for r in other[:3]]}")
 
 
-def main():
+def main():  # noqa: C901 (still to split: issue 16)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("make soak needs PostgreSQL: DATABASE_URL=postgres://… make soak")
     redis = RedisServer().start()
@@ -300,10 +311,15 @@ def main():
         site.work()
         search_starvation(site, port, failures)
 
-        print(f"Load: {CONNECTIONS} connections for {SECONDS} s; Redis stops at {REDIS_STOP_AT} s "
-              f"and is back at {REDIS_BACK_AT} s"
-              + (f"; PostgreSQL restarts at {RESTART_AT} s." if RESTART else
-                 "; PostgreSQL is not restarted (SOAK_RESTART=0)."))  # fmt: skip
+        print(
+            f"Load: {CONNECTIONS} connections for {SECONDS} s; Redis stops at {REDIS_STOP_AT} s "
+            f"and is back at {REDIS_BACK_AT} s"
+            + (
+                f"; PostgreSQL restarts at {RESTART_AT} s."
+                if RESTART
+                else "; PostgreSQL is not restarted (SOAK_RESTART=0)."
+            )
+        )
         down_marker, marker = f"soak-redis {uuid.uuid4().hex[:8]}", f"soak {uuid.uuid4().hex[:8]}"
         window = {}
 
@@ -344,14 +360,17 @@ def main():
         during = [r for r in results if stop <= r[0] + r[1] <= back]
         summary(f"While Redis was stopped ({back - stop:.1f} s)", during)
         uncached = sum(b"x-page-cache" not in r[4] for r in during if r[3] in CACHED)
-        print(f"  pages served uncached meanwhile: {uncached}; the edit saved then: "
-              f"{'yes' if window.get('saved_while_down') else 'NO'}; its page: "
-              f"{window.get('page_while_down')}")  # fmt: skip
+        print(
+            f"  pages served uncached meanwhile: {uncached}; the edit saved then: "
+            f"{'yes' if window.get('saved_while_down') else 'NO'}; its page: "
+            f"{window.get('page_while_down')}"
+        )
         if not window.get("saved_while_down"):
             failures.append("an edit could not be saved while Redis was stopped")
         if window.get("page_while_down") != 200:
-            failures.append(f"the edited page answered {window.get('page_while_down')} "
-                            "while Redis was stopped")  # fmt: skip
+            failures.append(
+                f"the edited page answered {window.get('page_while_down')} while Redis was stopped"
+            )
 
         if RESTART:
             restart, pg_back = window["restart"], window["back"]
@@ -364,23 +383,27 @@ def main():
             steady = results
         outside = [r for r in steady if failed(r)]
         inside = [r for r in results if failed(r) and r not in outside]
-        print(f"Failed during the database restart window: {len(inside)}; outside it: "
-              f"{len(outside)}")  # fmt: skip
+        print(
+            f"Failed during the database restart window: {len(inside)}; outside it: {len(outside)}"
+        )
         for label, bad in (("during", inside), ("outside", outside)):
             for (status, path), n in Counter((r[2], r[3]) for r in bad).most_common(6):
                 print(f"  {label}: {n} × {status} {path}")
         if outside:
-            failures.append(f"{len(outside)} requests failed outside the database restart "
-                            f"window, e.g. {[r[:4] for r in outside[:3]]}")  # fmt: skip
+            failures.append(
+                f"{len(outside)} requests failed outside the database restart "
+                f"window, e.g. {[r[:4] for r in outside[:3]]}"
+            )
 
         # Recovery: every gunicorn worker serves again (many requests spread over them), the
         # task worker runs a task, and the edits are there, in the database and on the page
         # readers get: the one saved while Redis was stopped is not hidden by the page Redis
         # kept.
-        codes = [get(port, "/search/?q=aid", {"X-Forwarded-For": address(9_000_000 + n)})[0]
-                 for n in range(60)]  # fmt: skip
-        print(f"After the faults: {codes.count(200)} of {len(codes)} database-backed requests "
-              "ok.")  # fmt: skip
+        codes = [
+            get(port, "/search/?q=aid", {"X-Forwarded-For": address(9_000_000 + n)})[0]
+            for n in range(60)
+        ]
+        print(f"After the faults: {codes.count(200)} of {len(codes)} database-backed requests ok.")
         if codes.count(200) != len(codes):
             failures.append(f"gunicorn workers did not all recover: {Counter(codes)}")
         ran = site.orm(
@@ -393,9 +416,11 @@ def main():
             failures.append(f"the task worker did not recover: {ran[-300:]}")
         after = window["after_redis"]
         fresh = all(a[0] == 200 and down_marker in a[2].decode() for a in after)
-        print(f"Redis back: the edit saved while it was stopped is on its page "
-              f"({', '.join(a[1].get('X-Page-Cache') or 'uncached' for a in after)}): "
-              f"{'yes' if fresh else 'NO'}.")  # fmt: skip
+        print(
+            f"Redis back: the edit saved while it was stopped is on its page "
+            f"({', '.join(a[1].get('X-Page-Cache') or 'uncached' for a in after)}): "
+            f"{'yes' if fresh else 'NO'}."
+        )
         if not fresh:
             failures.append("after Redis came back, the page edited while it was down was stale")
         if RESTART:

@@ -132,8 +132,10 @@ def main():
         for name, port in (("B", b), ("A", a)):
             for path in (E4, f"/documents/{TIMKO}/"):
                 fresh, outcome = shows(port, path, "1999")
-                print(f"After the edit on A: {path} from {name}: cache {outcome}, "
-                      f"{'shows the edit' if fresh else 'STALE'}.")  # fmt: skip
+                print(
+                    f"After the edit on A: {path} from {name}: cache {outcome}, "
+                    f"{'shows the edit' if fresh else 'STALE'}."
+                )
                 if not fresh:
                     stale.append(f"{path} from {name} after an edit on A")
 
@@ -152,8 +154,10 @@ def main():
             time.sleep(0.5)
         for name, port in (("B", b), ("A", a)):
             fresh, outcome = shows(port, E4, "A draft the worker publishes")
-            print(f"After a worker published a scheduled draft: E4 from {name}: cache {outcome}, "
-                  f"{'shows it' if fresh else 'STALE'}.")  # fmt: skip
+            print(
+                f"After a worker published a scheduled draft: E4 from {name}: cache {outcome}, "
+                f"{'shows it' if fresh else 'STALE'}."
+            )
             if not fresh:
                 stale.append(f"E4 from {name} after a scheduled publication")
     finally:

@@ -126,9 +126,17 @@ class SearchParams:
     @property
     def has_filters(self):
         return any(
-            (self.kind, self.year_from, self.year_to, self.subject, self.matrix, self.cell,
-             self.role, self.consultation)
-        )  # fmt: skip
+            (
+                self.kind,
+                self.year_from,
+                self.year_to,
+                self.subject,
+                self.matrix,
+                self.cell,
+                self.role,
+                self.consultation,
+            )
+        )
 
     @property
     def is_blank(self):
@@ -209,15 +217,26 @@ class DocumentListing:
     """What a list of results (and the API's summary) shows of a document, read with the
     index row that found it (``SearchText.listing``, kept current when it is saved)."""
 
-    __slots__ = ("pk", "kind", "status", "year", "slug", "title", "short_citation", "source",
-                 "standfirst_html")  # fmt: skip
+    __slots__ = (
+        "pk",
+        "kind",
+        "status",
+        "year",
+        "slug",
+        "title",
+        "short_citation",
+        "source",
+        "standfirst_html",
+    )
 
     def __init__(self, hit):
         self.pk, self.kind, self.status, self.year = hit.document_id, hit.kind, hit.status, hit.year
         listing = hit.listing
         self.slug, self.title, self.short_citation = (
-            listing["slug"], listing["title"], listing["citation"]
-        )  # fmt: skip
+            listing["slug"],
+            listing["title"],
+            listing["citation"],
+        )
         self.source, self.standfirst_html = listing["source"], listing["standfirst_html"]
 
     def __str__(self):
@@ -483,20 +502,29 @@ def _build_facets(page, rows, params, cells):
     decades = sorted(((int(v), n) for v, n in counts.get("decade", [])), reverse=True)
     page.facets["decade"] = [
         FacetValue(
-            f"{d}s", n, params.url(**{"from": d, "to": d + 9}),
+            f"{d}s",
+            n,
+            params.url(**{"from": d, "to": d + 9}),
             params.year_from == d and params.year_to == d + 9,
         )
         for d, n in decades
-    ]  # fmt: skip
+    ]
     low, high = (counts.get("years") or [(None, None)])[0]
     page.years = (int(low) if low else None, int(high) if high else None)
     statuses = dict(counts.get("status", []))
     consultation = statuses.get(Document.Status.CONSULTATION, 0)
     page.facets["consultation"] = (
-        [FacetValue("Consultation drafts only", consultation, params.url(consultation="1"),
-                    params.consultation)]
-        if consultation else []
-    )  # fmt: skip
+        [
+            FacetValue(
+                "Consultation drafts only",
+                consultation,
+                params.url(consultation="1"),
+                params.consultation,
+            )
+        ]
+        if consultation
+        else []
+    )
     page.facets["subject"] = sorted(
         (
             FacetValue(subject_names[slug], n, params.url(subject=slug), params.subject == slug)
@@ -523,10 +551,15 @@ def _build_facets(page, rows, params, cells):
     )[:15]  # fmt: skip
     role_counts = dict(counts.get("role", []))
     page.facets["role"] = [
-        FacetValue(role.label, role_counts[role.value], params.url(role=role.value),
-                   params.role == role.value)
-        for role in Role if role_counts.get(role.value)
-    ]  # fmt: skip
+        FacetValue(
+            role.label,
+            role_counts[role.value],
+            params.url(role=role.value),
+            params.role == role.value,
+        )
+        for role in Role
+        if role_counts.get(role.value)
+    ]
 
 
 def _results(hits, cells, listing):

@@ -120,8 +120,9 @@ def time_limit(seconds):
         raised = None
         with transaction.atomic(savepoint=False):
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)",
-                               [f"{int(seconds * 1000)}ms"])  # fmt: skip
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)", [f"{int(seconds * 1000)}ms"]
+                )
             try:
                 yield
             except OperationalError as error:

@@ -156,9 +156,15 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
     list_display = ("title", "kind", "year", "status", "first_published")
     list_filter = ("kind", "status", "tags", "year")
     search_fields = (
-        "title", "slug", "authorships__name", "authorships__given", "source", "doi", "pmid",
+        "title",
+        "slug",
+        "authorships__name",
+        "authorships__given",
+        "source",
+        "doi",
+        "pmid",
         "accession_number",
-    )  # fmt: skip
+    )
     date_hierarchy = "first_published"
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "tags"]}),

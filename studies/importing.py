@@ -117,9 +117,11 @@ class ImportRecordForm(forms.Form):
         fields = self._fields_from(self.data if self.is_bound else self.initial)
         if fields["title"]:
             self.duplicates = find_duplicates(
-                doi=fields["doi"], pmid=fields["pmid"], title=fields["title"],
+                doi=fields["doi"],
+                pmid=fields["pmid"],
+                title=fields["title"],
                 year=fields["year"],
-            )  # fmt: skip
+            )
         choices = [
             ("add", "Add it as a new document anyway (say why below)"),
             ("skip", "Do not import it"),
@@ -128,11 +130,15 @@ class ImportRecordForm(forms.Form):
             document = duplicate.document
             choices.insert(
                 1,
-                (f"merge:{document.pk}", format_html(
-                    "Merge its fields into “{}” ({}): fill what that document lacks",
-                    document.picker_label, duplicate.reason,
-                )),
-            )  # fmt: skip
+                (
+                    f"merge:{document.pk}",
+                    format_html(
+                        "Merge its fields into “{}” ({}): fill what that document lacks",
+                        document.picker_label,
+                        duplicate.reason,
+                    ),
+                ),
+            )
         self.fields["duplicate"].widget.choices = choices
 
     def _fields_from(self, data):

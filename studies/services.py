@@ -77,8 +77,10 @@ def merge_into(document, fields, *, editor=None):
     authors = names(fields.get("authors"))
     document.full_clean()
     with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment("Merged the fields a citation record had and it lacked: "
-                              + (", ".join(filled) or "none"))  # fmt: skip
+        reversion.set_comment(
+            "Merged the fields a citation record had and it lacked: "
+            + (", ".join(filled) or "none")
+        )
         if editor is not None:
             reversion.set_user(editor)
         save_content(document, editor=editor, validated=True)  # full_clean() has checked it

@@ -39,8 +39,13 @@ def change_url(bulletin):
 
 def as_saved(bulletin):
     row = Bulletin.objects.get(pk=bulletin.pk)
-    return (row.title, row.introduction, row.introduction_html, row.status,
-            list(row.changes.values_list("pk", flat=True)))  # fmt: skip
+    return (
+        row.title,
+        row.introduction,
+        row.introduction_html,
+        row.status,
+        list(row.changes.values_list("pk", flat=True)),
+    )
 
 
 def test_no_form_is_nested_and_preview_belongs_to_the_change_form(editor_client, draft):
@@ -52,8 +57,11 @@ def test_no_form_is_nested_and_preview_belongs_to_the_change_form(editor_client,
     assert preview["formaction"] == f"/admin/readers/bulletin/{draft.pk}/preview/"
     assert change_form.find("input", name="subscriber")["type"] == "email"
     # Save stays the form's first button, so Enter in a field saves rather than previews.
-    buttons = [n for n in change_form.iter() if n.tag in ("input", "button")
-               and n.get("type", "submit") == "submit"]  # fmt: skip
+    buttons = [
+        n
+        for n in change_form.iter()
+        if n.tag in ("input", "button") and n.get("type", "submit") == "submit"
+    ]
     assert buttons[0]["name"] == "_save"
     act = next(f for f in forms if f.get("action", "").endswith("/act/"))
     assert {b["value"] for b in act.find_all("button")} == {"gather", "test", "schedule", "send"}
@@ -65,8 +73,12 @@ def test_preview_shows_what_the_form_holds_and_saves_nothing(editor_client, draf
     record(later, Change.Kind.REVISED, note="a revision since it was gathered")
     before = as_saved(draft)
     data = form_data(editor_client.get(change_url(draft)))
-    data.update(title="Weekly bulletin, typed", introduction="Words typed, *not* saved.",
-                subscriber="r@example.org", _preview="Preview")  # fmt: skip
+    data.update(
+        title="Weekly bulletin, typed",
+        introduction="Words typed, *not* saved.",
+        subscriber="r@example.org",
+        _preview="Preview",
+    )
     response = editor_client.post(f"/admin/readers/bulletin/{draft.pk}/preview/", data)
     assert response.status_code == 200
     tree = page(response)

@@ -210,8 +210,13 @@ def test_load_demo_never_changes_or_deletes_what_editors_did(demo, capsys):
     )
     new_document.save()
     CellEntry(cell=e4, document=new_document, roles="K", headline="Added by an editor").save()
-    BiteSection(cell=e4, kind="issue", heading="An editor's issue", anchor="editors-issue",
-                body="Discussed by the editors.").save()  # fmt: skip
+    BiteSection(
+        cell=e4,
+        kind="issue",
+        heading="An editor's issue",
+        anchor="editors-issue",
+        body="Discussed by the editors.",
+    ).save()
     e4.scope = "The editors' own scope."
     e4.save()
     d4 = get_cell("alcohol", "D4")

@@ -36,9 +36,12 @@ def test_plural_names_are_correct_throughout_the_admin(editor_client):
 def test_pickers_tell_documents_with_the_same_title_apart(editor_client, demo):
     make_document(slug="twin-2001", title="Twins in treatment", year=2001, authors=["Able A."])
     make_document(
-        slug="twin-2019", title="Twins in treatment", year=2019, authors=["Baker B."],
+        slug="twin-2019",
+        title="Twins in treatment",
+        year=2019,
+        authors=["Baker B."],
         doi="10.5555/twins",
-    )  # fmt: skip
+    )
     response = editor_client.get(
         "/admin/autocomplete/?term=Twins&app_label=matrix&model_name=cellentry&field_name=document"
     )

@@ -195,8 +195,11 @@ SKIP_PREFIXES = ("admin/",)
 # is 200 with the database up, the worker's is 503 (no worker beats here); mail providers'
 # webhooks are off until secured.
 VALID_ANSWERS = {
-    "healthz": (200,), "healthz-worker": (503,), "anymail": (404,), "api:api-root": (404,)
-}  # fmt: skip
+    "healthz": (200,),
+    "healthz-worker": (503,),
+    "anymail": (404,),
+    "api:api-root": (404,),
+}
 # A query that makes the address a page, kept while each parameter in turn is made hostile.
 # (Searches get none: each filter alone runs a search, and words would only add ranking.)
 VALID_QUERIES = {
@@ -441,9 +444,18 @@ VALID_POSTS = {
 def test_the_fuzz_finds_what_each_view_reads_and_fails_on_what_it_cannot_fill(site, settings):
     # The views are asked, so the fuzz keeps up with them; check it hears them.
     assert parameters_read(settings, "/search/", "GET") >= {
-        "q", "kind", "from", "to", "subject", "matrix", "cell", "role", "consultation", "sort",
+        "q",
+        "kind",
+        "from",
+        "to",
+        "subject",
+        "matrix",
+        "cell",
+        "role",
+        "consultation",
+        "sort",
         "page",
-    }  # fmt: skip
+    }
     assert parameters_read(settings, "/matrices/alcohol/", "GET") >= {"jurisdiction", "row", "col"}
     assert parameters_read(settings, "/matrices/alcohol/E4/", "GET") >= {"bite", "jurisdiction"}
     assert parameters_read(settings, "/brief/?cells=alcohol/E4", "GET") >= {"cells"}
@@ -502,8 +514,11 @@ def test_hostile_sign_ins_answer_below_500_and_record_no_absurd_name(settings, d
     client = Client(raise_request_exception=True)
     failures = Failures()
     for wire in HOSTILE.values():
-        for body in (f"username={wire}&password=wrong", f"username=editor1&password={wire}",
-                     f"username={wire}&password={wire}"):  # fmt: skip
+        for body in (
+            f"username={wire}&password=wrong",
+            f"username=editor1&password={wire}",
+            f"username={wire}&password={wire}",
+        ):
             response = failures.send(client, "POST", "/admin/login/", data=body)
             assert response is None or response.status_code != 302, body
     assert failures.found == [], "\n".join(failures.found)

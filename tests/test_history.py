@@ -40,7 +40,7 @@ def test_each_save_is_a_revision_with_who_when_and_the_note(editor_client, demo)
             "authorships-TOTAL_FORMS": "3",
             "authorships-2-name": "Third A.",
             "authorships-2-position": "2",
-        },  # fmt: skip
+        },
         change_note="Added an author",
     )
     versions = Version.objects.get_for_object(document)
@@ -62,7 +62,7 @@ def test_two_revisions_compare_field_by_field_with_a_word_diff(editor_client, de
             "authorships-TOTAL_FORMS": "3",
             "authorships-2-name": "Third A.",
             "authorships-2-position": "2",
-        },  # fmt: skip
+        },
     )
     new, old = Version.objects.get_for_object(document)[:2]
     url = f"/admin/studies/document/{document.pk}/history/compare/?old={old.pk}&new={new.pk}"
@@ -102,8 +102,14 @@ def test_a_restore_that_would_break_links_is_refused_naming_them(editor_client, 
     e4 = get_cell("alcohol", "E4")
     editor_client.post(cell_change_url(e4), form_data(editor_client.get(cell_change_url(e4))))
     before = Version.objects.get_for_object(e4)[0]
-    BiteSection(cell=e4, kind="issue", heading="A new question", anchor="new-question",
-                body="Who pays?", order=50).save()  # fmt: skip
+    BiteSection(
+        cell=e4,
+        kind="issue",
+        heading="A new question",
+        anchor="new-question",
+        body="Who pays?",
+        order=50,
+    ).save()
     editor_client.post(cell_change_url(e4), form_data(editor_client.get(cell_change_url(e4))))
     guide = Document.objects.get(slug="nice-2011-cg115")
     guide.commentary += "\n\nSee [the new question](cell:alcohol/E4#new-question)."

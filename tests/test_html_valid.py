@@ -106,10 +106,19 @@ def readers_pages():
     from studies.models import Document
 
     subscriber = Subscriber.objects.create(email="r@example.org", confirmed_at=timezone.now())
-    set_preferences(subscriber, everything=False, targets=["cell:alcohol/E4"],
-                    searches=["mutual aid"], frequency="weekly", paused=False)  # fmt: skip
-    record(Document.objects.get(slug="manning-2012-active-referral"), Change.Kind.REVISED,
-           note="a test revision")  # fmt: skip
+    set_preferences(
+        subscriber,
+        everything=False,
+        targets=["cell:alcohol/E4"],
+        searches=["mutual aid"],
+        frequency="weekly",
+        paused=False,
+    )
+    record(
+        Document.objects.get(slug="manning-2012-active-referral"),
+        Change.Kind.REVISED,
+        note="a test revision",
+    )
     bulletin = Bulletin.objects.create(title="Weekly bulletin", introduction="Hello *all*.")
     bulletins.send(bulletin)
     pk, key = subscriber.pk, subscriber.key

@@ -102,8 +102,19 @@ def test_lifting_a_suppression_lets_mail_go_again_with_the_reason_kept(
     assert deliver() == {"sent": 0, "retry": 0, "failed": 1}  # the other, never tried, too
     assert set(OutboxMessage.objects.values_list("failure", flat=True)) == {"address", "suppressed"}
     suppression = Undeliverable.objects.get()
-    assert queue_many([{"kind": "tests.admin-plain", "to_email": "reader@example.org",
-                        "recipient": "", "context": {"marker": "skipped"}}]) == 0  # fmt: skip
+    assert (
+        queue_many(
+            [
+                {
+                    "kind": "tests.admin-plain",
+                    "to_email": "reader@example.org",
+                    "recipient": "",
+                    "context": {"marker": "skipped"},
+                }
+            ]
+        )
+        == 0
+    )
 
     listing = page(editor_client.get(SUPPRESSED))
     assert "reader@example.org" in listing.text and "550 Mailbox unavailable" in listing.text
@@ -122,8 +133,15 @@ def test_lifting_a_suppression_lets_mail_go_again_with_the_reason_kept(
 
     smtp.recorder.refuse = {}  # the reader's mailbox works again
     why = "The reader wrote to say the mailbox was restored."
-    done = action(editor_client, SUPPRESSED, "lift_suppression", [suppression], lift="1",
-                  why=why, requeue="on")  # fmt: skip
+    done = action(
+        editor_client,
+        SUPPRESSED,
+        "lift_suppression",
+        [suppression],
+        lift="1",
+        why=why,
+        requeue="on",
+    )
     assert done.status_code == 302
     assert (
         "Lifted 1 suppression(s); 2 message(s) queued again."
@@ -132,8 +150,11 @@ def test_lifting_a_suppression_lets_mail_go_again_with_the_reason_kept(
     assert not Undeliverable.objects.exists()
     record = LiftedSuppression.objects.get()
     assert (record.email, record.lifted_by, record.why, record.requeued) == (
-        "reader@example.org", editor, why, 2,
-    )  # fmt: skip
+        "reader@example.org",
+        editor,
+        why,
+        2,
+    )
     assert record.reason == suppression.reason and record.suppressed_at == suppression.at
     assert why in editor_client.get("/admin/mail/liftedsuppression/").text
 
@@ -141,8 +162,14 @@ def test_lifting_a_suppression_lets_mail_go_again_with_the_reason_kept(
     assert sorted(m["Subject"] for m in smtp.messages) == ["Message one", "Message two"]
     refused.refresh_from_db(), dropped.refresh_from_db()
     assert refused.status == dropped.status == "sent"
-    later = [{"kind": "tests.admin-plain", "to_email": "reader@example.org", "recipient": "",
-              "context": {"marker": "later"}}]  # fmt: skip
+    later = [
+        {
+            "kind": "tests.admin-plain",
+            "to_email": "reader@example.org",
+            "recipient": "",
+            "context": {"marker": "later"},
+        }
+    ]
     assert queue_many(later) == 1  # mailings include the address again
 
 
@@ -154,8 +181,9 @@ def test_editors_may_lift_and_queue_again_but_not_edit_or_delete_mail(editor_cli
         .values_list("codename", flat=True)
     )
     assert {c for c in codenames if not c.startswith("view_")} == {
-        "lift_undeliverable", "retry_outboxmessage",
-    }  # fmt: skip
+        "lift_undeliverable",
+        "retry_outboxmessage",
+    }
     assert editor_client.get(f"{SUPPRESSED}{suppression.pk}/change/").status_code == 200
     assert editor_client.get(f"{SUPPRESSED}{suppression.pk}/delete/").status_code == 403
     assert editor_client.get(f"{SUPPRESSED}add/").status_code == 403

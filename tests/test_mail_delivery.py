@@ -80,8 +80,15 @@ def test_a_10000_character_one_line_comment_reaches_the_editors(client, smtp, de
 
 def reader(email_address, **choices):
     subscriber = Subscriber.objects.create(email=email_address, confirmed_at=timezone.now())
-    set_preferences(subscriber, everything=False, targets=["cell:alcohol/E4"], searches=[],
-                    frequency="weekly", paused=False, **choices)  # fmt: skip
+    set_preferences(
+        subscriber,
+        everything=False,
+        targets=["cell:alcohol/E4"],
+        searches=[],
+        frequency="weekly",
+        paused=False,
+        **choices,
+    )
     return subscriber
 
 
@@ -130,9 +137,17 @@ def awkward_text(offset):
     """Long lines, a stand-in at ``offset`` from where a soft line break would fall, non-ASCII,
     white space before line ends, a leading dot, '=' signs."""
     return (
-        "a" * offset + MANAGE + "é" * 700 + " tail\n" + "word " * 300 + MANAGE + "\t \n"
-        + ".leading dot, then From at the start:\nFrom here\n" + "=" * 1_200 + "\n"
-    )  # fmt: skip
+        "a" * offset
+        + MANAGE
+        + "é" * 700
+        + " tail\n"
+        + "word " * 300
+        + MANAGE
+        + "\t \n"
+        + ".leading dot, then From at the start:\nFrom here\n"
+        + "=" * 1_200
+        + "\n"
+    )
 
 
 def lines_of(data):

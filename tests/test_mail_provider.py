@@ -37,10 +37,12 @@ class Postmark(BaseHTTPRequestHandler):
         else:
             status, body = self.server.answers.get(sent["To"], (200, None))
         body = body or {
-            "To": sent["To"], "SubmittedAt": "2026-12-04T10:00:00Z", "ErrorCode": 0,
+            "To": sent["To"],
+            "SubmittedAt": "2026-12-04T10:00:00Z",
+            "ErrorCode": 0,
             "MessageID": f"b7bc2f4a-e38e-4336-af7d-e6c39{len(self.server.received):07d}",
             "Message": "OK",
-        }  # fmt: skip
+        }
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -93,8 +95,9 @@ def test_the_provider_takes_the_message(postmark):
 
 def test_an_address_the_provider_refuses_is_suppressed(postmark):
     postmark.answers["gone@example.org"] = (
-        422, {"ErrorCode": 406, "Message": INACTIVE.format(address="gone@example.org")},
-    )  # fmt: skip
+        422,
+        {"ErrorCode": 406, "Message": INACTIVE.format(address="gone@example.org")},
+    )
     row, other = queue_to("gone@example.org"), queue_to("reader@example.org")
     assert deliver() == {"sent": 1, "retry": 0, "failed": 1}
     row.refresh_from_db(), other.refresh_from_db()
@@ -107,8 +110,9 @@ def test_an_address_the_provider_refuses_is_suppressed(postmark):
 
 def test_a_message_the_provider_refuses_fails_alone(postmark):
     postmark.answers["editors@example.org"] = (
-        422, {"ErrorCode": 300, "Message": "Invalid 'From' address: 'bulletins@localhost'."},
-    )  # fmt: skip
+        422,
+        {"ErrorCode": 300, "Message": "Invalid 'From' address: 'bulletins@localhost'."},
+    )
     row, other = queue_to("editors@example.org"), queue_to("reader@example.org")
     assert deliver() == {"sent": 1, "retry": 0, "failed": 1}
     row.refresh_from_db(), other.refresh_from_db()

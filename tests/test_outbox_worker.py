@@ -74,8 +74,10 @@ def test_a_killed_and_restarted_worker_sends_each_message_once(settings, when):
         assert OutboxMessage.objects.filter(status="sent").count() == RECIPIENTS
         assert set(received) == expected  # 0 lost
         doubled = len(received) - len(set(received))
-        print(f"\n{when}: {len(received)} received, {len(set(received))} distinct, "
-              f"{doubled} arrived twice under one Message-ID")  # fmt: skip
+        print(
+            f"\n{when}: {len(received)} received, {len(set(received))} distinct, "
+            f"{doubled} arrived twice under one Message-ID"
+        )
         if when == "before the server accepts":
             assert doubled == 0
         else:
@@ -87,8 +89,10 @@ def test_two_workers_share_one_outbox_without_sending_anything_twice(settings):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("Workers share an outbox through PostgreSQL's row locks; on SQLite one "
-                    "worker is enough (README: Sending mail).")  # fmt: skip
+        pytest.skip(
+            "Workers share an outbox through PostgreSQL's row locks; on SQLite one "
+            "worker is enough (docs/readers-and-mail.md: Sending mail)."
+        )
     settings.TASKS = DATABASE_TASKS
     with SMTPServer() as smtp:
         fill_outbox()

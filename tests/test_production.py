@@ -16,8 +16,13 @@ from feedback.models import EditorMessage
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-STRICT_CSP_PARTS = ("default-src 'self'", "script-src 'self'", "object-src 'none'",
-                    "frame-ancestors 'none'", "base-uri 'none'")  # fmt: skip
+STRICT_CSP_PARTS = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+)
 
 
 def assert_secure_headers(response, *, html=True):

@@ -129,8 +129,12 @@ class Proxy:
         config = replace(config, "127.0.0.1:8000", f"127.0.0.1:{self.upstream}")
         path = self.folder / "Caddyfile"
         path.write_text(config)
-        env = {**os.environ, "HOME": str(self.folder), "XDG_DATA_HOME": str(self.folder),
-               "XDG_CONFIG_HOME": str(self.folder)}  # fmt: skip
+        env = {
+            **os.environ,
+            "HOME": str(self.folder),
+            "XDG_DATA_HOME": str(self.folder),
+            "XDG_CONFIG_HOME": str(self.folder),
+        }
         command = [BINARIES["caddy"], "run", "--config", str(path), "--adapter", "caddyfile"]
         return command, env
 
@@ -160,8 +164,15 @@ http {{
 """
         path = self.folder / "nginx.conf"
         path.write_text(config)
-        command = [BINARIES["nginx"], "-p", str(self.folder), "-e", str(self.folder / "error.log"),
-                   "-c", str(path)]  # fmt: skip
+        command = [
+            BINARIES["nginx"],
+            "-p",
+            str(self.folder),
+            "-e",
+            str(self.folder / "error.log"),
+            "-c",
+            str(path),
+        ]
         return command, dict(os.environ)
 
     def __enter__(self):
@@ -221,8 +232,12 @@ def test_the_guides_proxy_serves_beside_slow_clients_and_refuses_big_bodies(
             for path in ["/subscribe/", "/api/v1/matrices", "/healthz", "/static/css/site.css"]:
                 status, _ = fetch(proxy.port, path)
                 assert status in (200, 503) if path == "/healthz" else status == 200, path
-            status, body = fetch(proxy.port, "/subscribe/", f"email={kind}%40example.org".encode(),
-                                 {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+            status, body = fetch(
+                proxy.port,
+                "/subscribe/",
+                f"email={kind}%40example.org".encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
             assert status == 200 and b"Check your inbox" in body
         finally:
             slow.stop()
@@ -243,7 +258,11 @@ def test_the_guides_proxy_serves_beside_slow_clients_and_refuses_big_bodies(
         assert status == 413, answer[:300]
         # The import's larger limit lets the same body through to the site, whose own limit
         # for someone not signed in as staff refuses it with its page.
-        status, body = fetch(proxy.port, "/admin/studies/document/import/", b"x" * 4_000_000,
-                             {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        status, body = fetch(
+            proxy.port,
+            "/admin/studies/document/import/",
+            b"x" * 4_000_000,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert status == 413 and b"Too much was sent at once" in body
     assert list(temp.iterdir()) == []

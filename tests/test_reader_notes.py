@@ -46,8 +46,14 @@ def reader_texts(client, obj):
     for message in OutboxMessage.objects.filter(kind__startswith="readers."):
         content = mail_kind(message.kind).render(message.context)
         texts[f"{message.kind} email"] = f"{content.subject}\n{content.text}\n{content.html}"
-    urls = [obj.get_absolute_url(), E4, bulletin.get_absolute_url(), "/bulletins/feed/",
-            "/feeds/documents/", "/api/v1/matrices/alcohol/cells/E4"]  # fmt: skip
+    urls = [
+        obj.get_absolute_url(),
+        E4,
+        bulletin.get_absolute_url(),
+        "/bulletins/feed/",
+        "/feeds/documents/",
+        "/api/v1/matrices/alcohol/cells/E4",
+    ]
     if isinstance(obj, Document):
         urls.append(f"/api/v1/documents/{obj.slug}")
     for url in urls:
@@ -89,8 +95,12 @@ def test_readers_should_know_needs_the_note_for_readers_not_the_historys(editor_
     document = Document.objects.get(slug=TIMKO)
     before = (document.standfirst, document.last_revised, document.revision_note)
     data = form_data(editor_client.get(change_url(document)))
-    data.update(standfirst="Now with the follow-up.", mark_revised="on",
-                change_note="Checked the follow-up paper", revision_note="")  # fmt: skip
+    data.update(
+        standfirst="Now with the follow-up.",
+        mark_revised="on",
+        change_note="Checked the follow-up paper",
+        revision_note="",
+    )
     response = editor_client.post(change_url(document), data)
     assert response.status_code == 200
     errors = page(response).find("input", id="id_revision_note").parent.parent.clean_text
@@ -119,9 +129,12 @@ def test_a_marked_revision_shows_readers_their_note_and_never_the_historys(
 ):
     document = Document.objects.get(slug=TIMKO)
     data = form_data(editor_client.get(change_url(document)))
-    data.update(standfirst="Now with the follow-up.", mark_revised="on",
-                change_note="Marked revision for readers",
-                revision_note="added the three-year follow-up")  # fmt: skip
+    data.update(
+        standfirst="Now with the follow-up.",
+        mark_revised="on",
+        change_note="Marked revision for readers",
+        revision_note="added the three-year follow-up",
+    )
     assert editor_client.post(change_url(document), data).status_code == 302
     document.refresh_from_db()
     assert (document.last_revised, document.revision_note) == (
@@ -163,8 +176,11 @@ def test_scheduled_publication_writes_its_wording_only_in_the_history(client, ed
     document.save()
     data = form_data(editor_client.get(change_url(document)))
     when = timezone.localtime() + timedelta(hours=1)
-    data.update(publish_at_0=when.strftime("%Y-%m-%d"), publish_at_1=when.strftime("%H:%M:%S"),
-                change_note="Timed for the launch")  # fmt: skip
+    data.update(
+        publish_at_0=when.strftime("%Y-%m-%d"),
+        publish_at_1=when.strftime("%H:%M:%S"),
+        change_note="Timed for the launch",
+    )
     assert editor_client.post(change_url(document), data).status_code == 302
     assert publish_due(now=timezone.now() + timedelta(hours=2)) == [document]
     assert Change.objects.get(kind="published").note == ""
@@ -181,8 +197,11 @@ def test_a_bite_release_carries_the_note_for_readers_only(client, editor_client,
     data = form_data(editor_client.get(cell_change_url(e4)))
     index = next(k.split("-")[1] for k, v in data.items() if k.endswith("-anchor") and v == "about")
     data[f"bite_sections-{index}-body"] += "\n\nA paragraph on the 2026 trial."
-    data.update(mark_revised="on", change_note="Bite tidy-up, ticket 42",
-                revision_note="discussed the 2026 trial")  # fmt: skip
+    data.update(
+        mark_revised="on",
+        change_note="Bite tidy-up, ticket 42",
+        revision_note="discussed the 2026 trial",
+    )
     assert editor_client.post(cell_change_url(e4), data).status_code == 302
     texts = reader_texts(client, e4)
     assert "readers.bite email" in shown_in(texts, "discussed the 2026 trial")

@@ -228,16 +228,23 @@ def test_managing_preferences_and_deleting_everything(client, smtp, demo):
     url = f"/subscription/{manage_token(subscriber.pk, subscriber.key)}/"
     tree = page(client.get(url))
     assert tree.find("input", value="cell:alcohol/E4").get("checked") is not None
-    response = client.post(url, {
-        "frequency": "monthly", "follow_rows": ["row:alcohol/4"], "searches": "mutual aid\n",
-        "follow_hot_topics": ["topic:twelve-step-mutual-aid"],
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "frequency": "monthly",
+            "follow_rows": ["row:alcohol/4"],
+            "searches": "mutual aid\n",
+            "follow_hot_topics": ["topic:twelve-step-mutual-aid"],
+        },
+    )
     assert response.status_code == 302
     subscriber.refresh_from_db()
     assert subscriber.frequency == "monthly"
     assert set(subscriber.follows.values_list("target", flat=True)) == {
-        "row:alcohol/4", "search:mutual aid", "topic:twelve-step-mutual-aid",
-    }  # fmt: skip
+        "row:alcohol/4",
+        "search:mutual aid",
+        "topic:twelve-step-mutual-aid",
+    }
     assert OutboxMessage.objects.filter(to_email=subscriber.email).exists()
 
     response = client.post(url, {"delete": "1"})
@@ -268,10 +275,18 @@ def test_temporary_failures_retry_later_and_permanent_ones_stop(smtp, demo):
         "busy@example.org": "450 Mailbox busy, try later",
         "gone@example.org": "550 No such user",
     }
-    busy = queue("readers.notice", "busy@example.org",
-                 {"what": "already", "token": "x", "follow": ""}, recipient="0:x")  # fmt: skip
-    gone = queue("readers.notice", "gone@example.org",
-                 {"what": "already", "token": "x", "follow": ""}, recipient="0:x")  # fmt: skip
+    busy = queue(
+        "readers.notice",
+        "busy@example.org",
+        {"what": "already", "token": "x", "follow": ""},
+        recipient="0:x",
+    )
+    gone = queue(
+        "readers.notice",
+        "gone@example.org",
+        {"what": "already", "token": "x", "follow": ""},
+        recipient="0:x",
+    )
     counts = deliver()
     assert counts == {"sent": 0, "retry": 1, "failed": 1}
     busy.refresh_from_db(), gone.refresh_from_db()
@@ -302,9 +317,14 @@ def test_a_provider_bounce_or_complaint_suppresses_the_address(demo):
 
 def test_editors_get_an_email_for_each_message_from_readers(client, smtp, settings, demo):
     settings.EDITORS_EMAIL = "editors@evidence.example.org"
-    client.post("/matrices/alcohol/E4/comment/", {
-        "name": "Ann Reader", "email": "ann@example.org", "message": "A question about E4.",
-    })  # fmt: skip
+    client.post(
+        "/matrices/alcohol/E4/comment/",
+        {
+            "name": "Ann Reader",
+            "email": "ann@example.org",
+            "message": "A question about E4.",
+        },
+    )
     deliver()
     message = smtp.messages[-1]
     assert message["To"] == "editors@evidence.example.org"
@@ -363,8 +383,14 @@ def test_a_new_reader_follows_e4_hears_of_a_revision_there_and_leaves(
 ):
     """The issue's whole story, end to end."""
     subscriber = sign_up(client, smtp, email="commissioner@example.org")
-    set_preferences(subscriber, everything=False, targets=["cell:alcohol/E4"], searches=[],
-                    frequency="immediate", paused=False)  # fmt: skip
+    set_preferences(
+        subscriber,
+        everything=False,
+        targets=["cell:alcohol/E4"],
+        searches=[],
+        frequency="immediate",
+        paused=False,
+    )
     document = Document.objects.get(slug=TIMKO)
     url = f"/admin/studies/document/{document.pk}/change/"
     from tests.admin_forms import form_data

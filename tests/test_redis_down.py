@@ -208,7 +208,7 @@ def test_document_pages_and_briefs_are_served_with_the_cache_down(
         assert response.status_code == 200 and "Timko" in response.text
 
 
-# What each rate limit does when the cache is down (README, Production: abuse limits).
+# What each rate limit does when the cache is down (docs/production.md: Abuse limits).
 
 
 def test_sign_ups_are_counted_in_the_process_while_the_cache_is_down(

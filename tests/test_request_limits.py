@@ -171,8 +171,12 @@ def test_the_limits_come_from_the_environment():
     """REQUEST_MAX_BYTES and UPLOAD_MAX_BYTES (README, Configuration) set the limits, and
     Django's own limits follow the first."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1",
-               REQUEST_MAX_BYTES="1000000", UPLOAD_MAX_BYTES="20000000")  # fmt: skip
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="1",
+        REQUEST_MAX_BYTES="1000000",
+        UPLOAD_MAX_BYTES="20000000",
+    )
     code = (
         "from django.conf import settings as s; print(s.REQUEST_MAX_BYTES, "
         "s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_MAX_MEMORY_SIZE, s.UPLOAD_MAX_BYTES)"

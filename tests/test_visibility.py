@@ -139,8 +139,11 @@ def test_an_unpublished_cells_own_title_is_in_no_attribute_and_no_api_field(clie
     row = site_json(site, "/api/v1/matrices/alcohol")["rows"][3]
     cell = next(c for c in row if c["code"] == "E4")
     assert (cell["title"], cell["url"], cell["api_url"], cell["has_content"]) == (
-        None, None, None, False,
-    )  # fmt: skip
+        None,
+        None,
+        None,
+        False,
+    )
 
 
 def site_json(site, url):

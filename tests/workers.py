@@ -8,19 +8,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection
+from scripts.serving import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url():
-    """The test database, as a URL another process can open."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or ""
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
 def worker_env(**extra):
@@ -48,7 +38,7 @@ def worker(*args, **extra_env):
             "--no-startup-delay",
             "--no-reload",
             *args,
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=worker_env(**extra_env),
         stdout=subprocess.PIPE,

@@ -49,7 +49,7 @@ def iso_date(parts):
     return "-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(parts))
 
 
-def csl_item(document, url=""):
+def csl_item(document, url=""):  # noqa: C901 (one field after another, as CSL lists them)
     """``document`` needs its ``authorships`` (prefetched or not). Dates carry only the
     parts that are known. An author list cut short is said in CSL-JSON's ``custom``
     object (``{"et-al": true}``), which the formatted citations read."""

@@ -66,6 +66,11 @@ def _record(records, item, more):
     for key, tag in (("volume", "volume"), ("issue", "number")):
         if item.get(key):
             _add(record, tag, item[key])
+    _edition_keywords_and_dates(record, item, more)
+    _publisher_to_urls(record, item, more)
+
+
+def _edition_keywords_and_dates(record, item, more):
     online = date_parts(item, "available-date")
     if online and item["type"] == "article-journal":
         _add(record, "edition", iso_date(online))  # EndNote's "Epub Date" on an article
@@ -79,6 +84,10 @@ def _record(records, item, more):
         _add(dates, "year", str(issued[0]))
         if len(issued) > 1:
             _add(_add(dates, "pub-dates"), "date", iso_date(issued))
+
+
+def _publisher_to_urls(record, item, more):
+    """The rest, in the order of EndNote's DTD: publisher to related addresses."""
     if item.get("publisher"):
         _add(record, "publisher", item["publisher"])
     if item.get("archive_location"):

@@ -37,46 +37,54 @@ def _ris_date(parts):
 
 def to_ris(items, extra):
     """``extra`` maps an item id to what the CSL item does not carry (abstract, keywords)."""
-    entries = []
-    for item in items:
-        more = extra.get(item["id"], {})
-        entry = {
-            "type_of_reference": RIS_TYPES[item["type"]],
-            "title": item["title"],
-            "authors": [_ris_name(p) for p in item.get("author", [])],
-        }
-        date = date_parts(item)
-        if date:
-            entry["year"] = str(date[0])
-            if len(date) > 1:
-                entry["date"] = _ris_date(date)
-        online = date_parts(item, "available-date")
-        if online and entry["type_of_reference"] == "JOUR":
-            entry["edition"] = _ris_date(online)  # EndNote's "Epub Date" on an article
-        if item.get("container-title"):
-            entry["secondary_title"] = item["container-title"]
-        if item.get("publisher"):
-            entry["publisher"] = item["publisher"]
-        for key, ris_key in (("volume", "volume"), ("issue", "number"), ("DOI", "doi")):
-            if item.get(key):
-                entry[ris_key] = item[key]
-        first, last = page_range(item.get("page", ""))
-        if first:
-            entry["start_page"] = first
-        if last:
-            entry["end_page"] = last
-        if item.get("archive_location"):
-            entry["accession_number"] = item["archive_location"]
-            if item.get("archive"):
-                entry["name_of_database"] = item["archive"]
-        urls = [u for u in (item.get("URL"), more.get("page_url")) if u]
-        if urls:
-            entry["urls"] = list(dict.fromkeys(urls))
-        if item.get("PMID"):
-            entry["notes"] = [f"PMID: {item['PMID']}"]
-        if more.get("abstract"):
-            entry["abstract"] = more["abstract"]
-        if more.get("keywords"):
-            entry["keywords"] = more["keywords"]
-        entries.append(entry)
+    entries = [_ris_entry(item, extra.get(item["id"], {})) for item in items]
     return rispy.dumps(entries, implementation=RisWriter)
+
+
+def _ris_entry(item, more):
+    entry = {
+        "type_of_reference": RIS_TYPES[item["type"]],
+        "title": item["title"],
+        "authors": [_ris_name(p) for p in item.get("author", [])],
+    }
+    _ris_dates(entry, item)
+    if item.get("container-title"):
+        entry["secondary_title"] = item["container-title"]
+    if item.get("publisher"):
+        entry["publisher"] = item["publisher"]
+    for key, ris_key in (("volume", "volume"), ("issue", "number"), ("DOI", "doi")):
+        if item.get(key):
+            entry[ris_key] = item[key]
+    _ris_pages_and_accession(entry, item)
+    urls = [u for u in (item.get("URL"), more.get("page_url")) if u]
+    if urls:
+        entry["urls"] = list(dict.fromkeys(urls))
+    if item.get("PMID"):
+        entry["notes"] = [f"PMID: {item['PMID']}"]
+    for key in ("abstract", "keywords"):
+        if more.get(key):
+            entry[key] = more[key]
+    return entry
+
+
+def _ris_dates(entry, item):
+    date = date_parts(item)
+    if date:
+        entry["year"] = str(date[0])
+        if len(date) > 1:
+            entry["date"] = _ris_date(date)
+    online = date_parts(item, "available-date")
+    if online and entry["type_of_reference"] == "JOUR":
+        entry["edition"] = _ris_date(online)  # EndNote's "Epub Date" on an article
+
+
+def _ris_pages_and_accession(entry, item):
+    first, last = page_range(item.get("page", ""))
+    if first:
+        entry["start_page"] = first
+    if last:
+        entry["end_page"] = last
+    if item.get("archive_location"):
+        entry["accession_number"] = item["archive_location"]
+        if item.get("archive"):
+            entry["name_of_database"] = item["archive"]

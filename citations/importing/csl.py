@@ -40,9 +40,10 @@ NAME_PARTS = ("family", "given", "non-dropping-particle", "dropping-particle", "
 def _person(item):
     """One CSL name object as a Name; FieldProblem for parts that are not text."""
     wrong = [
-        key for key in (*NAME_PARTS, "literal", "name") if item.get(key) is not None
-        and not isinstance(item.get(key), str)
-    ]  # fmt: skip
+        key
+        for key in (*NAME_PARTS, "literal", "name")
+        if item.get(key) is not None and not isinstance(item.get(key), str)
+    ]
     if wrong:
         raise FieldProblem(f"its {wrong[0]} is {kind_and_value(item[wrong[0]])}, not text")
     whole = item.get("literal") or (item.get("name") if not item.get("family") else None)

@@ -224,15 +224,7 @@ def apply_table(
     values: dict = {}
     problems: list[tuple[str, str]] = []
     done: set[str] = set()
-    wrong: set[str] = set()
-    for key, shape in (shapes or {}).items():
-        value = get(raw, key)
-        name = _field_of(table, key)
-        if name and not _is_empty(value) and not shape.accepts(value):
-            problems.append((name, shape_problem(key, value, shape)))
-            wrong.add(key)
-            if any(key in _key_parts(k) for k in table):
-                done.add(name)  # not filled from a lesser key: it would not be the same fact
+    wrong = _check_shapes(table, raw, get, shapes or {}, problems, done)
     for key, (name, convert) in table.items():
         if name in done:
             continue
@@ -248,20 +240,7 @@ def apply_table(
         try:
             converted = convert(value)
         except DateProblem as problem:
-            message = str(problem)
-            if shapes is not None:  # JSON: name the key, which is what a person looks for
-                given = [
-                    p
-                    for p, v in zip(
-                        parts, value if isinstance(key, tuple) else (value,), strict=True
-                    )
-                    if not _is_empty(v)
-                ]
-                message = f"{', '.join(given)}: {message}"
-            if name == "issued":
-                problems.append(("issued" if problem.kept else "year", message))
-            else:
-                problems.append((name, f"the online publication date: {message}"))
+            problems.append(_date_problem(name, key, value, problem, named=shapes is not None))
             converted = problem.kept
             done.add(name)  # reported: not filled from a lesser key
         except FieldProblem as problem:
@@ -277,12 +256,47 @@ def apply_table(
         if not _is_empty(converted):
             values[name] = converted
             done.add(name)
+    return values, problems, _left_out(table, raw, ignored, labels or {})
+
+
+def _check_shapes(table, raw, get, shapes, problems, done):
+    """The keys whose value is not of the shape the format gives it, each reported."""
+    wrong: set[str] = set()
+    for key, shape in shapes.items():
+        value = get(raw, key)
+        name = _field_of(table, key)
+        if name and not _is_empty(value) and not shape.accepts(value):
+            problems.append((name, shape_problem(key, value, shape)))
+            wrong.add(key)
+            if any(key in _key_parts(k) for k in table):
+                done.add(name)  # not filled from a lesser key: it would not be the same fact
+    return wrong
+
+
+def _date_problem(name, key, value, problem, *, named):
+    """(field, message) for a date that could not be read."""
+    message = str(problem)
+    if named:  # JSON: name the key, which is what a person looks for
+        parts = _key_parts(key)
+        given = [
+            p
+            for p, v in zip(parts, value if isinstance(key, tuple) else (value,), strict=True)
+            if not _is_empty(v)
+        ]
+        message = f"{', '.join(given)}: {message}"
+    if name == "issued":
+        return ("issued" if problem.kept else "year", message)
+    return (name, f"the online publication date: {message}")
+
+
+def _left_out(table, raw, ignored, labels):
+    """What the record gives that the table does not read, each as KEY (label) "value"."""
     read = {part.split(".", 1)[0] for key in table for part in _key_parts(key)}
     left_out = []
     for key, value in raw.items() if isinstance(raw, dict) else ():
         if key in read or key in ignored or _is_empty(value):
             continue
-        label = (labels or {}).get(key, key)
+        label = labels.get(key, key)
         described = key if label == key else f"{key} ({label})"
         more = ""
         if isinstance(value, list):
@@ -291,7 +305,7 @@ def apply_table(
         if isinstance(value, (str, int, float)):
             described += f" {shown(value)}{more}"
         left_out.append(described)
-    return values, problems, left_out
+    return left_out
 
 
 @dataclass
@@ -337,7 +351,24 @@ def build_record(
     for name, message in problems:
         problem(name, message)
 
-    # Authors, in order; "et al." and "others" say the list is cut short.
+    _set_authors(record, values)
+    _set_dates(record, values, problem)
+    for name in ("journal", "volume", "issue", "accession_number", "accession_database"):
+        setattr(record, name, clean_text(values.get(name, "")))
+    record.pages = normalise_pages(values.get("pages", ""))
+    _set_identifiers(record, values, problem)
+    _set_addresses(record, values, problem)
+
+    record.abstract = values.get("abstract", "")
+    record.publication_types = list(dict.fromkeys(values.get("publication_types", [])))
+    record.kind = kind_of(record.title, record.publication_types, record.journal)
+    record.keywords = list(dict.fromkeys(values.get("keywords", [])))
+    record.affiliations = list(dict.fromkeys(values.get("affiliations", [])))
+    return Built(record, errors)
+
+
+def _set_authors(record, values):
+    """Authors, in order; "et al." and "others" say the list is cut short."""
     for name in values.get("authors", []):
         if name == ET_AL:
             record.authors_et_al = True
@@ -345,7 +376,9 @@ def build_record(
             record.authors.append(name)
     record.authors_et_al = record.authors_et_al or bool(values.get("authors_et_al"))
 
-    # Dates: the issue's, and the electronic publication's, each at its own precision.
+
+def _set_dates(record, values, problem):
+    """Dates: the issue's, and the electronic publication's, each at its own precision."""
     issued, online = values.get("issued"), values.get("published_online")
     low, high = YEAR_RANGE
     if issued and not low <= issued.year <= high:
@@ -369,10 +402,9 @@ def build_record(
     record.year = issued.year if issued else online.year if online else None
     record.issued, record.published_online = issued, online
 
-    for name in ("journal", "volume", "issue", "accession_number", "accession_database"):
-        setattr(record, name, clean_text(values.get(name, "")))
-    record.pages = normalise_pages(values.get("pages", ""))
 
+def _set_identifiers(record, values, problem):
+    """DOI, PMID and PMCID, each kept only if it is one."""
     raw_doi = values.get("doi", "")
     if raw_doi:
         doi = normalise_doi(raw_doi)
@@ -396,6 +428,9 @@ def build_record(
         else:
             problem("pmcid", f'"{clean_text(raw_pmcid)}" is not a PubMed Central id (PMC…)')
 
+
+def _set_addresses(record, values, problem):
+    """The web addresses, and the free full text they or the PMCID point to."""
     for name in ("url", "free_url"):
         url = clean_text(values.get(name, ""))
         if url and not url.lower().startswith(("http://", "https://")):
@@ -409,10 +444,3 @@ def build_record(
         record.free_url = record.url
     if not record.free_url and record.pmcid:
         record.free_url = pmc_url(record.pmcid)
-
-    record.abstract = values.get("abstract", "")
-    record.publication_types = list(dict.fromkeys(values.get("publication_types", [])))
-    record.kind = kind_of(record.title, record.publication_types, record.journal)
-    record.keywords = list(dict.fromkeys(values.get("keywords", [])))
-    record.affiliations = list(dict.fromkeys(values.get("affiliations", [])))
-    return Built(record, errors)

@@ -95,8 +95,10 @@ def test_names_imported_as_initials_go_out_undamaged(client, tmp_path):
     assert ris["authors"] == ["Miller, W. R."]  # not "Miller, W R."
     assert bib["author"] == "Miller, W. R."
     assert item["author"] == [{"family": "Miller", "given": "W. R."}]  # not "W R."
-    styles = {s.find("h3").clean_text: s.find("textarea").text for s in page(
-        client.get(document.get_absolute_url())).find_all("div", class_="cite-style")}  # fmt: skip
+    styles = {
+        s.find("h3").clean_text: s.find("textarea").text
+        for s in page(client.get(document.get_absolute_url())).find_all("div", class_="cite-style")
+    }
     assert styles["APA (7th edition)"].startswith("Miller, W. R. (1983).")
     assert styles["Vancouver"].startswith("Miller WR.")
 
@@ -108,8 +110,11 @@ def test_organisations_stay_whole(client, tmp_path):
         csl(title="A body's report (test record)", author=[{"literal": "Example Health Board"}]),
     )
     author = document.authorships.get()
-    assert (author.family, author.corporate, author.name) == ("Example Health Board", True,
-                                                              "Example Health Board")  # fmt: skip
+    assert (author.family, author.corporate, author.name) == (
+        "Example Health Board",
+        True,
+        "Example Health Board",
+    )
     ris, bib, item = exports(client, document)
     assert ris["authors"] == ["Example Health Board"]
     assert bib["author"] == "{Example Health Board}"
@@ -391,8 +396,10 @@ def test_apa_with_no_authors_does_not_repeat_the_title():
 
 def test_an_author_list_cut_short_never_ends_with_its_last_listed_author(client, demo):
     tree = page(client.get(f"/documents/{STUDY}/"))  # seven names and "et al." (seed 001)
-    styles = {s.find("h3").clean_text: s.find("textarea").text
-              for s in tree.find_all("div", class_="cite-style")}  # fmt: skip
+    styles = {
+        s.find("h3").clean_text: s.find("textarea").text
+        for s in tree.find_all("div", class_="cite-style")
+    }
     apa, vancouver = styles["APA (7th edition)"], styles["Vancouver"]
     assert "&" not in apa
     assert apa.startswith(
@@ -402,8 +409,11 @@ def test_an_author_list_cut_short_never_ends_with_its_last_listed_author(client,
     assert vancouver.startswith(
         "Humphreys K, Barreto NB, Alessi SM, Carroll KM, Crits-Christoph P, Donovan DM, et al."
     )
-    three = {**ITEM, "author": [{"family": n, "given": "A."} for n in ("Ab", "Cd", "Ef")],
-             "custom": {"et-al": True}}  # fmt: skip
+    three = {
+        **ITEM,
+        "author": [{"family": n, "given": "A."} for n in ("Ab", "Cd", "Ef")],
+        "custom": {"et-al": True},
+    }
     assert render(three, "vancouver").startswith("Ab A, Cd A, Ef A, et al. A test title.")
     assert render(three, "apa").startswith("Ab, A., Cd, A., Ef, A., et al. (n.d.).")
 

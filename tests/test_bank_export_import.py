@@ -57,8 +57,14 @@ def editors_at_work():
         document.tags.add("round trip")
     record(document, Change.Kind.REVISED, note="added follow-up")
     reader = Subscriber.objects.create(email="reader@example.org", confirmed_at=timezone.now())
-    set_preferences(reader, everything=False, targets=["cell:alcohol/E4"], searches=["aid"],
-                    frequency="weekly", paused=False)  # fmt: skip
+    set_preferences(
+        reader,
+        everything=False,
+        targets=["cell:alcohol/E4"],
+        searches=["aid"],
+        frequency="weekly",
+        paused=False,
+    )
     bulletins.send(Bulletin.objects.create(title="A weekly bulletin"))
     gone = Undeliverable.objects.create(email="gone@example.org", reason="550")
     LiftedSuppression.objects.create(
