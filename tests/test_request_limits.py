@@ -158,6 +158,17 @@ def test_the_import_limit_is_for_signed_in_staff_only(client, demo, temp_dir):
     assert list(temp_dir.iterdir()) == []
 
 
+def test_a_strangers_body_to_the_import_is_read_to_its_end_and_refused(client, demo, temp_dir):
+    """The proxies let up to 10 MB through to the import: a body refused there is read (and
+    dropped) before the 413 goes out, so the proxy is not reset mid-send and answers 502."""
+    size = 3_000_000
+    sender = Sender(size, head=multipart_head("big.ris"))
+    response = post_stream(client, IMPORT, sender, length=size)
+    assert response.status_code == 413
+    assert sender.taken == size
+    assert list(temp_dir.iterdir()) == []
+
+
 def test_the_import_has_its_own_limit_and_says_so(editor_client, settings, temp_dir):
     size = settings.UPLOAD_MAX_BYTES + 1
     sender = Sender(size)
