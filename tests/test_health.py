@@ -318,6 +318,7 @@ def test_each_log_line_is_printed_once_with_debug_on():
     """Django gives its "django" logger a console handler of its own with DEBUG on; the
     root's printed every line of it a second time."""
     env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["DATABASE_URL"] = "sqlite://:memory:"  # never the developer's own database
     env.pop("LOG_FORMAT", None)
     code = (
         "import django, logging; django.setup(); "

@@ -81,6 +81,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "HTTPS": "1",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "SITE_URL": "https://evidence.example.org",
+        "DATABASE_URL": "sqlite://:memory:",  # never the developer's own database
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -184,6 +184,7 @@ def test_the_limits_come_from_the_environment():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL="sqlite://:memory:",  # never the developer's own database
         DEBUG="1",
         REQUEST_MAX_BYTES="1000000",
         UPLOAD_MAX_BYTES="20000000",
