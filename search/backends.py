@@ -233,7 +233,7 @@ class PostgresBackend(Backend):
             'MaxFragments=2, FragmentDelimiter=" … "'
         )
         rows = self.run(
-            f"SELECT hit.id, hit.document_id, ts_headline('english', t.c, {sql}, %s), "
+            f"SELECT hit.id, hit.document_id, ts_headline('english', t.summary, {sql}, %s), "
             + ", ".join(f"hit.{name}" for name in HIT_FIELDS)
             + ", t.listing "
             f"FROM (SELECT p.*, row_number() OVER () AS position FROM ({page_sql}) AS p) AS hit "
@@ -269,7 +269,8 @@ class SQLiteBackend(Backend):
         "json_extract(pl, '$[1]')",
         "json_extract(pl, '$[2]')",
     )
-    # bm25 column weights in the order a, b, c, d, after PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
+    # bm25 column weights in the order title, labels, summary, body (SearchText), after
+    # PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
     BM25 = "bm25(search_fts, 10.0, 4.0, 2.0, 1.0)"
 
     def fts_query(self, query):
