@@ -24,9 +24,9 @@ from citations.csl import csl_item
 from citations.styles import formatted
 from matrix.models import Cell, Matrix
 from ops.inputs import whole_number
-from search.engine import MAX_PAGE, YEARS, SearchParams
 from search.limits import guarded
 from search.models import SearchEntry
+from search.params import MAX_PAGE, YEARS, SearchParams
 from studies.models import Document
 from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
 from subjects.models import Subject

@@ -3,10 +3,10 @@ from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 from matrix.models import Cell
-from search.engine import SearchParams
 from search.indexing import plain
 from search.limits import guarded
 from search.models import SearchEntry
+from search.params import SearchParams
 from studies.models import Document, DocumentAuthor
 
 from .csl import csl_item

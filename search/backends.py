@@ -3,7 +3,7 @@ ts_headline, pg_trgm) and SQLite (FTS5 with the porter stemmer, bm25, snippet).
 
 Both take a parsed query (``query.ParsedQuery``), whose terms are only letters and digits, and
 pass every term as a query parameter: nothing a reader types becomes SQL, tsquery or FTS5
-syntax. Highlights come back between \\x02 and \\x03, which ``engine.highlight`` escapes.
+syntax. Highlights come back between \\x02 and \\x03, which ``results.highlight`` escapes.
 """
 
 import difflib
@@ -21,7 +21,7 @@ ENTRY = '"search_searchentry"'
 FULL_RANK_LIMIT = 2000
 RANK_POOL = 1000
 # Facet counts for a search with too many matches to count exactly are taken over a sample
-# of about this many index rows, then scaled (engine.ESTIMATE_ABOVE).
+# of about this many index rows, then scaled (facets.ESTIMATE_ABOVE).
 SAMPLE_ROWS = 1000
 
 
@@ -33,7 +33,7 @@ ORDER = {
 }
 
 
-# What a page of results reads of each index row it found (engine.Hit, after the snippet),
+# What a page of results reads of each index row it found (results.Hit, after the snippet),
 # then the listing from its text row.
 HIT_FIELDS = ("doc_kind", "doc_status", "year", "placements")
 

@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from matrix.models import Cell
-from search.engine import SearchParams, highlight
 from search.models import SearchEntry, SynonymGroup
+from search.params import SearchParams
 from search.query import parse
+from search.results import highlight
 from studies.models import Document
 from tests.factories import make_document
 from tests.htmlparse import page
@@ -321,6 +322,6 @@ def test_postgresql_counts_only_when_the_planners_estimate_is_near_the_limit(
     [(58_712, 1000, 59_000), (58_712, 120, 60_000), (6_248, 61, 6_000), (42.4, 1, 42)],
 )
 def test_estimates_keep_only_the_figures_their_sample_supports(number, sampled, shown):
-    from search.engine import _about
+    from search.facets import _about
 
     assert _about(number, sampled) == shown
