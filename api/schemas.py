@@ -1,0 +1,210 @@
+"""The API's schemas: what each answer holds and what the search parameters may be. They are
+its OpenAPI description (rendered at /api/v1/docs)."""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+
+from ops.inputs import whole_number
+from search.params import MAX_PAGE, YEARS
+from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
+
+
+class Link(Schema):
+    title: str
+    url: str
+    api_url: str = ""
+
+
+class RoleCount(Schema):
+    role: str
+    label: str
+    count: int
+
+
+class CellSummary(Schema):
+    code: str
+    # None while readers cannot see the cell (in preparation): only its code and place show.
+    title: str | None
+    url: str | None
+    api_url: str | None
+    has_content: bool
+    counts: list[RoleCount]
+
+
+class MatrixSummary(Schema):
+    slug: str
+    title: str
+    url: str
+    api_url: str
+
+
+class MatrixDetail(MatrixSummary):
+    rows: list[list[CellSummary]]
+
+
+class DocumentSummary(Schema):
+    slug: str
+    kind: str
+    title: str
+    year: int | None
+    citation: str
+    status: str
+    url: str
+    api_url: str
+
+
+class Place(Schema):
+    cell: str
+    title: str
+    url: str
+    roles: list[str]
+    headline: str
+
+
+class Citation(Schema):
+    csl: dict
+    apa: str
+    vancouver: str
+    ris: str
+    bibtex: str
+    csl_json: str
+
+
+class DocumentDetail(DocumentSummary):
+    authors: list[str]
+    authors_et_al: bool
+    source: str
+    jurisdiction: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    publisher_url: str
+    free_url: str
+    standfirst_html: str
+    key_points_html: str
+    abstract_html: str
+    commentary_html: str
+    subjects: list[Link]
+    appears_in: list[Place]
+    first_published: str | None
+    last_revised: str | None
+    cite: Citation
+
+
+class Entry(Schema):
+    roles: list[str]
+    headline: str
+    annotation_html: str
+    document: DocumentSummary
+
+
+class CellDetail(Schema):
+    matrix: str
+    code: str
+    title: str
+    url: str
+    scope_html: str
+    more_search: str
+    entries: list[Entry]
+    bite_sections: list[Link]
+    first_uploaded: str | None
+    last_revised: str | None
+
+
+class TopicSummary(Schema):
+    slug: str
+    title: str
+    url: str
+    api_url: str
+
+
+class TopicDetail(TopicSummary):
+    standfirst_html: str
+    essay_html: str
+    search: str
+    documents: list[DocumentSummary]
+
+
+class SubjectSummary(Schema):
+    slug: str
+    name: str
+    documents: int
+    url: str
+    api_url: str
+
+
+class FacetValueOut(Schema):
+    label: str
+    count: int
+    selected: bool
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+class DocumentPage(Page):
+    results: list[DocumentSummary]
+    facets: dict[str, list[FacetValueOut]]
+
+
+class SearchResult(DocumentSummary):
+    snippet_html: str
+    appears_in: list[Place]
+
+
+class SearchAnswer(Page):
+    query: str
+    understood_as: str
+    results: list[SearchResult]
+    facets: dict[str, list[FacetValueOut]]
+    cells: list[Link]
+    bite_sections: list[Link]
+    topics: list[Link]
+    did_you_mean: str | None
+
+
+class SubjectPage(Page):
+    subject: SubjectSummary
+    results: list[DocumentSummary]
+
+
+def whole_number_between(low, high):
+    """An int parameter read by the pages' own rule (``ops.inputs.whole_number``): ASCII
+    digits from ``low`` to ``high``; anything else is refused with 422 and says so."""
+
+    def read(value):
+        number = whole_number(str(value), low, high)
+        if number is None:
+            raise ValueError(f"Expected a whole number from {low} to {high}, in digits 0-9.")
+        return number
+
+    # Field's bounds only describe the parameter in the OpenAPI document; read() checks them.
+    return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
+
+
+Year = whole_number_between(*YEARS)
+SearchPageNumber = whole_number_between(1, MAX_PAGE)
+SubjectPageNumber = whole_number_between(1, SUBJECT_MAX_PAGE)
+
+
+class SearchFilters(Schema):
+    q: str = ""
+    kind: str = ""
+    year_from: Year | None = None
+    year_to: Year | None = None
+    subject: str = ""
+    matrix: str = ""
+    cell: str = ""
+    role: str = ""
+    consultation: bool = False
+    sort: str = ""
+    page: SearchPageNumber = 1
