@@ -4,10 +4,10 @@ its OpenAPI description (rendered at /api/v1/docs)."""
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, create_model
 
 from ops.inputs import whole_number
-from search.params import MAX_PAGE, YEARS
+from search.params import MAX_PAGE, facet_params
 from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
 
 
@@ -191,20 +191,24 @@ def whole_number_between(low, high):
     return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
 
 
-Year = whole_number_between(*YEARS)
 SearchPageNumber = whole_number_between(1, MAX_PAGE)
 SubjectPageNumber = whole_number_between(1, SUBJECT_MAX_PAGE)
 
 
-class SearchFilters(Schema):
-    q: str = ""
-    kind: str = ""
-    year_from: Year | None = None
-    year_to: Year | None = None
-    subject: str = ""
-    matrix: str = ""
-    cell: str = ""
-    role: str = ""
-    consultation: bool = False
-    sort: str = ""
-    page: SearchPageNumber = 1
+def _facet_field(param):
+    """A search facet's parameter (``search.facets.Param``) as a field of SearchFilters."""
+    if param.kind == "number":
+        return whole_number_between(param.low, param.high) | None, None
+    return (bool, False) if param.kind == "flag" else (str, "")
+
+
+# The search's parameters: the words, each registered facet's (search/hooks.py), the sort and
+# the page. Built when the URLs are (after every app's hooks are registered).
+SearchFilters = create_model(
+    "SearchFilters",
+    __base__=Schema,
+    q=(str, ""),
+    **{param.attr: _facet_field(param) for param in facet_params()},
+    sort=(str, ""),
+    page=(SearchPageNumber, 1),
+)

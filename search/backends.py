@@ -54,34 +54,21 @@ class Backend:
     def placement_filter(self, cell_ids, role):
         raise NotImplementedError
 
-    def facets_sql(self, base_sql, cell_ids, sizes_sql=""):
-        """One statement: the total, then (facet, value, count, label) rows over the CTE
-        ``m``, then ``sizes_sql``'s (a sample's sizes); the parameters after ``base_sql``'s.
-        Subjects come with their slug and name."""
+    def facets_sql(self, base_sql, cell_ids, parts, sizes_sql=""):
+        """One statement: the total, then the facets' (facet, value, count, label) rows
+        (``parts``, from ``Facet.count_sql``) over the CTE ``m`` of matches and ``p`` of their
+        placements in ``cell_ids``, then ``sizes_sql``'s (a sample's sizes); the parameters
+        after ``base_sql``'s."""
         cell, matrix, roles = self.placement_parts
         cells_in, cell_params = _in(cell_ids)
+        counts = "".join(f"\n        UNION ALL {part}" for part in parts)
         sql = f"""
         WITH m AS MATERIALIZED ({base_sql}),
         p AS MATERIALIZED (
             SELECT id, CAST({cell} AS BIGINT) AS cell, CAST({matrix} AS BIGINT) AS matrix,
                    {roles} AS roles
             FROM ({self.placement_source}) AS x WHERE CAST({cell} AS BIGINT) IN ({cells_in}))
-        SELECT 'total', '', COUNT(*), '' FROM m
-        UNION ALL SELECT 'kind', doc_kind, COUNT(*), '' FROM m GROUP BY doc_kind
-        UNION ALL SELECT 'status', doc_status, COUNT(*), '' FROM m GROUP BY doc_status
-        UNION ALL SELECT 'decade', CAST(year / 10 * 10 AS TEXT), COUNT(*), '' FROM m
-            WHERE year IS NOT NULL GROUP BY year / 10
-        UNION ALL SELECT 'years', CAST(MIN(year) AS TEXT), MAX(year), '' FROM m
-        UNION ALL SELECT * FROM (
-            SELECT 'subject', t.slug, COUNT(*), t.name FROM ({self.subject_source}) AS x
-            JOIN taggit_tag AS t ON t.id = CAST(x.s AS BIGINT)
-            GROUP BY t.id, t.slug, t.name ORDER BY 3 DESC, 2 LIMIT 40) AS top_subjects
-        UNION ALL SELECT 'cell', CAST(cell AS TEXT), COUNT(*), '' FROM p GROUP BY cell
-        UNION ALL SELECT 'matrix', CAST(matrix AS TEXT), COUNT(DISTINCT id), '' FROM p
-            GROUP BY matrix
-        UNION ALL SELECT 'role', r.code, COUNT(DISTINCT p.id), '' FROM p, (
-            SELECT 'S' AS code UNION ALL SELECT 'K' UNION ALL SELECT 'R' UNION ALL SELECT 'G'
-            ) AS r WHERE p.roles LIKE '%%' || r.code || '%%' GROUP BY r.code
+        SELECT 'total', '', COUNT(*), '' FROM m{counts}
         {sizes_sql}
         """
         return sql, cell_params

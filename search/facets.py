@@ -1,12 +1,15 @@
-"""Facets: the filters a search's parameters apply to the index, and the counts of each
-facet's values over the matches (exact, or estimated from a sample when there are many)."""
+"""Search facets: each a ``Facet`` registered in ``registry`` (the search's own in
+``search/hooks.py``), which brings everything a facet is, in one place: the parameters it
+reads from a search's address (and the API), the filter they apply to the index, its count
+rows in the one facet statement (``backends.Backend.facets_sql``), the values and labels the
+page shows, and the index columns it reads (``SearchEntry``, filled by ``indexing``).
+
+Counts are exact, or estimated from a sample of the index when there are many matches.
+"""
 
 from dataclasses import dataclass
 
-from taggit.models import Tag
-
-from matrix.models import Role
-from studies.models import Document
+import hooks
 
 # Above this many matches, the total and the facet counts are estimated from a sample of the
 # index (shown as "about"), as large search engines do: counting 60,000 matches exactly costs
@@ -23,19 +26,107 @@ class FacetValue:
     value: str = ""
 
 
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a search a facet reads: ``name`` in the address, ``attr`` on
+    ``SearchParams`` and in the API. ``clean(value, problems)`` reads an address's text or
+    the API's already typed value alike; what it cannot use it drops (saying why in
+    ``problems`` when a reader should know). ``kind`` is its type in the API: "text",
+    "flag" or "number" (from ``low`` to ``high``)."""
+
+    name: str
+    attr: str
+    clean: object
+    kind: str = "text"
+    low: int = 0
+    high: int = 0
+
+    @property
+    def default(self):
+        return {"flag": False, "number": None}.get(self.kind, "")
+
+    def address_value(self, value):
+        if self.kind == "flag":
+            return "1" if value else ""
+        return "" if value is None else value
+
+
+def flag(value, problems):
+    """A tick box: "1", "on" or "yes" in an address, true in the API."""
+    return value is True or value in ("1", "on", "yes")
+
+
+@dataclass
+class Shown:
+    """A facet's part of the page: its heading, values and the template showing them."""
+
+    heading: str
+    values: list
+    template: str = "search/includes/facet.html"
+
+
+class Facet:
+    """One facet. ``name`` keys its values in ``SearchPage.facets`` (and the API's facets);
+    ``columns`` are the ``SearchEntry`` columns it reads, each with how a document's index
+    row fills it; ``reads`` any other columns of the index row its counts need."""
+
+    name = ""
+    params = ()
+    columns = {}
+    reads = ()
+    exact = ()  # count rows that are not counts (kept as they are when counts are estimated)
+
+    def settle(self, params):
+        """Make its parameters agree with one another, once all are read."""
+
+    def is_set(self, params):
+        return any(getattr(params, p.attr) for p in self.params)
+
+    def filter(self, qs, params, engine, cells):
+        """The index rows ``qs`` narrowed to the chosen value, and the (label, address
+        removing it) of each choice in force."""
+        return qs, []
+
+    def count_sql(self, engine):
+        """SQL selecting (facet, value, count, label) rows over the matches ``m`` (and their
+        placements in visible cells, ``p``): parts of one UNION ALL, without parameters."""
+        return []
+
+    def show(self, page, counts, labels, params, cells):
+        """Sets its values in ``page.facets``; returns its parts of the page ([Shown])."""
+        return []
+
+
+registry = hooks.Registry("search facet")
+
+
+def index_columns(document):
+    """The values a document's index row holds for the facets."""
+    return {column: read(document) for facet in registry for column, read in facet.columns.items()}
+
+
+def columns():
+    return [column for facet in registry for column in facet.columns]
+
+
 def facet_rows(page, engine, matched, cells):
     """(facet, value, count, label) rows with the total: exact, or estimated from a sample of
     the index when there are more than ESTIMATE_ABOVE matches (``page.estimated``)."""
-    facts = matched.values("id", "doc_kind", "year", "doc_status", "subjects", "placements")
+    reads = dict.fromkeys(["id", "doc_status", "placements", *columns()])
+    for facet in registry:
+        reads.update(dict.fromkeys(facet.reads))
+    facts = matched.values(*reads)
+    parts = [sql for facet in registry for sql in facet.count_sql(engine)]
+    exact = {name for facet in registry for name in facet.exact}
     sql, params = facts.query.sql_with_params()
     if engine.more_than(sql, params, ESTIMATE_ABOVE):
         sample_sql, sample_params, sizes_sql, sizes_params = engine.sample(facts)
-        facets_sql, cell_params = engine.facets_sql(sample_sql, cells, sizes_sql)
+        facets_sql, cell_params = engine.facets_sql(sample_sql, cells, parts, sizes_sql)
         rows = engine.run(facets_sql, [*sample_params, *cell_params, *sizes_params])
         sizes = {f: n for f, _, n, _ in rows if f in ("population", "sample")}
         scale = engine.scale(sizes)
         rows = [
-            (f, v, n if f == "years" else _about(n * scale, n), label)
+            (f, v, n if f in exact else _about(n * scale, n), label)
             for f, v, n, label in rows
             if f not in sizes
         ]
@@ -44,7 +135,7 @@ def facet_rows(page, engine, matched, cells):
         if next(n for f, _, n, _ in rows if f == "total") >= ESTIMATE_ABOVE:
             page.estimated = True
             return rows
-    facets_sql, cell_params = engine.facets_sql(sql, cells)
+    facets_sql, cell_params = engine.facets_sql(sql, cells, parts)
     return engine.run(facets_sql, [*params, *cell_params])
 
 
@@ -60,97 +151,19 @@ def _about(number, sampled):
 
 def apply_filters(qs, params, engine, cells):
     active = []
-    if params.kind:
-        qs = qs.filter(doc_kind=params.kind)
-        active.append((Document.Kind(params.kind).label, params.url(kind="")))
-    if params.year_from:
-        qs = qs.filter(year__gte=params.year_from)
-        active.append((f"From {params.year_from}", params.url(**{"from": ""})))
-    if params.year_to:
-        qs = qs.filter(year__lte=params.year_to)
-        active.append((f"To {params.year_to}", params.url(to="")))
-    if params.consultation:
-        qs = qs.filter(doc_status=Document.Status.CONSULTATION)
-        active.append(("Consultation drafts", params.url(consultation="")))
-    if params.subject:
-        tag = Tag.objects.filter(slug=params.subject).first()
-        qs = qs.filter(engine.subject_filter(tag.pk if tag else -1))
-        active.append((f"Subject: {tag.name if tag else params.subject}", params.url(subject="")))
-    if params.matrix or params.cell or params.role:
-        chosen = [
-            c
-            for c in cells.values()
-            if (not params.matrix or c.matrix_slug == params.matrix)
-            and (not params.cell or c.key.lower() == params.cell.lower())
-        ]
-        qs = qs.filter(engine.placement_filter([c.pk for c in chosen], params.role))
-        if params.matrix:
-            name = chosen[0].matrix_title if chosen else params.matrix
-            active.append((name, params.url(matrix="")))
-        if params.cell:
-            name = f"Cell {chosen[0].matrix_name} {chosen[0].code}" if chosen else params.cell
-            active.append((name, params.url(cell="")))
-        if params.role:
-            active.append((f"Role: {Role(params.role).label}", params.url(role="")))
+    for facet in registry:
+        if facet.is_set(params):
+            qs, chosen = facet.filter(qs, params, engine, cells)
+            active.extend(chosen)
     return qs, active
 
 
 def build_facets(page, rows, params, cells):
-    counts, subject_names = {}, {}
+    counts, labels = {}, {}
     for facet, value, count, label in rows:
         counts.setdefault(facet, []).append((value, count))
-        if facet == "subject":
-            subject_names[value] = label
-    kinds = dict(counts.get("kind", []))
-    page.facets["kind"] = [
-        FacetValue(label, kinds[value], params.url(kind=value), params.kind == value)
-        for value, label in Document.Kind.choices
-        if kinds.get(value)
+        if label:
+            labels.setdefault(facet, {})[value] = label
+    page.shown_facets = [
+        shown for facet in registry for shown in facet.show(page, counts, labels, params, cells)
     ]
-    decades = sorted(((int(v), n) for v, n in counts.get("decade", [])), reverse=True)
-    page.facets["decade"] = [
-        FacetValue(
-            f"{d}s", n, params.url(**{"from": d, "to": d + 9}),
-            params.year_from == d and params.year_to == d + 9,
-        )
-        for d, n in decades
-    ]  # fmt: skip
-    low, high = (counts.get("years") or [(None, None)])[0]
-    page.years = (int(low) if low else None, int(high) if high else None)
-    statuses = dict(counts.get("status", []))
-    consultation = statuses.get(Document.Status.CONSULTATION, 0)
-    page.facets["consultation"] = (
-        [FacetValue("Consultation drafts only", consultation, params.url(consultation="1"),
-                    params.consultation)]
-        if consultation else []
-    )  # fmt: skip
-    page.facets["subject"] = sorted(
-        (
-            FacetValue(subject_names[slug], n, params.url(subject=slug), params.subject == slug)
-            for slug, n in counts.get("subject", [])
-        ),
-        key=lambda f: (-f.count, f.label.lower()),
-    )[:15]  # fmt: skip
-    matrices = {c.matrix_id: c for c in cells.values()}  # a cell of each matrix, for its names
-    matrix_counts = dict(counts.get("matrix", []))
-    page.facets["matrix"] = [
-        FacetValue(m.matrix_title, matrix_counts[str(pk)],
-                   params.url(matrix=m.matrix_slug, cell=""), params.matrix == m.matrix_slug)
-        for pk, m in sorted(matrices.items(), key=lambda i: i[1].matrix_position)
-        if matrix_counts.get(str(pk))
-    ]  # fmt: skip
-    cell_counts = dict(counts.get("cell", []))
-    page.facets["cell"] = sorted(
-        (
-            FacetValue(f"{c.matrix_name} {c.code}: {c.short_title}", cell_counts[str(pk)],
-                       params.url(cell=c.key, matrix=""), params.cell.lower() == c.key.lower())
-            for pk, c in cells.items() if cell_counts.get(str(pk))
-        ),
-        key=lambda f: (-f.count, f.label),
-    )[:15]  # fmt: skip
-    role_counts = dict(counts.get("role", []))
-    page.facets["role"] = [
-        FacetValue(role.label, role_counts[role.value], params.url(role=role.value),
-                   params.role == role.value)
-        for role in Role if role_counts.get(role.value)
-    ]  # fmt: skip

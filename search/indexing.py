@@ -16,6 +16,7 @@ from matrix.models import BiteSection, Cell, CellEntry
 from studies.models import Document, DocumentAuthor, DocumentSection
 from topics.models import HotTopic
 
+from . import facets
 from .models import SearchEntry, SearchTerm, SearchText
 from .query import STOP_WORDS
 
@@ -44,9 +45,7 @@ def document_row(document, cell_public):
         kind=SearchEntry.Kind.DOCUMENT,
         document_id=document.pk,
         doc_status=document.status,
-        doc_kind=document.kind,
-        year=document.year,
-        subjects=sorted(t.pk for t in document.tags.all()),
+        **facets.index_columns(document),
         placements=[[e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline] for e in entries],
     )
     text = SearchText(
@@ -124,7 +123,7 @@ def _store(rows, existing, key):
     for entry, text in old:
         entry.pk = existing[key(entry)]
         text.entry_id = entry.pk
-    fields = ["doc_status", "doc_kind", "year", "subjects", "placements"]
+    fields = ["doc_status", "placements", *facets.columns()]
     if old:
         SearchEntry.objects.bulk_update([e for e, _ in old], fields)
         SearchText.objects.bulk_update(

@@ -67,6 +67,7 @@ class SearchEntry(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     subjects = models.JSONField(default=list, blank=True)  # tag ids
     placements = models.JSONField(default=list, blank=True)  # [cell, matrix, roles, headline]
+    free_copy = models.BooleanField(default=False)  # the document has a free_url
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
     head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only
 

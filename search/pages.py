@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
-from .facets import ESTIMATE_ABOVE
+from . import facets
 from .params import MAX_PAGE, PAGE_SIZE, SearchParams
 
 
@@ -59,6 +59,7 @@ class SearchPage:
     pager: Pager = None
     groups: dict = field(default_factory=dict)  # "cells" / "sections" / "topics" -> list
     facets: dict = field(default_factory=dict)  # name -> [FacetValue]
+    shown_facets: list = field(default_factory=list)  # [facets.Shown], in the page's order
     years: tuple = (None, None)
     active: list = field(default_factory=list)  # (label, url removing it)
     did_you_mean: str = ""
@@ -76,7 +77,7 @@ class SearchPage:
 
     @property
     def exact_up_to(self):
-        return f"{ESTIMATE_ABOVE:,}"
+        return f"{facets.ESTIMATE_ABOVE:,}"
 
     @property
     def nothing_found(self):

@@ -1,70 +1,80 @@
-"""The state of a search, exactly as its address holds it: read from a query string, written
-back into links (a filter changed, a page turned)."""
+"""The state of a search, exactly as its address holds it: read from a query string (the page,
+feeds, exports) or from the API's validated parameters, and written back into links (a
+filter changed, a page turned). Its facets' parameters are those of the registered facets
+(``search.facets.registry``)."""
 
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from matrix.models import Role
 from ops.inputs import whole_number
-from studies.models import Document
+
+from . import facets
 
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper pages are refused: nobody reads them, and OFFSET grows with them
-YEARS = (1000, 2999)  # what a year filter may be
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
-FACET_PARAMS = ("kind", "from", "to", "subject", "matrix", "cell", "role", "consultation")
 
 
-@dataclass
+def facet_params():
+    return [param for facet in facets.registry for param in facet.params]
+
+
 class SearchParams:
-    """The state of a search, exactly as its address holds it."""
+    """The words, each facet's parameters (as attributes named by their ``Param.attr``), the
+    sort and the page; ``problems`` says what was dropped as unusable."""
 
-    q: str = ""
-    kind: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    subject: str = ""
-    matrix: str = ""
-    cell: str = ""  # "alcohol/E4"
-    role: str = ""
-    consultation: bool = False
-    sort: str = ""
-    page: int = 1
-    problems: list = field(default_factory=list)
+    def __init__(self, q="", sort="", page=1, problems=None, **values):
+        self.q, self.sort, self.page = q, sort, page
+        self.problems = [] if problems is None else problems
+        for param in facet_params():
+            setattr(self, param.attr, values.pop(param.attr, param.default))
+        if values:
+            raise TypeError(f"No search parameter {', '.join(values)}")
+
+    def __repr__(self):
+        return f"SearchParams({self.as_dict()!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, SearchParams) and vars(self) == vars(other)
 
     @classmethod
     def from_query_dict(cls, data):
         """Read request.GET; anything unusable is dropped with a note saying so."""
-        p = cls(q=" ".join(data.get("q", "").split())[:200])
-        p.kind = data.get("kind", "") if data.get("kind", "") in Document.Kind.values else ""
-        if data.get("kind") and not p.kind:
-            p.problems.append(
-                f"“{data['kind'][:40]}” is not a kind of document; showing all kinds."
-            )
-        for name, attr in (("from", "year_from"), ("to", "year_to")):
-            value = data.get(name, "").strip()
-            if value:
-                year = whole_number(value, *YEARS)
-                if year:
-                    setattr(p, attr, year)
-                else:
-                    p.problems.append(f"“{value[:20]}” is not a year; that limit is left out.")
-        if p.year_from and p.year_to and p.year_from > p.year_to:
-            p.year_from, p.year_to = p.year_to, p.year_from
-        p.subject = data.get("subject", "")[:100]
-        p.matrix = data.get("matrix", "")[:50]
-        p.cell = data.get("cell", "")[:60]
-        role = data.get("role", "").upper()
-        p.role = role if role in Role.values else ""
-        p.consultation = data.get("consultation") in ("1", "on", "yes")
-        sort = data.get("sort", "")
-        p.sort = sort if sort in SORTS else ""
         page = data.get("page", "")
         number = whole_number(page, 1, MAX_PAGE)
-        p.page = number or 1
+        params = cls._read(
+            data.get("q", ""),
+            data.get("sort", ""),
+            number or 1,
+            {param.attr: data.get(param.name, param.default) for param in facet_params()},
+        )
         if number is None and page.strip():
-            p.problems.append(f"There is no page “{page[:20]}”; showing the first page.")
-        return p
+            params.problems.append(f"There is no page “{page[:20]}”; showing the first page.")
+        return params
+
+    @classmethod
+    def from_values(cls, values):
+        """From the API's parameters, already typed and validated (``api.schemas``): each
+        value is read by the same rule as in an address."""
+        return cls._read(
+            values.get("q", ""),
+            values.get("sort", ""),
+            values.get("page", 1),
+            {param.attr: values.get(param.attr, param.default) for param in facet_params()},
+        )
+
+    @classmethod
+    def _read(cls, q, sort, page, raw):
+        problems = []
+        params = cls(
+            q=" ".join(q.split())[:200],
+            sort=sort if sort in SORTS else "",
+            page=page,
+            problems=problems,
+            **{p.attr: p.clean(raw[p.attr], problems) for p in facet_params()},
+        )
+        for facet in facets.registry:
+            facet.settle(params)
+        return params
 
     @property
     def effective_sort(self):
@@ -73,14 +83,7 @@ class SearchParams:
     def as_dict(self, **changes):
         values = {
             "q": self.q,
-            "kind": self.kind,
-            "from": self.year_from or "",
-            "to": self.year_to or "",
-            "subject": self.subject,
-            "matrix": self.matrix,
-            "cell": self.cell,
-            "role": self.role,
-            "consultation": "1" if self.consultation else "",
+            **{p.name: p.address_value(getattr(self, p.attr)) for p in facet_params()},
             "sort": self.sort,
             "page": self.page if self.page > 1 else "",
         }
@@ -102,10 +105,7 @@ class SearchParams:
 
     @property
     def has_filters(self):
-        return any(
-            (self.kind, self.year_from, self.year_to, self.subject, self.matrix, self.cell,
-             self.role, self.consultation)
-        )  # fmt: skip
+        return any(facet.is_set(self) for facet in facets.registry)
 
     @property
     def is_blank(self):

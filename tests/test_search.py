@@ -150,7 +150,7 @@ def test_facets_count_and_filter(client, demo):
 
 
 def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monkeypatch):
-    from search import backends, engine
+    from search import backends, facets
 
     exact = all_found({"q": "alcohol"})
     _, tree = found(client, "?q=alcohol")
@@ -158,7 +158,7 @@ def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monk
     assert not count.startswith("About") and not tree.find_all("p", class_="facet-note")
     # Past the threshold, counts come from a sample; in a bank this small the sample is every
     # row, so the estimate equals the exact count, and the same documents are listed.
-    monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 3)
+    monkeypatch.setattr(facets, "ESTIMATE_ABOVE", 3)
     monkeypatch.setattr(backends, "FULL_RANK_LIMIT", 3)
     # Counted, not left to PostgreSQL's estimate (too rough for a bank of 28 documents).
     monkeypatch.setattr(backends.PostgresBackend, "more_than", backends.Backend.more_than)

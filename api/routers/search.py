@@ -11,17 +11,16 @@ from api.common import READER, absolute, cacheable, document_summary, place
 from api.schemas import SearchAnswer, SearchFilters
 from search.limits import guarded
 from search.models import SearchEntry
-from search.params import SearchParams
+from search.params import SearchParams, facet_params
 
 router = Router()
 
 
-API_NAMES = {"from": "year_from", "to": "year_to"}
-
-
 def page_links(request, params, pager):
+    api_names = {param.name: param.attr for param in facet_params()}  # "from": "year_from"
+
     def at(number):
-        query = {API_NAMES.get(k, k): v for k, v in params.as_dict(page=number).items()}
+        query = {api_names.get(k, k): v for k, v in params.as_dict(page=number).items()}
         return absolute(request, f"{request.path}?{urlencode(query)}")
 
     return {
@@ -34,12 +33,7 @@ def page_links(request, params, pager):
 
 
 def params_of(filters):
-    data = filters.dict()
-    data["from"] = str(data.pop("year_from") or "")
-    data["to"] = str(data.pop("year_to") or "")
-    data["consultation"] = "1" if data["consultation"] else ""
-    data["page"] = str(data["page"])
-    return SearchParams.from_query_dict({k: v for k, v in data.items() if v not in (None,)})
+    return SearchParams.from_values(filters.dict())
 
 
 def facets_of(page):
