@@ -432,8 +432,8 @@ def run():
         sql = time_sql(statements)
         from django.http import QueryDict
 
-        from search.engine import SearchParams
         from search.models import SearchEntry
+        from search.params import SearchParams
 
         params = SearchParams.from_query_dict(QueryDict(url.split("?", 1)[1]))
         matches = SearchEntry.objects.search_page(None, params).total

@@ -8,10 +8,10 @@ from django.utils.text import slugify
 from citations.exporting.csl import csl_item
 from citations.exporting.formats import accepted, formats
 from matrix.models import Cell
-from search.engine import SearchParams
 from search.indexing import plain
 from search.limits import guarded
 from search.models import SearchEntry
+from search.params import SearchParams
 from studies.models import Document, DocumentAuthor
 
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from matrix.models import Cell, CellEntry, Matrix
-from search.engine import SearchParams
 from search.indexing import plain
 from search.models import SearchEntry
+from search.params import SearchParams
 from studies.models import Document, DocumentAuthor
 from subjects.models import Subject
 from topics.models import HotTopic

@@ -3,7 +3,7 @@ ts_headline, pg_trgm) and SQLite (FTS5 with the porter stemmer, bm25, snippet).
 
 Both take a parsed query (``query.ParsedQuery``), whose terms are only letters and digits, and
 pass every term as a query parameter: nothing a reader types becomes SQL, tsquery or FTS5
-syntax. Highlights come back between \\x02 and \\x03, which ``engine.highlight`` escapes.
+syntax. Highlights come back between \\x02 and \\x03, which ``results.highlight`` escapes.
 """
 
 import difflib
@@ -21,7 +21,7 @@ ENTRY = '"search_searchentry"'
 FULL_RANK_LIMIT = 2000
 RANK_POOL = 1000
 # Facet counts for a search with too many matches to count exactly are taken over a sample
-# of about this many index rows, then scaled (engine.ESTIMATE_ABOVE).
+# of about this many index rows, then scaled (facets.ESTIMATE_ABOVE).
 SAMPLE_ROWS = 1000
 
 
@@ -33,7 +33,7 @@ ORDER = {
 }
 
 
-# What a page of results reads of each index row it found (engine.Hit, after the snippet),
+# What a page of results reads of each index row it found (results.Hit, after the snippet),
 # then the listing from its text row.
 HIT_FIELDS = ("doc_kind", "doc_status", "year", "placements")
 
@@ -54,34 +54,21 @@ class Backend:
     def placement_filter(self, cell_ids, role):
         raise NotImplementedError
 
-    def facets_sql(self, base_sql, cell_ids, sizes_sql=""):
-        """One statement: the total, then (facet, value, count, label) rows over the CTE
-        ``m``, then ``sizes_sql``'s (a sample's sizes); the parameters after ``base_sql``'s.
-        Subjects come with their slug and name."""
+    def facets_sql(self, base_sql, cell_ids, parts, sizes_sql=""):
+        """One statement: the total, then the facets' (facet, value, count, label) rows
+        (``parts``, from ``Facet.count_sql``) over the CTE ``m`` of matches and ``p`` of their
+        placements in ``cell_ids``, then ``sizes_sql``'s (a sample's sizes); the parameters
+        after ``base_sql``'s."""
         cell, matrix, roles = self.placement_parts
         cells_in, cell_params = _in(cell_ids)
+        counts = "".join(f"\n        UNION ALL {part}" for part in parts)
         sql = f"""
         WITH m AS MATERIALIZED ({base_sql}),
         p AS MATERIALIZED (
             SELECT id, CAST({cell} AS BIGINT) AS cell, CAST({matrix} AS BIGINT) AS matrix,
                    {roles} AS roles
             FROM ({self.placement_source}) AS x WHERE CAST({cell} AS BIGINT) IN ({cells_in}))
-        SELECT 'total', '', COUNT(*), '' FROM m
-        UNION ALL SELECT 'kind', doc_kind, COUNT(*), '' FROM m GROUP BY doc_kind
-        UNION ALL SELECT 'status', doc_status, COUNT(*), '' FROM m GROUP BY doc_status
-        UNION ALL SELECT 'decade', CAST(year / 10 * 10 AS TEXT), COUNT(*), '' FROM m
-            WHERE year IS NOT NULL GROUP BY year / 10
-        UNION ALL SELECT 'years', CAST(MIN(year) AS TEXT), MAX(year), '' FROM m
-        UNION ALL SELECT * FROM (
-            SELECT 'subject', t.slug, COUNT(*), t.name FROM ({self.subject_source}) AS x
-            JOIN taggit_tag AS t ON t.id = CAST(x.s AS BIGINT)
-            GROUP BY t.id, t.slug, t.name ORDER BY 3 DESC, 2 LIMIT 40) AS top_subjects
-        UNION ALL SELECT 'cell', CAST(cell AS TEXT), COUNT(*), '' FROM p GROUP BY cell
-        UNION ALL SELECT 'matrix', CAST(matrix AS TEXT), COUNT(DISTINCT id), '' FROM p
-            GROUP BY matrix
-        UNION ALL SELECT 'role', r.code, COUNT(DISTINCT p.id), '' FROM p, (
-            SELECT 'S' AS code UNION ALL SELECT 'K' UNION ALL SELECT 'R' UNION ALL SELECT 'G'
-            ) AS r WHERE p.roles LIKE '%%' || r.code || '%%' GROUP BY r.code
+        SELECT 'total', '', COUNT(*), '' FROM m{counts}
         {sizes_sql}
         """
         return sql, cell_params
@@ -233,7 +220,7 @@ class PostgresBackend(Backend):
             'MaxFragments=2, FragmentDelimiter=" … "'
         )
         rows = self.run(
-            f"SELECT hit.id, hit.document_id, ts_headline('english', t.c, {sql}, %s), "
+            f"SELECT hit.id, hit.document_id, ts_headline('english', t.summary, {sql}, %s), "
             + ", ".join(f"hit.{name}" for name in HIT_FIELDS)
             + ", t.listing "
             f"FROM (SELECT p.*, row_number() OVER () AS position FROM ({page_sql}) AS p) AS hit "
@@ -269,7 +256,8 @@ class SQLiteBackend(Backend):
         "json_extract(pl, '$[1]')",
         "json_extract(pl, '$[2]')",
     )
-    # bm25 column weights in the order a, b, c, d, after PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
+    # bm25 column weights in the order title, labels, summary, body (SearchText), after
+    # PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
     BM25 = "bm25(search_fts, 10.0, 4.0, 2.0, 1.0)"
 
     def fts_query(self, query):

@@ -16,6 +16,7 @@ from matrix.models import BiteSection, Cell, CellEntry
 from studies.models import Document, DocumentAuthor, DocumentSection
 from topics.models import HotTopic
 
+from . import facets
 from .models import SearchEntry, SearchTerm, SearchText
 from .query import STOP_WORDS
 
@@ -44,15 +45,13 @@ def document_row(document, cell_public):
         kind=SearchEntry.Kind.DOCUMENT,
         document_id=document.pk,
         doc_status=document.status,
-        doc_kind=document.kind,
-        year=document.year,
-        subjects=sorted(t.pk for t in document.tags.all()),
+        **facets.index_columns(document),
         placements=[[e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline] for e in entries],
     )
     text = SearchText(
-        a=plain(document.title),
-        b=_join(*(e.headline for e in public), *tags),
-        c=_join(
+        title=plain(document.title),
+        labels=_join(*(e.headline for e in public), *tags),
+        summary=_join(
             plain(document.standfirst_html),
             plain(document.key_points_html),
             plain(document.abstract_html),
@@ -60,7 +59,7 @@ def document_row(document, cell_public):
             document.source,
         ),
         listing=listing_of(document),
-        d=_join(
+        body=_join(
             *(plain(e.annotation_html) for e in public),
             plain(document.commentary_html),
             *(_join(s.heading, plain(s.body_html)) for s in document.sections.all()),
@@ -124,10 +123,12 @@ def _store(rows, existing, key):
     for entry, text in old:
         entry.pk = existing[key(entry)]
         text.entry_id = entry.pk
-    fields = ["doc_status", "doc_kind", "year", "subjects", "placements"]
+    fields = ["doc_status", "placements", *facets.columns()]
     if old:
         SearchEntry.objects.bulk_update([e for e, _ in old], fields)
-        SearchText.objects.bulk_update([t for _, t in old], ["a", "b", "c", "d", "listing"])
+        SearchText.objects.bulk_update(
+            [t for _, t in old], ["title", "labels", "summary", "body", "listing"]
+        )
     if new:
         created = SearchEntry.objects.bulk_create([e for e, _ in new])
         for entry, (_, text) in zip(created, new, strict=True):
@@ -139,7 +140,7 @@ def _store(rows, existing, key):
 def add_terms(texts):
     words = set()
     for text in texts:
-        for part in (text.a, text.b, text.c):
+        for part in (text.title, text.labels, text.summary):
             words.update(w.lower() for w in TERM_RE.findall(part))
     words -= STOP_WORDS
     if words:
@@ -151,10 +152,10 @@ def add_terms(texts):
 def cell_row(cell):
     entry = SearchEntry(kind=SearchEntry.Kind.CELL, cell_id=cell.pk)
     text = SearchText(
-        a=cell.title,
-        b=_join(cell.row.name, cell.column_label, cell.more_query),
-        c=plain(cell.scope_html),
-        d=plain(cell.more_note_html),
+        title=cell.title,
+        labels=_join(cell.row.name, cell.column_label, cell.more_query),
+        summary=plain(cell.scope_html),
+        body=plain(cell.more_note_html),
     )
     return entry, text
 
@@ -162,9 +163,9 @@ def cell_row(cell):
 def section_row(section):
     entry = SearchEntry(kind=SearchEntry.Kind.SECTION, section_id=section.pk)
     text = SearchText(
-        a=section.display_heading,
-        b=section.cell.title,
-        d=plain(section.body_html),
+        title=section.display_heading,
+        labels=section.cell.title,
+        body=plain(section.body_html),
     )
     return entry, text
 
@@ -172,10 +173,10 @@ def section_row(section):
 def topic_row(topic):
     entry = SearchEntry(kind=SearchEntry.Kind.TOPIC, topic_id=topic.pk)
     text = SearchText(
-        a=topic.title,
-        b=topic.search_query,
-        c=plain(topic.standfirst_html),
-        d=plain(topic.essay_html),
+        title=topic.title,
+        labels=topic.search_query,
+        summary=plain(topic.standfirst_html),
+        body=plain(topic.essay_html),
     )
     return entry, text
 

@@ -33,7 +33,8 @@ from django.shortcuts import render
 
 from ops import ratelimits
 
-from .engine import SearchPage, SearchParams
+from .pages import SearchPage
+from .params import SearchParams
 
 BUSY_RETRY_AFTER = 2  # seconds: a search takes tens of milliseconds; a slot frees soon
 MACHINE_WAIT = 1.0  # seconds a search may wait for the machine's slot, holding one thread

@@ -5,8 +5,9 @@ path, ``editorial.services``) and rebuilt whole by ``manage.py rebuild_search_in
 lives here, not on the models it indexes, because a document's row needs the headlines of the
 cells citing it and the bank knows nothing of cells.
 
-``SearchText`` holds the plain text in four weights (A title; B cell headlines and subjects;
-C summary, key points, abstract and citation; D annotations, commentary and sections). On
+``SearchText`` holds the plain text in four weights (A ``title``; B ``labels``: cell headlines
+and subjects; C ``summary``: standfirst, key points, abstract and citation; D ``body``:
+annotations, commentary and sections). On
 PostgreSQL a trigger turns it into the ``vector`` columns of ``SearchEntry`` (GIN-indexed);
 on SQLite an FTS5 table with the porter stemmer mirrors it (both made by migration 0002).
 """
@@ -67,6 +68,7 @@ class SearchEntry(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     subjects = models.JSONField(default=list, blank=True)  # tag ids
     placements = models.JSONField(default=list, blank=True)  # [cell, matrix, roles, headline]
+    free_copy = models.BooleanField(default=False)  # the document has a free_url
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
     head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only
 
@@ -101,10 +103,11 @@ class SearchText(models.Model):
     entry = models.OneToOneField(
         SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="text"
     )
-    a = models.TextField(blank=True)
-    b = models.TextField(blank=True)
-    c = models.TextField(blank=True)
-    d = models.TextField(blank=True)
+    # The text in its four tsvector weights (A to D), named for what it holds.
+    title = models.TextField(blank=True)  # A: the title (a cell's, a section's heading)
+    labels = models.TextField(blank=True)  # B: cell headlines, subjects, short labels
+    summary = models.TextField(blank=True)  # C: standfirst, key points, abstract, citation
+    body = models.TextField(blank=True)  # D: annotations, commentary, sections, essays
     # What a list of results shows of a document (slug, title, short citation, source,
     # standfirst), copied when it is indexed, so that a page of results is read with the
     # snippets it needs from this table rather than from 20 documents and their authors.
@@ -113,7 +116,7 @@ class SearchText(models.Model):
     listing = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
-        return self.a
+        return self.title
 
 
 class SearchTerm(models.Model):

@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
-from .engine import SORTS, SearchParams
 from .limits import guarded
 from .models import SearchEntry
+from .params import SORTS, SearchParams
 
 
 @guarded("html")

@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from matrix.models import Cell
-from search.engine import SearchParams, highlight
 from search.models import SearchEntry, SynonymGroup
+from search.params import SearchParams
 from search.query import parse
+from search.results import highlight
 from studies.models import Document
 from tests.factories import make_document
 from tests.htmlparse import page
@@ -149,7 +150,7 @@ def test_facets_count_and_filter(client, demo):
 
 
 def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monkeypatch):
-    from search import backends, engine
+    from search import backends, facets
 
     exact = all_found({"q": "alcohol"})
     _, tree = found(client, "?q=alcohol")
@@ -157,7 +158,7 @@ def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monk
     assert not count.startswith("About") and not tree.find_all("p", class_="facet-note")
     # Past the threshold, counts come from a sample; in a bank this small the sample is every
     # row, so the estimate equals the exact count, and the same documents are listed.
-    monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 3)
+    monkeypatch.setattr(facets, "ESTIMATE_ABOVE", 3)
     monkeypatch.setattr(backends, "FULL_RANK_LIMIT", 3)
     # Counted, not left to PostgreSQL's estimate (too rough for a bank of 28 documents).
     monkeypatch.setattr(backends.PostgresBackend, "more_than", backends.Backend.more_than)
@@ -321,6 +322,6 @@ def test_postgresql_counts_only_when_the_planners_estimate_is_near_the_limit(
     [(58_712, 1000, 59_000), (58_712, 120, 60_000), (6_248, 61, 6_000), (42.4, 1, 42)],
 )
 def test_estimates_keep_only_the_figures_their_sample_supports(number, sampled, shown):
-    from search.engine import _about
+    from search.facets import _about
 
     assert _about(number, sampled) == shown

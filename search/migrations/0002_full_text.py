@@ -19,7 +19,7 @@ POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # Meant to keep the full vector out of line, so scanning matches reads narrow rows; in
     # fact PostgreSQL moves values out only from rows over about 2 KB, which these are not
-    # (README, Decisions). Large result sets are sampled instead (engine.ESTIMATE_ABOVE).
+    # (README, Decisions). Large result sets are sampled instead (facets.ESTIMATE_ABOVE).
     "ALTER TABLE search_searchentry ALTER COLUMN vector SET STORAGE EXTERNAL",
     "ALTER TABLE search_searchentry ALTER COLUMN head_vector SET STORAGE MAIN",
     "ALTER TABLE search_searchentry SET (toast_tuple_target = 512)",

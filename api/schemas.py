@@ -1,0 +1,217 @@
+"""The API's schemas: what each answer holds and what the search parameters may be. They are
+its OpenAPI description (rendered at /api/v1/docs)."""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field, create_model
+
+from citations.exporting.formats import formats
+from ops.inputs import whole_number
+from search.params import MAX_PAGE, facet_params
+from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
+
+
+class Link(Schema):
+    title: str
+    url: str
+    api_url: str = ""
+
+
+class RoleCount(Schema):
+    role: str
+    label: str
+    count: int
+
+
+class CellSummary(Schema):
+    code: str
+    # None while readers cannot see the cell (in preparation): only its code and place show.
+    title: str | None
+    url: str | None
+    api_url: str | None
+    has_content: bool
+    counts: list[RoleCount]
+
+
+class MatrixSummary(Schema):
+    slug: str
+    title: str
+    url: str
+    api_url: str
+
+
+class MatrixDetail(MatrixSummary):
+    rows: list[list[CellSummary]]
+
+
+class DocumentSummary(Schema):
+    slug: str
+    kind: str
+    title: str
+    year: int | None
+    citation: str
+    status: str
+    url: str
+    api_url: str
+
+
+class Place(Schema):
+    cell: str
+    title: str
+    url: str
+    roles: list[str]
+    headline: str
+
+
+def _citation_schema():
+    """A document's ``cite``: its CSL item, the formatted styles, then one field per export
+    format (``ExportFormat.api_key``: "ris", "bibtex"…), in the order the site lists them."""
+    fields = {"csl": (dict, ...), "apa": (str, ...), "vancouver": (str, ...)}
+    fields.update({f.api_key: (str, ...) for f in formats})
+    return create_model("Citation", __base__=Schema, **fields)
+
+
+Citation = _citation_schema()
+
+
+class DocumentDetail(DocumentSummary):
+    authors: list[str]
+    authors_et_al: bool
+    source: str
+    jurisdiction: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    publisher_url: str
+    free_url: str
+    standfirst_html: str
+    key_points_html: str
+    abstract_html: str
+    commentary_html: str
+    subjects: list[Link]
+    appears_in: list[Place]
+    first_published: str | None
+    last_revised: str | None
+    cite: Citation
+
+
+class Entry(Schema):
+    roles: list[str]
+    headline: str
+    annotation_html: str
+    document: DocumentSummary
+
+
+class CellDetail(Schema):
+    matrix: str
+    code: str
+    title: str
+    url: str
+    scope_html: str
+    more_search: str
+    entries: list[Entry]
+    bite_sections: list[Link]
+    first_uploaded: str | None
+    last_revised: str | None
+
+
+class TopicSummary(Schema):
+    slug: str
+    title: str
+    url: str
+    api_url: str
+
+
+class TopicDetail(TopicSummary):
+    standfirst_html: str
+    essay_html: str
+    search: str
+    documents: list[DocumentSummary]
+
+
+class SubjectSummary(Schema):
+    slug: str
+    name: str
+    documents: int
+    url: str
+    api_url: str
+
+
+class FacetValueOut(Schema):
+    label: str
+    count: int
+    selected: bool
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+class DocumentPage(Page):
+    results: list[DocumentSummary]
+    facets: dict[str, list[FacetValueOut]]
+
+
+class SearchResult(DocumentSummary):
+    snippet_html: str
+    appears_in: list[Place]
+
+
+class SearchAnswer(Page):
+    query: str
+    understood_as: str
+    results: list[SearchResult]
+    facets: dict[str, list[FacetValueOut]]
+    cells: list[Link]
+    bite_sections: list[Link]
+    topics: list[Link]
+    did_you_mean: str | None
+
+
+class SubjectPage(Page):
+    subject: SubjectSummary
+    results: list[DocumentSummary]
+
+
+def whole_number_between(low, high):
+    """An int parameter read by the pages' own rule (``ops.inputs.whole_number``): ASCII
+    digits from ``low`` to ``high``; anything else is refused with 422 and says so."""
+
+    def read(value):
+        number = whole_number(str(value), low, high)
+        if number is None:
+            raise ValueError(f"Expected a whole number from {low} to {high}, in digits 0-9.")
+        return number
+
+    # Field's bounds only describe the parameter in the OpenAPI document; read() checks them.
+    return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
+
+
+SearchPageNumber = whole_number_between(1, MAX_PAGE)
+SubjectPageNumber = whole_number_between(1, SUBJECT_MAX_PAGE)
+
+
+def _facet_field(param):
+    """A search facet's parameter (``search.facets.Param``) as a field of SearchFilters."""
+    if param.kind == "number":
+        return whole_number_between(param.low, param.high) | None, None
+    return (bool, False) if param.kind == "flag" else (str, "")
+
+
+# The search's parameters: the words, each registered facet's (search/hooks.py), the sort and
+# the page. Built when the URLs are (after every app's hooks are registered).
+SearchFilters = create_model(
+    "SearchFilters",
+    __base__=Schema,
+    q=(str, ""),
+    **{param.attr: _facet_field(param) for param in facet_params()},
+    sort=(str, ""),
+    page=(SearchPageNumber, 1),
+)
