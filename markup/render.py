@@ -149,7 +149,7 @@ class Texts:
     taken: dict  # names the texts define that something else on the page already uses
 
 
-def render_texts(sources, page, *, source=None, own_anchors=(), pending=frozenset()):  # noqa: C901 (being rewritten in issue 16; the rewrite drops this)
+def render_texts(sources, page, *, source=None, own_anchors=(), pending=frozenset()):
     """Render ``sources`` ({field: markup}) shown on ``page`` as one object's texts.
 
     ``source`` is the registry key of the object (its old anchors are ignored); its
