@@ -429,7 +429,11 @@ def test_a_file_with_a_nul_byte_is_refused_in_one_line_with_status_1(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"DJANGO_SETTINGS_MODULE": "config.test_settings", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DATABASE_URL": "sqlite://:memory:",  # never the developer's own database
+            "PATH": "/usr/bin:/bin",
+        },
     )
     assert done.returncode == 1
     assert done.stdout == ""

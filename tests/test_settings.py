@@ -10,6 +10,7 @@ def test_the_site_refuses_to_serve_without_a_secret_key_but_commands_run():
     root = Path(__file__).resolve().parent.parent
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["DATABASE_URL"] = "sqlite://:memory:"  # never the developer's own database
     serve = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"], cwd=root, env=env, capture_output=True
     )
