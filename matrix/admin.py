@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from editorial.admin import EditorialAdmin, EditorialForm
@@ -13,9 +14,10 @@ from markup.admin import (
     ProtectLinkedAdminMixin,
     ProtectLinkedInlineFormSet,
 )
+from studies.appraisal import CertaintyReason
 from studies.models import Document
 
-from .models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Role, Row
+from .models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Role, Row
 
 
 class ColumnInline(admin.TabularInline):
@@ -64,10 +66,25 @@ class CellEntryForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="One or more."
     )
+    certainty_reasons = forms.TypedMultipleChoiceField(
+        label="Why this certainty",
+        choices=CertaintyReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What lowered or raised it (GRADE's reasons).",
+    )
 
     class Meta:
         model = CellEntry
-        fields = ["document", "roles", "headline", "annotation", "order"]
+        fields = [
+            "document",
+            "roles",
+            "headline",
+            "annotation",
+            "certainty",
+            "certainty_reasons",
+            "order",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +116,53 @@ class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
     extra = 0
     autocomplete_fields = ["document"]
     ordering = ["order", "pk"]
+
+
+def note_certainty_judged(entry, changed, editor):
+    """Who judged an entry's certainty, and when: set when the judgement changes."""
+    if {"certainty", "certainty_reasons"} & set(changed):
+        entry.certainty_judged_by = editor
+        entry.certainty_judged_on = timezone.localdate()
+
+
+class CellVerdictForm(forms.ModelForm):
+    certainty_reasons = forms.TypedMultipleChoiceField(
+        label="Why this certainty",
+        choices=CertaintyReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What lowered or raised it; say more in the note below.",
+    )
+
+    class Meta:
+        model = CellVerdict
+        fields = [
+            "bottom_line",
+            "certainty",
+            "certainty_reasons",
+            "certainty_note",
+            "effect",
+            "works_for",
+            "mechanism",
+            "implementation",
+            "cost_band",
+            "cost_note",
+            "economic_evaluations",
+            "unclear",
+            "last_appraised",
+        ]
+
+
+class CellVerdictInline(MarkupAdminMixin, admin.StackedInline):
+    """The verdict card, at the top of the cell's form: part of the cell's revision."""
+
+    model = CellVerdict
+    form = CellVerdictForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name_plural = "verdict card"
+    autocomplete_fields = ["economic_evaluations"]
 
 
 class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
@@ -134,7 +198,7 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
         ("Content", {"fields": ["scope", "more_query", "more_note"]}),
         ("Dates", {"fields": ["first_uploaded", "last_revised"]}),
     ]
-    inlines = [CellEntryInline, BiteSectionInline]
+    inlines = [CellVerdictInline, CellEntryInline, BiteSectionInline]
     pending_text_fields = ("scope", "more_note", "annotation", "body")
     pending_anchor_fields = ("anchor",)
 
@@ -166,6 +230,13 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
             kwargs["page"] = self.entries_page(request, obj, inline)
         return kwargs
 
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            if formset.model is CellEntry:
+                for row in formset.forms:
+                    note_certainty_judged(row.instance, row.changed_data, request.user)
+        super().save_related(request, form, formsets, change)
+
     def revision_touches_bite(self, obj, formsets):
         return any(formset.model is BiteSection and formset.has_changed() for formset in formsets)
 
@@ -191,9 +262,19 @@ class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
     search_fields = ("headline", "annotation", "document__title")
     autocomplete_fields = ["document"]
     list_select_related = ("cell__matrix", "cell__column", "cell__row", "document")
-    fields = ["cell", "document", "roles", "headline", "annotation", "order"]
+    fields = [
+        "cell",
+        "document",
+        "roles",
+        "headline",
+        "annotation",
+        "certainty",
+        "certainty_reasons",
+        "order",
+    ]
 
     def save_model(self, request, obj, form, change):
+        note_certainty_judged(obj, form.changed_data, request.user)
         super().save_model(request, obj, form, change)
         reversion.add_to_revision(obj.cell)
 

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -12,6 +13,7 @@ from django.urls import reverse
 from editorial.left_out import left_out
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
 from markup.models import MarkupOwner
+from studies.appraisal import Certainty, reasons_in_words
 from studies.models import Document
 
 
@@ -599,6 +601,25 @@ class CellEntry(MarkupOwner):
     annotation = models.TextField(blank=True)
     annotation_html = models.TextField(blank=True, editable=False)
     order = models.PositiveSmallIntegerField(default=0)
+    # How far this document, in this cell, can be trusted to answer the cell's question.
+    certainty = models.CharField(
+        max_length=10,
+        choices=Certainty.choices,
+        default=Certainty.NOT_RATED,
+        db_default=Certainty.NOT_RATED,
+    )
+    certainty_reasons = models.JSONField(
+        default=list, db_default=[], blank=True, help_text="What lowered or raised it."
+    )
+    certainty_judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    certainty_judged_on = models.DateField(null=True, blank=True, editable=False)
 
     markup_fields = ("annotation",)
     objects = CellEntryQuerySet.as_manager()
@@ -625,6 +646,14 @@ class CellEntry(MarkupOwner):
     @property
     def primary_role(self):
         return self.roles[:1]
+
+    @property
+    def certainty_level(self):
+        return Certainty(self.certainty or Certainty.NOT_RATED)
+
+    @property
+    def certainty_why(self):
+        return reasons_in_words(self.certainty_reasons or [])
 
     @property
     def anchor(self):
@@ -780,3 +809,84 @@ class Chart(models.Model):
         from markup.models import links_into
 
         return links_into([f"chart:{self.slug}"])
+
+
+class CellVerdict(MarkupOwner):
+    """A cell's verdict card: what the body of evidence in the cell says, how sure we can be,
+    what it costs and what is still unknown, written by the editors in plain words. It is
+    part of its cell: edited in the cell's form, with the cell's history, workflow and
+    preview."""
+
+    cell = models.OneToOneField(Cell, on_delete=models.CASCADE, related_name="verdict")
+    bottom_line = models.TextField(
+        blank=True, help_text="One or two sentences: what the evidence says (markup)."
+    )
+    bottom_line_html = models.TextField(blank=True, editable=False)
+    certainty = models.CharField(
+        "certainty of the body of evidence",
+        max_length=10,
+        choices=Certainty.choices,
+        default=Certainty.NOT_RATED,
+    )
+    certainty_reasons = models.JSONField(default=list, blank=True)
+    certainty_note = models.TextField(
+        "why this certainty", blank=True, help_text="The reasons in words (markup)."
+    )
+    certainty_note_html = models.TextField(blank=True, editable=False)
+    effect = models.TextField("effect in plain words", blank=True)
+    effect_html = models.TextField(blank=True, editable=False)
+    works_for = models.TextField("who it works for and who it doesn't", blank=True)
+    works_for_html = models.TextField(blank=True, editable=False)
+    mechanism = models.TextField("how it is thought to work", blank=True)
+    mechanism_html = models.TextField(blank=True, editable=False)
+    implementation = models.TextField("what implementation needs", blank=True)
+    implementation_html = models.TextField(blank=True, editable=False)
+    cost_band = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        choices=[(1, "1 (very low)"), (2, "2 (low)"), (3, "3 (moderate)"), (4, "4 (high)"),
+                 (5, "5 (very high)")],
+        help_text="Cost per person treated, 1 (very low) to 5 (very high), as EEF bands it.",
+    )  # fmt: skip
+    cost_note = models.TextField(
+        "what the cost counts", blank=True, help_text="What is counted in the band (markup)."
+    )
+    cost_note_html = models.TextField(blank=True, editable=False)
+    economic_evaluations = models.ManyToManyField(
+        Document,
+        blank=True,
+        related_name="+",
+        help_text="The economic evaluations in the bank the cost band rests on.",
+    )
+    unclear = models.TextField("what remains unclear", blank=True)
+    unclear_html = models.TextField(blank=True, editable=False)
+    last_appraised = models.DateField(
+        null=True, blank=True, help_text="When the editors last appraised the cell's evidence."
+    )
+
+    markup_fields = (
+        "bottom_line", "certainty_note", "effect", "works_for", "mechanism",
+        "implementation", "cost_note", "unclear",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "verdict card"
+
+    def __str__(self):
+        return f"Verdict on {self.cell}" if self.cell_id else "Verdict"
+
+    @property
+    def certainty_level(self):
+        return Certainty(self.certainty or Certainty.NOT_RATED)
+
+    @property
+    def certainty_why(self):
+        return reasons_in_words(self.certainty_reasons or [])
+
+    @property
+    def is_written(self):
+        return bool(self.bottom_line_html or self.certainty != Certainty.NOT_RATED)
+
+    def markup_key(self):
+        return self.cell.markup_key()

@@ -12,9 +12,10 @@ databases). Subject links (taggit's tagged items) are rows like any other, so no
 ``dumpdata --natural-primary`` loses them because tags have no natural key.
 
 What is exported: the content (matrices, cells, entries, bite sections, charts, documents and
-their parts, topics, subjects), the registries of anchors and links, the "what changed"
-record, the history (django-reversion), readers' messages, subscribers with what they
-follow, bulletins, and the editors' accounts and groups. Not exported: the outbox, task
+their parts and appraisals, verdict cards, topics, subjects, the appraisal's vocabularies),
+the registries of anchors and links, the "what changed" record, the history
+(django-reversion), readers' messages, subscribers with what they follow, bulletins, and the
+editors' accounts and groups. Not exported: the outbox, task
 results, sessions and sign-in throttling records, which are transient, and the search index,
 which ``import_bank`` builds again (``BANK_AFTER_IMPORT``).
 """
@@ -39,17 +40,21 @@ MODELS = [
     "search.synonymgroup",
     "markup.anchor",
     "markup.link",
+    "studies.setting",
+    "studies.population",
     "studies.document",
     "studies.documentauthor",
     "studies.documentsection",
     "studies.featuredstudy",
     "studies.abstracttranslation",
+    "studies.effectmeasure",
     "matrix.matrix",
     "matrix.column",
     "matrix.row",
     "matrix.cell",
     "matrix.cellentry",
     "matrix.bitesection",
+    "matrix.cellverdict",
     "matrix.chart",
     "topics.hottopic",
     "topics.topicdocument",
@@ -68,7 +73,7 @@ MODELS = [
 # Models that must already be empty before an import (the bank's own tables).
 # Tables a new database's migrations fill with starting rows (the first synonyms): an import
 # replaces their rows with the bank's.
-REPLACED = ["search.synonymgroup"]
+REPLACED = ["search.synonymgroup", "studies.setting", "studies.population"]
 CONTENT = [m for m in MODELS if not m.startswith(("auth.", "taggit.")) and m not in REPLACED]
 # Everything else in the database, and why it is left out.
 LEFT_OUT = {
@@ -86,6 +91,7 @@ LEFT_OUT = {
     "search.searchtext": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "search.searchterm": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "subjects.subject": "a proxy of taggit.tag: its rows are exported as tags",
+    "studies.country": "ISO 3166 and the UK's nations, made by migrate (documents name them)",
     "pagecache.pagecachemark": "the page cache's record of failed invalidations: transient",
 }
 

@@ -1,6 +1,7 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,6 +17,7 @@ from markup.admin import (
     ProtectLinkedInlineFormSet,
 )
 
+from .appraisal import Country, EffectMeasure, Population, Setting
 from .duplicates import find_duplicates
 from .importing import ImportFormSet, ImportRecordForm, ReadRecordsForm, import_forms, read_records
 from .models import AbstractTranslation, Document, DocumentAuthor, DocumentSection, FeaturedStudy
@@ -24,11 +26,18 @@ from .services import merge_into, unique_slug
 # A document's revision holds its authors, sections, featured studies, translations and
 # subjects; the inlines' models are registered by the admin classes below.
 reversion.register(TaggedItem)
-for model in (DocumentAuthor, DocumentSection, FeaturedStudy, AbstractTranslation):
+for model in (DocumentAuthor, DocumentSection, FeaturedStudy, AbstractTranslation, EffectMeasure):
     reversion.register(model)
 reversion.register(
     Document,
-    follow=("authorships", "sections", "featured_links", "translations", "tagged_items"),
+    follow=(
+        "authorships",
+        "sections",
+        "featured_links",
+        "translations",
+        "tagged_items",
+        "effect_measures",
+    ),
 )
 
 
@@ -148,6 +157,41 @@ class TranslationInline(admin.StackedInline):
     extra = 0
 
 
+class EffectMeasureInline(admin.TabularInline):
+    model = EffectMeasure
+    extra = 0
+    ordering = ["position", "pk"]
+    verbose_name_plural = "effect measures (as reported)"
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """ISO 3166, loaded by a migration: looked up by the appraisal's country picker, read
+    here, never edited."""
+
+    list_display = ("name", "code", "part_of")
+    search_fields = ("name", "code")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Setting, Population)
+class VocabularyAdmin(admin.ModelAdmin):
+    """The editable vocabularies of an appraisal: add a term, rename one, say what it
+    covers. A term in use cannot be deleted without removing it from its documents."""
+
+    list_display = ("name", "slug", "description")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Document)
 class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):
     preview = True
@@ -193,9 +237,41 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
             },
         ),
         ("Content", {"fields": ["standfirst", "key_points", "abstract", "commentary"]}),
+        (
+            "Appraisal",
+            {
+                "description": "How strong the evidence is, only as far as the source says: "
+                "leave a field empty rather than guess. See the methods page for how each "
+                "is judged.",
+                "fields": [
+                    "design",
+                    ("participants", "studies_included"),
+                    "countries",
+                    "care_settings",
+                    "populations",
+                    "substances",
+                    "comparison",
+                    "follow_up",
+                    "outcomes",
+                    "effect_direction",
+                    "risk_of_bias",
+                    "risk_of_bias_note",
+                    "funding",
+                    "conflicts",
+                ],
+            },
+        ),
         ("Dates", {"fields": ["first_published", "last_revised"]}),
     ]
-    inlines = [AuthorInline, SectionInline, FeaturedStudyInline, TranslationInline]
+    autocomplete_fields = ["countries"]
+    filter_horizontal = ["care_settings", "populations"]
+    inlines = [
+        AuthorInline,
+        SectionInline,
+        FeaturedStudyInline,
+        TranslationInline,
+        EffectMeasureInline,
+    ]
     pending_text_fields = ("standfirst", "key_points", "abstract", "commentary", "body")
     pending_anchor_fields = ("anchor",)
 
@@ -219,9 +295,7 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
             raise PermissionDenied
         target = Document.objects.filter(pk=request.POST["_duplicate"].split(":", 1)[1]).first()
         fieldsets = self.get_fieldsets(request, None)
-        ModelForm = self.get_form(
-            request, None, change=False, fields=[f for _, o in fieldsets for f in o["fields"]]
-        )
+        ModelForm = self.get_form(request, None, change=False, fields=flatten_fieldsets(fieldsets))
         form = ModelForm(request.POST)
         if target is None or not form.is_valid():
             messages.error(request, "That could not be merged; check the form and try again.")

@@ -19,6 +19,16 @@ from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
 
+from .appraisal import (  # noqa: F401 (the appraisal's models are the bank's)
+    Country,
+    Design,
+    EffectDirection,
+    EffectMeasure,
+    Population,
+    RiskOfBias,
+    Setting,
+)
+
 
 class DocumentQuerySet(VisibleQuerySet):
     def latest_additions(self, user, count=6):
@@ -211,6 +221,54 @@ class Document(Workflow, MarkupOwner):
         "self", through="FeaturedStudy", symmetrical=False, related_name="featured_in", blank=True
     )
 
+    # The appraisal: what kind of evidence it is, how big, where, for whom, with what effect
+    # and how far to trust it. Every field is optional: empty where the source does not say.
+    design = models.CharField(
+        max_length=32, choices=Design.choices, blank=True, db_default="", default=""
+    )
+    participants = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many took part (for a study)."
+    )
+    studies_included = models.PositiveIntegerField(
+        "studies", null=True, blank=True, help_text="For a review: how many studies it includes."
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="documents",
+        help_text="Where it was done (for guidance: where it applies). England, Scotland, "
+        "Wales and Northern Ireland are parts of the United Kingdom.",
+    )
+    care_settings = models.ManyToManyField(
+        Setting, blank=True, related_name="documents", verbose_name="settings"
+    )
+    populations = models.ManyToManyField(Population, blank=True, related_name="documents")
+    substances = models.CharField(max_length=200, blank=True, db_default="", default="")
+    comparison = models.CharField(
+        max_length=300, blank=True, db_default="", default="", help_text="Compared with what."
+    )
+    follow_up = models.CharField(
+        "follow-up", max_length=100, blank=True, db_default="", default="",
+        help_text='How long after treatment outcomes were last measured: "12 months".',
+    )  # fmt: skip
+    outcomes = models.TextField(
+        "outcomes measured", blank=True, db_default="", default="", help_text="One per line."
+    )
+    effect_direction = models.CharField(
+        max_length=24, choices=EffectDirection.choices, blank=True, db_default="", default=""
+    )
+    risk_of_bias = models.CharField(
+        max_length=16, choices=RiskOfBias.choices, blank=True, db_default="", default=""
+    )
+    risk_of_bias_note = models.TextField(blank=True, db_default="", default="")
+    funding = models.TextField(
+        "funding", blank=True, db_default="", default="", help_text="Who paid for it."
+    )
+    conflicts = models.TextField(
+        "conflicts of interest", blank=True, db_default="", default="",
+        help_text="As the authors declared them.",
+    )  # fmt: skip
+
     markup_fields = ("standfirst", "key_points", "abstract", "commentary")
     first_public_field = "first_published"
     objects = DocumentQuerySet.as_manager()
@@ -274,6 +332,21 @@ class Document(Workflow, MarkupOwner):
         if self.doi:
             parts.append(f"doi:{self.doi}")
         return " · ".join(p for p in parts if p)
+
+    @property
+    def size(self):
+        """ "1,726 participants" or "27 studies": how big, in the unit its design counts."""
+        if self.studies_included and (self.design in Design.reviews() or not self.participants):
+            n = self.studies_included
+            return f"{n:,} {'study' if n == 1 else 'studies'}"
+        if self.participants:
+            n = self.participants
+            return f"{n:,} {'participant' if n == 1 else 'participants'}"
+        return ""
+
+    @property
+    def outcome_list(self):
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
     @property
     def issuer(self):

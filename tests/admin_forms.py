@@ -17,7 +17,10 @@ def form_data(response):
             if value is True:
                 data[bound.html_name] = "on"
             elif isinstance(value, list | tuple) and getattr(
-                bound.field.widget, "allow_multiple_selected", False
+                # The admin wraps a related field's widget (its add and change links).
+                getattr(bound.field.widget, "widget", bound.field.widget),
+                "allow_multiple_selected",
+                False,
             ):
                 data[bound.html_name] = [str(v) for v in value]
             elif isinstance(value, list | tuple):

@@ -21,8 +21,17 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 CONTENT_APPS = ("matrix", "studies", "topics", "markup", "taggit")
 
 
+# The vocabularies an appraisal picks from: ISO 3166 and the starting terms, made by migrate.
+VOCABULARIES = ("studies.Country", "studies.Setting", "studies.Population")
+
+
 def content_models():
-    return [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
+    return [
+        model
+        for label in CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in VOCABULARIES
+    ]
 
 
 def counts():

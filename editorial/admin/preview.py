@@ -1,7 +1,7 @@
 """Preview: the unsaved change form drawn as readers will see it (admins of models with a
 page of their own set ``preview = True``)."""
 
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
@@ -53,7 +53,7 @@ class PreviewMixin:
             request,
             obj,
             change=obj is not None,
-            fields=[f for _, o in fieldsets for f in o["fields"]],
+            fields=flatten_fieldsets(fieldsets),
         )
         form = ModelForm(request.POST, request.FILES, instance=obj)
         formsets, prefixes = [], {}

@@ -14,7 +14,9 @@ def text_fields(model):
     return [
         f
         for f in model._meta.concrete_fields
-        if f.editable and isinstance(f, models.CharField | models.TextField)
+        if f.editable
+        and not f.primary_key  # a code kept as the key (a country's) is no prose
+        and isinstance(f, models.CharField | models.TextField)
     ]
 
 
