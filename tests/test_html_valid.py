@@ -111,23 +111,26 @@ def appraised_states():
             "last_appraised": date(2026, 5, 1),
         },
     )
-    trial = Document.objects.get(slug="humphreys-2020-twelve-step-six-trials")
-    verdict.economic_evaluations.set([trial])
-    trial.design = "randomised-trial"
-    trial.participants, trial.follow_up = 1730, "12 months"
-    trial.outcomes = "Abstinence\nDrinking intensity"
-    trial.effect_direction, trial.risk_of_bias = "favours-intervention", "some-concerns"
-    trial.risk_of_bias_note, trial.funding = "Self-report.", "Public research funds."
-    trial.save()
-    trial.countries.set(["GB-ENG", "US"])
-    trial.care_settings.set(Setting.objects.all()[:1])
-    trial.populations.set(Population.objects.all()[:1])
-    EffectMeasure.objects.get_or_create(
-        document=trial,
-        outcome="Abstinent",
-        defaults={"measure": "risk ratio", "value": "1.2", "ci_low": "1.1", "ci_high": "1.3"},
+    trials = Document.objects.filter(
+        slug__in=["humphreys-2020-twelve-step-six-trials", "manning-2012-active-referral"]
     )
-    CellEntry.objects.filter(cell=cell, document=trial).update(
+    verdict.economic_evaluations.set(trials)
+    for trial in trials:
+        trial.design = "randomised-trial"
+        trial.participants, trial.follow_up = 1730, "12 months"
+        trial.outcomes = "Abstinence\nDrinking intensity"
+        trial.effect_direction, trial.risk_of_bias = "favours-intervention", "some-concerns"
+        trial.risk_of_bias_note, trial.funding = "Self-report.", "Public research funds."
+        trial.save()
+        trial.countries.set(["GB-ENG", "US"])
+        trial.care_settings.set(Setting.objects.all()[:1])
+        trial.populations.set(Population.objects.all()[:1])
+        EffectMeasure.objects.get_or_create(
+            document=trial,
+            outcome="Abstinent",
+            defaults={"measure": "risk ratio", "value": "1.2", "ci_low": "1.1", "ci_high": "1.3"},
+        )
+    CellEntry.objects.filter(cell=cell, document__in=trials).update(
         certainty="moderate", certainty_reasons=["imprecision"]
     )
 
