@@ -29,13 +29,18 @@ JURISDICTION_COUNTRIES = {
 LONGEST_VALUE = 40
 
 
+def _printable(value):
+    # What was asked is repeated in a message: never a control character into the page.
+    return "".join(ch for ch in (value or "") if ch.isprintable()).strip()[:LONGEST_VALUE]
+
+
 def country_asked(value):
     """``gb-sct`` and `` GB-SCT`` are GB-SCT."""
-    return (value or "").strip().upper()[:LONGEST_VALUE]
+    return _printable(value).upper()
 
 
 def design_asked(value):
-    return (value or "").strip().lower()[:LONGEST_VALUE]
+    return _printable(value).lower()
 
 
 def country_for_jurisdiction(word):

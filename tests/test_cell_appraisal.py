@@ -436,6 +436,15 @@ def test_bad_addresses_get_clear_answers(client, cell, url, status):
     assert client.get(url).status_code == status
 
 
+@pytest.mark.parametrize("url", [CELL, TABLE])
+def test_a_control_character_asked_for_is_not_repeated_into_the_page(client, cell, url):
+    response = client.get(f"{url}?country=G%00B%1b&design=%07trial")
+    assert response.status_code == 200
+    assert not any(ord(ch) < 32 and ch not in "\n\t\r" for ch in response.content.decode())
+    messages = [p.clean_text for p in page(response).find_all("p", class_="filter-unknown")]
+    assert any("“trial”" in m for m in messages)
+
+
 def test_an_unpublished_cell_has_no_table_for_readers(client, cell):
     cell.status = cell.Status.DRAFT
     cell.save()
