@@ -172,10 +172,6 @@ class EntryFilter:
     def any_unknown(self):
         return bool(self.unknown)
 
-    @property
-    def shows_choices(self):
-        return any(f.choices for f in self.facets)
-
     def admits(self, key):
         return all(f.admits(key) for f in self.facets)
 
@@ -187,12 +183,12 @@ class EntryFilter:
         pairs = [(k, v) for k, v in params.items() if v]
         return f"?{urlencode(pairs)}" if pairs else ""
 
-    def link(self, base=None):
-        """Give every choice its address; returns self, for chaining."""
-        self.base = base if base is not None else self.base
+    def link(self, base, keep=None):
+        """Give every choice its address (``base`` with the query), each carrying ``keep``
+        (the table's sort) too."""
+        self.base, self.keep = base, keep or {}
         for facet in self.facets:
             facet.all_href = self.base + self.query(**{facet.name: ""})
             for choice in facet.choices:
                 choice.current = facet.chosen == choice.value
                 choice.href = self.base + self.query(**{facet.name: choice.value})
-        return self

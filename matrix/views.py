@@ -113,13 +113,11 @@ def cell_evidence(request, matrix, code):
         return _upper_code(request, "matrix:evidence", matrix, code)
     table = _evidence_table(request, matrix, code)
     base = reverse("matrix:evidence", args=[matrix, code])
-    table.filter.keep = {"sort": table.sort}
-    table.filter.link(base)
+    table.filter.link(base, keep={"sort": table.sort})
     sort_links = [
         (column, aria_sort, base + table.filter.query(sort=sort) if sort else "")
         for column, aria_sort, sort in headers(table.sort)
     ]
-    table.filter.keep = {}
     return render(
         request,
         "matrix/evidence.html",
