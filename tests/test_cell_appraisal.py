@@ -556,3 +556,49 @@ def test_the_methods_page_defaults_claim_no_funder(client):
         in tree.find("p", class_="funding-statement").clean_text
     )
     assert "CC BY 4.0" in tree.find("p", class_="licence-statement").clean_text
+
+
+# The filters' arithmetic.
+
+
+def test_the_uk_is_offered_when_only_its_nations_are_named_and_counts_each_entry_once():
+    from matrix.filters import country_facet
+
+    rows = [
+        (1, "GB-SCT", "Scotland", "GB", "United Kingdom"),
+        (2, "GB-ENG", "England", "GB", "United Kingdom"),
+        (2, "GB-SCT", "Scotland", "GB", "United Kingdom"),
+        (3, "US", "United States", None, ""),
+        (4, None, "", None, ""),
+    ]
+    facet = country_facet(rows, "gb")
+    assert [(c.value, c.count, c.part_of) for c in facet.choices] == [
+        ("GB", 2, ""),
+        ("GB-ENG", 1, "United Kingdom"),
+        ("GB-SCT", 2, "United Kingdom"),
+        ("US", 1, ""),
+    ]
+    assert facet.total == 4 and facet.chosen == "GB"
+    assert [key for key in range(1, 5) if facet.admits(key)] == [1, 2]
+    assert facet.chosen_parts == ["England", "Scotland"]
+    within = country_facet(rows, "", within={2, 3})
+    assert [(c.value, c.count) for c in within.choices] == [
+        ("GB", 1),
+        ("GB-ENG", 1),
+        ("GB-SCT", 1),
+        ("US", 1),
+    ]
+    assert within.total == 2
+    assert country_facet(rows, "FR").unknown
+
+
+def test_a_filter_keeps_the_other_filters_choice_in_its_links():
+    from matrix.filters import EntryFilter, country_facet, design_facet
+
+    countries = country_facet([(1, "US", "United States", None, "")], "US")
+    designs = design_facet([(1, "cohort-study")], "")
+    entry_filter = EntryFilter([countries, designs])
+    entry_filter.link("/cell/", keep={"sort": "-size"})
+    assert designs.choices[0].href == "/cell/?country=US&design=cohort-study&sort=-size"
+    assert countries.all_href == "/cell/?sort=-size"
+    assert entry_filter.chosen_labels == "United States"
