@@ -354,6 +354,22 @@ MAIL_MAX_ATTEMPTS = 6
 MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 43200]  # seconds after the 1st, 2nd… failure
 MAIL_TASK_SECONDS = 55  # one sending task's time budget; it queues another to go on
 
+# The methods page states who funds the bank and the licence its content may be reused under.
+# Set them to the facts of this installation: the defaults claim no funder, and license only
+# the site's own writing.
+BANK_FUNDING_STATEMENT = os.environ.get(
+    "BANK_FUNDING_STATEMENT",
+    "Those who run this copy of the Evidence Bank have not yet published who funds it.",
+)
+CONTENT_LICENCE = os.environ.get(
+    "CONTENT_LICENCE",
+    "CC BY 4.0 for the site's own writing (headlines, annotations, Matrix Bites, verdict "
+    "cards and appraisals); abstracts and other third-party material remain their owners'.",
+)
+CONTENT_LICENCE_URL = os.environ.get(
+    "CONTENT_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+
 # Readers: sign-ups are limited per IP and per address (django-ratelimit, in the cache).
 READERS_SUBSCRIBE_RATE_IP = os.environ.get("READERS_SUBSCRIBE_RATE_IP", "10/h")
 READERS_SUBSCRIBE_RATE_EMAIL = os.environ.get("READERS_SUBSCRIBE_RATE_EMAIL", "3/h")
@@ -443,7 +459,7 @@ PAGE_CACHE_SKIP_PATHS = [
 ]  # fmt: skip
 # Query parameters pages understand; any other makes the request uncached, so made-up
 # parameters cannot fill the cache.
-PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "jurisdiction", "cells"]
+PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "country", "design", "sort", "cells"]
 
 # The open API (/api/v1/) may be read from any origin; nothing else may.
 CORS_URLS_REGEX = r"^/api/"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", frontpage.home, name="home"),
     path("search/", search.search, name="search"),
     path("PHP/dl.php", frontpage.legacy, name="legacy"),
+    path("methods/", frontpage.methods, name="methods"),
     path("matrices/", include("matrix.urls")),
     path("documents/", include("studies.urls")),
     path("topics/", include("topics.urls")),

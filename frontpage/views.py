@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from matrix.models import THIN_UP_TO, Cell, Matrix, Role
 from pagecache.tags import shows_lists
+from studies.appraisal import Certainty, CertaintyReason, Design, EffectDirection, RiskOfBias
 from studies.models import Document
 from topics.models import HotTopic
 
@@ -25,6 +26,27 @@ def home(request):
             "topics": HotTopic.objects.topic_list(request.user),
             "roles": Role,
             "thin_up_to": THIN_UP_TO,
+        },
+    )
+
+
+def methods(request):
+    """How we choose and judge the evidence, who funds the bank, and how its content may be
+    reused: the lists are the ones editors pick from, so the page cannot drift from them."""
+    return render(
+        request,
+        "pages/methods.html",
+        {
+            "roles": Role,
+            "designs": Design,
+            "certainties": Certainty,
+            "lowering": [r for r in CertaintyReason if not r.raises],
+            "raising": [r for r in CertaintyReason if r.raises],
+            "effects": EffectDirection,
+            "risks": RiskOfBias,
+            "funding": settings.BANK_FUNDING_STATEMENT,
+            "licence": settings.CONTENT_LICENCE,
+            "licence_url": settings.CONTENT_LICENCE_URL,
         },
     )
 

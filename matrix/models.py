@@ -1,6 +1,6 @@
 """The two treatment matrices, their cells, the documents placed in them and the Matrix Bites."""
 
-from collections import Counter
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -9,12 +9,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from editorial.left_out import left_out
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
 from markup.models import MarkupOwner
-from studies.appraisal import Certainty, reasons_in_words
+from studies.appraisal import Certainty, Country, reasons_in_words
 from studies.models import Document
+
+from .evidence import EvidenceRow, parse_sort, sort_rows
+from .filters import EntryFilter, country_facet, design_facet
 
 
 class Role(models.TextChoices):
@@ -58,16 +62,16 @@ ROLE_ORDER = [role.value for role in Role]
 
 
 class MatrixQuerySet(models.QuerySet):
-    def grid_page(self, user, slug, jurisdiction=""):
+    def grid_page(self, user, slug, country=""):
         """One matrix's grid as a gap map: its columns and rows of cells with their coverage
-        (S/K/R/G counts, newest study, last revised) and the jurisdictions to filter by. With
-        a ``jurisdiction`` present among its entries, only their documents of it count."""
+        (S/K/R/G counts, newest study, last revised) and the countries to filter by. With a
+        ``country`` present among its entries, only their documents of it (or of its parts:
+        the UK's nations) count."""
         matrix = self.prefetch_related("columns").get(slug=slug)
-        choices = JurisdictionFilter.make(
-            CellEntry.objects.jurisdiction_counts(user, cell__matrix=matrix), jurisdiction
-        )
-        grid = _grids([matrix], user, choices.chosen)[0]
-        grid.filter = choices
+        rows = CellEntry.objects.country_rows(user, cell__matrix=matrix)
+        countries = country_facet(rows, country)
+        grid = _grids([matrix], user, countries.chosen)[0]
+        grid.filter = EntryFilter([countries])
         return grid
 
     def home_grids(self, user):
@@ -80,46 +84,17 @@ THIN_UP_TO = 3
 
 
 @dataclass
-class JurisdictionFilter:
-    """Links to filter entries by their document's jurisdiction: those present, with counts.
-
-    ``choices`` is [(jurisdiction, count)]; ``total`` counts every entry, with a jurisdiction
-    or not. ``asked`` is what the address asked for; ``chosen`` it if present, else "";
-    ``unknown`` says the address asked for one that is not there."""
-
-    choices: list
-    total: int
-    asked: str
-    chosen: str
-
-    @classmethod
-    def make(cls, counts, asked):
-        """From {jurisdiction: entries} ("" for entries without one) and the asked value."""
-        present = sorted(j for j in counts if j)
-        return cls(
-            choices=[(j, counts[j]) for j in present],
-            total=sum(counts.values()),
-            asked=asked,
-            chosen=asked if asked in present else "",
-        )
-
-    @property
-    def unknown(self):
-        return bool(self.asked) and not self.chosen
-
-
-@dataclass
 class Grid:
     matrix: "Matrix"
     columns: list
     rows: list = field(default_factory=list)  # [(row, [cells])], cells carry their coverage
-    filter: "JurisdictionFilter | None" = None
+    filter: "EntryFilter | None" = None
 
 
-def _grids(matrices, user, jurisdiction=""):
+def _grids(matrices, user, country=""):
     grids = {m.pk: Grid(matrix=m, columns=list(m.columns.all())) for m in matrices}
     rows = {}
-    for cell in Cell.objects.for_grid(user, *matrices, jurisdiction=jurisdiction):
+    for cell in Cell.objects.for_grid(user, *matrices, country=country):
         rows.setdefault((cell.matrix_id, cell.row), []).append(cell)
     for (matrix_id, row), cells in rows.items():
         grids[matrix_id].rows.append((row, cells))
@@ -323,15 +298,20 @@ class CellQuerySet(VisibleQuerySet):
             )  # fmt: skip
         return labels
 
-    def for_grid(self, user, *matrices, jurisdiction=""):
+    def for_grid(self, user, *matrices, country=""):
         """The cells of the given matrices with their coverage, from the entries ``user`` may
         see, in one query: S/K/R/G counts, the total, and the year of the newest study (the
-        newest ``year`` among their documents of kind study). With ``jurisdiction``, only
-        entries whose document has it count. A cell the user may not see shows nothing."""
+        newest ``year`` among their documents of kind study). With ``country``, only entries
+        whose document has it or one of its parts count. A cell the user may not see shows
+        nothing."""
         staff = sees_unpublished(user)
         visible = Q() if staff else Document.public_q("entries__document__")
-        if jurisdiction:
-            visible &= Q(entries__document__jurisdiction=jurisdiction)
+        if country:
+            # A subquery, not a join: a document of England and the UK must count once.
+            of_country = Document.objects.filter(
+                countries__in=Country.objects.filter(Q(code=country) | Q(part_of=country))
+            )
+            visible &= Q(entries__document__in=of_country.values("pk"))
         counts = {
             f"count_{code}": Count("entries", filter=visible & Q(entries__roles__contains=code))
             for code in ROLE_ORDER
@@ -372,12 +352,13 @@ class CellQuerySet(VisibleQuerySet):
             )
             yield cell
 
-    def cell_page(self, user, matrix_slug, code, jurisdiction=""):
-        """A cell page: the cell, its entries (those ``user`` may see; with a ``jurisdiction``
-        present among them, only those whose document has it) grouped by role, the
-        jurisdictions to filter by, its Matrix Bite sections and issues apart, and its
-        neighbours. Raises DoesNotExist."""
-        cell = (
+    def _with_entries(self, user, matrix_slug, code, *prefetches, entries=()):
+        """The cell ``user`` may see with its entries (those ``user`` may see), their
+        documents and the documents' countries. Raises DoesNotExist."""
+        countries = Prefetch(
+            "document__countries", queryset=Country.objects.select_related("part_of")
+        )
+        return (
             self.visible_to(user)
             .with_labels()
             .prefetch_related(
@@ -385,21 +366,32 @@ class CellQuerySet(VisibleQuerySet):
                     "entries",
                     queryset=CellEntry.objects.visible_to(user)
                     .select_related("document")
+                    .prefetch_related(countries, *entries)
                     .order_by("order", "pk"),
                 ),
-                Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
+                *prefetches,
             )
             .by_key(matrix_slug, code)
         )
-        every_entry = list(cell.entries.all())
-        choices = JurisdictionFilter.make(
-            Counter(e.document.jurisdiction for e in every_entry), jurisdiction
+
+    def cell_page(self, user, matrix_slug, code, country="", design="", today=None):
+        """A cell page: the cell with its verdict card, its entries (those ``user`` may see;
+        with a ``country`` or ``design`` present among them, only those whose document has
+        it) grouped by role, the countries and designs to filter by, its Matrix Bite sections
+        and issues apart, its neighbours and how fresh its evidence is. Raises DoesNotExist."""
+        cell = self.select_related("verdict")._with_entries(
+            user,
+            matrix_slug,
+            code,
+            Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
+            Prefetch(
+                "verdict__economic_evaluations",
+                queryset=Document.objects.visible_to(user).order_by("-year", "title"),
+            ),
         )
-        entries = [
-            e
-            for e in every_entry
-            if not choices.chosen or e.document.jurisdiction == choices.chosen
-        ]
+        every_entry = list(cell.entries.all())
+        entry_filter = filter_entries(every_entry, country, design)
+        entries = [e for e in every_entry if entry_filter.admits(e.pk)]
         sections = list(cell.bite_sections.all())
         siblings = Cell.objects.visible_to(user).with_labels().filter(matrix=cell.matrix_id)
         return CellPage(
@@ -410,10 +402,31 @@ class CellQuerySet(VisibleQuerySet):
                 if (group := [e for e in entries if e.primary_role == role.value])
             ],
             entry_count=len(entries),
-            filter=choices,
+            every_entry_count=len(every_entry),
+            filter=entry_filter,
             sections=[s for s in sections if not s.is_issue],
             issues=[s for s in sections if s.is_issue],
             neighbours=cell.neighbours({c.code: c for c in siblings}),
+            verdict=getattr(cell, "verdict", None),
+            freshness=Freshness.of(cell, every_entry, today),
+        )
+
+    def evidence_table(self, user, matrix_slug, code, country="", design="", sort=""):
+        """A cell's evidence table: a row per entry ``user`` may see (narrowed by ``country``
+        and ``design`` as on the cell page) with its document's appraisal and effect
+        measures, in the order ``sort`` asks ("certainty", "-size"). Raises DoesNotExist."""
+        cell = self._with_entries(user, matrix_slug, code, entries=["document__effect_measures"])
+        every_entry = list(cell.entries.all())
+        entry_filter = filter_entries(every_entry, country, design)
+        sort, bad_sort = parse_sort(sort)
+        rows = [EvidenceRow(e) for e in every_entry if entry_filter.admits(e.pk)]
+        return EvidenceTable(
+            cell=cell,
+            rows=sort_rows(rows, sort),
+            filter=entry_filter,
+            sort=sort,
+            bad_sort=bad_sort,
+            total=len(every_entry),
         )
 
     def row_page(self, user, matrix_slug, number):
@@ -454,19 +467,93 @@ class CellQuerySet(VisibleQuerySet):
         )
 
 
+def filter_entries(entries, country, design):
+    """The country and design filters of a cell's entries (read with their documents and
+    countries): each facet counts the entries the other lets through."""
+    country_rows = []
+    for e in entries:
+        countries = e.document.countries.all()
+        country_rows += [
+            (e.pk, c.code, c.name, c.part_of_id, c.part_of.name if c.part_of_id else "")
+            for c in countries
+        ] or [(e.pk, None, "", None, "")]
+    design_rows = [(e.pk, e.document.design) for e in entries]
+    by_country = country_facet(country_rows, country)
+    by_design = design_facet(design_rows, design)
+    return EntryFilter(
+        [
+            country_facet(
+                country_rows, country, within={e.pk for e in entries if by_design.admits(e.pk)}
+            ),
+            design_facet(
+                design_rows, design, within={e.pk for e in entries if by_country.admits(e.pk)}
+            ),
+        ]
+    )
+
+
+@dataclass
+class Freshness:
+    """How fresh a cell's evidence is: the year of its newest study, when the editors last
+    appraised it and when its review is due (``overdue`` once that day has passed)."""
+
+    newest_study: "int | None"
+    last_appraised: "datetime.date | None"
+    review_due: "datetime.date | None"
+    overdue: bool
+
+    @classmethod
+    def of(cls, cell, entries, today=None):
+        today = today or timezone.localdate()
+        years = [
+            e.document.year
+            for e in entries
+            if e.document.kind == Document.Kind.STUDY and e.document.year
+        ]
+        verdict = getattr(cell, "verdict", None)
+        return cls(
+            newest_study=max(years, default=None),
+            last_appraised=verdict.last_appraised if verdict else None,
+            review_due=cell.review_due,
+            overdue=bool(cell.review_due and cell.review_due < today),
+        )
+
+    @property
+    def known(self):
+        return bool(self.newest_study or self.last_appraised or self.review_due)
+
+
 @dataclass
 class CellPage:
     cell: "Cell"
     groups: list  # [(Role, [entries])], by each entry's first role
     entry_count: int
-    filter: JurisdictionFilter
+    every_entry_count: int  # before the filters
+    filter: EntryFilter
     sections: list
     issues: list
     neighbours: dict
+    verdict: "CellVerdict | None" = None
+    freshness: "Freshness | None" = None
+
+    @property
+    def written_verdict(self):
+        """The verdict card, if the editors have written one."""
+        return self.verdict if self.verdict is not None and self.verdict.is_written else None
 
     @property
     def has_bite(self):
         return bool(self.sections or self.issues)
+
+
+@dataclass
+class EvidenceTable:
+    cell: "Cell"
+    rows: list  # [EvidenceRow], in the order asked
+    filter: EntryFilter
+    sort: str  # "" (the cell page's order), "design", "-certainty"…
+    bad_sort: str  # a sort asked for that is not one, to say so
+    total: int  # every entry the reader may see, before the filters
 
 
 @dataclass
@@ -572,17 +659,22 @@ class Cell(Workflow, MarkupOwner):
 
 
 class CellEntryQuerySet(VisibleQuerySet):
-    def jurisdiction_counts(self, user, **where):
-        """{jurisdiction: entries} among the entries ``user`` may see (``where`` narrows
-        them), "" for entries whose document has none; one query."""
-        rows = (
+    def country_rows(self, user, **where):
+        """(entry, country code, name, parent code, parent name) for each country of the
+        documents of the entries ``user`` may see (``where`` narrows them); code None for a
+        document without one. One query, for ``country_facet``."""
+        return list(
             self.visible_to(user)
             .filter(**where)
             .order_by()
-            .values_list("document__jurisdiction")
-            .annotate(entries=Count("pk"))
+            .values_list(
+                "pk",
+                "document__countries__code",
+                "document__countries__name",
+                "document__countries__part_of",
+                "document__countries__part_of__name",
+            )
         )
-        return dict(rows)
 
 
 class CellEntry(MarkupOwner):

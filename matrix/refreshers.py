@@ -5,7 +5,7 @@
   linking to them; a chart names its source only while readers may see it, so charts drawn
   from it are drawn again, with the texts placing them.
 - A document changed: the grid counts and dates a cell's documents without loading them
-  (their year, kind and jurisdiction), so the cells holding it are told to the page cache.
+  (their year, kind and countries), so the cells holding it are told to the page cache.
 - A chart saved: texts store the drawn chart where they place it; they are rendered again.
 """
 
@@ -18,6 +18,10 @@ from .models import Cell, CellEntry, Chart
 def refresh_cells_and_charts(writes):
     for write in writes:
         instance = write.instance
+        if write.related and isinstance(instance, Document):
+            # Its countries changed: the grid filters by them without loading the document.
+            cells_changed(instance)
+            continue
         if write.deleted or write.rendered_again or write.related:
             continue
         if isinstance(instance, Chart):

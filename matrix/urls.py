@@ -13,4 +13,10 @@ urlpatterns = [
     path("<slug:matrix>/", views.matrix_detail, name="matrix"),
     path("<slug:matrix>/rows/<int:number>/", views.row_detail, name="row"),
     path("<slug:matrix>/<cellcode:code>/", views.cell_detail, name="cell"),
+    path("<slug:matrix>/<cellcode:code>/evidence/", views.cell_evidence, name="evidence"),
+    path(
+        "<slug:matrix>/<cellcode:code>/evidence.csv",
+        views.cell_evidence_csv,
+        name="evidence_csv",
+    ),
 ]

@@ -36,8 +36,9 @@ class DocumentQuerySet(VisibleQuerySet):
 
     def document_page(self, user, slug):
         """The document page: the document with its authors, sections, featured studies
-        (those the user may see), translations and subjects, and where it appears (asked of
-        the apps that show documents). Raises Document.DoesNotExist."""
+        (those the user may see), translations, subjects and appraisal (countries, settings,
+        populations, effect measures), and where it appears (asked of the apps that show
+        documents). Raises Document.DoesNotExist."""
         document = (
             self.visible_to(user)
             .prefetch_related(
@@ -53,6 +54,11 @@ class DocumentQuerySet(VisibleQuerySet):
                 ),
                 "translations",
                 "tags",
+                # The appraisal: where, in what settings, for whom, and its effects.
+                "countries",
+                "care_settings",
+                "populations",
+                "effect_measures",
             )
             .get(slug=slug)
         )

@@ -16,10 +16,14 @@ PAGES = {
     "home": "/",
     "matrix-alcohol-row": "/matrices/alcohol/?row=4",
     "matrix-drug-col": "/matrices/drug/?col=E",
-    "matrix-jurisdiction": "/matrices/alcohol/?jurisdiction=UK",
-    "matrix-jurisdiction-unknown": "/matrices/alcohol/?jurisdiction=Mars",
-    "cell-e4-jurisdiction": "/matrices/alcohol/E4/?jurisdiction=UK",
-    "cell-e4-jurisdiction-unknown": "/matrices/alcohol/E4/?jurisdiction=Mars",
+    "matrix-country": "/matrices/alcohol/?country=GB",
+    "matrix-country-unknown": "/matrices/alcohol/?country=Mars",
+    "cell-e4-country": "/matrices/alcohol/E4/?country=GB",
+    "cell-e4-country-unknown": "/matrices/alcohol/E4/?country=Mars&design=astrology",
+    "cell-e4-evidence": "/matrices/alcohol/E4/evidence/",
+    "cell-e4-evidence-bad-sort": "/matrices/alcohol/E4/evidence/?sort=nonsense",
+    "cell-empty-evidence": "/matrices/alcohol/A1/evidence/",
+    "methods": "/methods/",
     "cell-e4": "/matrices/alcohol/E4/",
     "cell-e4-bite-open": "/matrices/alcohol/E4/?bite=open",
     "cell-empty": "/matrices/alcohol/A1/",
@@ -55,6 +59,9 @@ PAGES = {
 }
 # Pages in states the demo does not have: set up by ``workflow_states`` below.
 WORKFLOW_PAGES = {
+    "cell-verdict": "/matrices/alcohol/E4/?country=GB&design=randomised-trial",
+    "cell-verdict-evidence": "/matrices/alcohol/E4/evidence/?country=GB&sort=-certainty",
+    "document-appraised": "/documents/humphreys-2020-twelve-step-six-trials/",
     "document-consultation": "/documents/manning-2012-active-referral/",
     "cell-consultation-revised": "/matrices/alcohol/E4/",
     "thanks-consultation": "/thanks/consultation/",
@@ -77,11 +84,64 @@ def vnu_jar():
     return jar
 
 
+def appraised_states():
+    """E4 with a verdict card and an appraised trial from England, whatever the demo says."""
+    from datetime import date
+
+    from matrix.models import Cell, CellEntry, CellVerdict
+    from studies.models import Document, EffectMeasure, Population, Setting
+
+    cell = Cell.objects.with_labels().by_key("alcohol", "E4")
+    cell.review_due = date(2020, 1, 1)
+    cell.save()
+    verdict, _ = CellVerdict.objects.update_or_create(
+        cell=cell,
+        defaults={
+            "bottom_line": "Linking people to mutual aid *helps*.",
+            "certainty": "low",
+            "certainty_reasons": ["imprecision", "large-effect"],
+            "certainty_note": "Few trials.",
+            "effect": "More stay abstinent.",
+            "works_for": "Adults.",
+            "mechanism": "More meetings.",
+            "implementation": "Staff time.",
+            "cost_band": 1,
+            "cost_note": "Staff time only.",
+            "unclear": "How long it lasts.",
+            "last_appraised": date(2026, 5, 1),
+        },
+    )
+    trials = Document.objects.filter(
+        slug__in=["humphreys-2020-twelve-step-six-trials", "manning-2012-active-referral"]
+    )
+    verdict.economic_evaluations.set(trials)
+    for trial in trials:
+        trial.design = "randomised-trial"
+        trial.participants, trial.follow_up = 1730, "12 months"
+        trial.outcomes = "Abstinence\nDrinking intensity"
+        trial.effect_direction, trial.risk_of_bias = "favours-intervention", "some-concerns"
+        trial.risk_of_bias_note, trial.funding = "Self-report.", "Public research funds."
+        trial.save()
+        trial.countries.set(["GB-ENG", "US"])
+        trial.care_settings.set(Setting.objects.all()[:1])
+        trial.populations.set(Population.objects.all()[:1])
+        EffectMeasure.objects.get_or_create(
+            document=trial,
+            outcome="Abstinent",
+            defaults={"measure": "risk ratio", "value": "1.2", "ci_low": "1.1", "ci_high": "1.3"},
+        )
+    CellEntry.objects.filter(cell=cell, document__in=trials).update(
+        certainty="moderate", certainty_reasons=["imprecision"]
+    )
+
+
 def workflow_states():
     from datetime import date
 
     from matrix.models import Cell
     from studies.models import Document
+
+    appraised_states()
 
     document = Document.objects.get(slug="manning-2012-active-referral")
     document.status = Document.Status.CONSULTATION

@@ -4,7 +4,16 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from studies.models import AbstractTranslation, Document, DocumentSection, FeaturedStudy
+from matrix.models import CellVerdict
+from studies.models import (
+    AbstractTranslation,
+    Document,
+    DocumentSection,
+    EffectMeasure,
+    FeaturedStudy,
+    Population,
+    Setting,
+)
 from tests.factories import (
     get_cell,
     make_chart,
@@ -18,15 +27,20 @@ from tests.htmlparse import page
 
 pytestmark = pytest.mark.django_db
 
-# Cell page: the cell with its labels, its entries with their documents, its bite sections,
-# and the cells of its matrix (for the neighbours).
-CELL_PAGE_QUERIES = 4
+# Cell page: the cell with its labels and verdict card, its entries with their documents,
+# their documents' countries, its bite sections, and the cells of its matrix (for the
+# neighbours); with a verdict card, one more for the economic evaluations it links to.
+CELL_PAGE_QUERIES = 5
+# Evidence table (the page and its CSV): the cell, its entries with their documents, their
+# countries and their effect measures.
+EVIDENCE_TABLE_QUERIES = 4
 # Grid: the matrix, its cells with their coverage (S/K/R/G counts, newest study), its
-# columns, and the jurisdictions of its entries with their counts (for the filter links).
+# columns, and the countries of its entries (for the filter links and their counts).
 GRID_QUERIES = 4
 # Document: the document, then its authors, sections, featured studies, translations, tags,
-# cell entries (with their cells) and hot topics, one query each.
-DOCUMENT_QUERIES = 8
+# countries, settings, populations, effect measures, cell entries (with their cells) and hot
+# topics, one query each.
+DOCUMENT_QUERIES = 12
 # Home: the matrices, their columns, all cells with counts, latest additions, hot topics.
 HOME_QUERIES = 5
 # Row: the row with its matrix, its cells with counts.
@@ -42,7 +56,15 @@ def fill_cell(cell, entries):
         document = make_document(
             kind="guidance" if "G" in roles else "study",
             source="National Institute for Health and Care Excellence",
-            jurisdiction="UK" if "G" in roles else "",
+            design="guideline" if "G" in roles else "randomised-trial",
+            participants=100 + number,
+            outcomes="Abstinence\nDrinking days",
+            effect_direction="favours-intervention",
+        )
+        # Guidance from the UK, studies from England and the US: the UK counts its nations.
+        document.countries.set(["GB"] if "G" in roles else ["GB-ENG", "US"])
+        EffectMeasure.objects.create(
+            document=document, outcome="Abstinent", measure="risk ratio", value="1.2"
         )
         previous = f" Compare [the one before](#entry-{documents[-1].slug})." if documents else ""
         make_entry(
@@ -50,6 +72,8 @@ def fill_cell(cell, entries):
             document=document,
             roles=roles,
             order=number,
+            certainty=["high", "moderate", "low", "not_rated"][number % 4],
+            certainty_reasons=["imprecision"] if number % 4 == 2 else [],
             annotation=(
                 f'A [phrase]^[with a note] and [a link](doc:{document.slug} "A note").'
                 f"{previous} For discussion [see below](#issue-one)."
@@ -91,24 +115,62 @@ def count_queries(client, url, django_assert_num_queries, expected):
     return page(response)
 
 
+def give_verdict(cell, evaluations):
+    verdict = CellVerdict(
+        cell=cell,
+        bottom_line="It works.",
+        certainty="moderate",
+        certainty_reasons=["imprecision"],
+        cost_band=2,
+        cost_note="Staff time.",
+    )
+    verdict.save()
+    verdict.economic_evaluations.set(evaluations)
+
+
+@pytest.mark.parametrize("verdict", [False, True])
 @pytest.mark.parametrize("entries", [15, 150])
 def test_cell_page_queries_do_not_grow_with_its_entries(
-    client, matrix, django_assert_num_queries, entries
+    client, matrix, django_assert_num_queries, entries, verdict
 ):
-    fill_cell(get_cell(matrix, "B3"), entries)
-    tree = count_queries(client, "/matrices/test/B3/", django_assert_num_queries, CELL_PAGE_QUERIES)
+    documents = fill_cell(get_cell(matrix, "B3"), entries)
+    if verdict:
+        give_verdict(get_cell(matrix, "B3"), documents[:5])
+    expected = CELL_PAGE_QUERIES + verdict
+    tree = count_queries(client, "/matrices/test/B3/", django_assert_num_queries, expected)
     assert len(tree.find_all("li", class_="entry")) == entries
-    # Filtered by jurisdiction, the same queries: the filter works on the entries it read.
-    tree = count_queries(
-        client, "/matrices/test/B3/?jurisdiction=UK", django_assert_num_queries, CELL_PAGE_QUERIES
-    )
-    assert 0 < len(tree.find_all("li", class_="entry")) < entries
+    assert len(tree.find_all("p", class_="entry-appraisal")) == entries
+    assert bool(tree.find_all("div", class_="verdict-cost")) == verdict
+    # Filtered by country and design, the same queries: the filters work on what it read.
+    for query in ("?country=US", "?country=GB&design=guideline"):
+        tree = count_queries(
+            client, f"/matrices/test/B3/{query}", django_assert_num_queries, expected
+        )
+        assert 0 < len(tree.find_all("li", class_="entry")) < entries
     assert len(tree.find_all("section", class_="bite-section")) == 6
     assert len(tree.find_all("figure", class_="chart")) == 3
     assert tree.find("nav", class_="neighbours").find("a", href="/matrices/test/A3/")
 
 
-@pytest.mark.parametrize("query", ["", "?jurisdiction=UK"])
+@pytest.mark.parametrize("query", ["", "?sort=-certainty", "?country=GB&sort=size"])
+@pytest.mark.parametrize("entries", [15, 150])
+def test_evidence_table_queries_do_not_grow_with_its_entries(
+    client, matrix, django_assert_num_queries, entries, query
+):
+    fill_cell(get_cell(matrix, "B3"), entries)
+    url = f"/matrices/test/B3/evidence/{query}"
+    tree = count_queries(client, url, django_assert_num_queries, EVIDENCE_TABLE_QUERIES)
+    rows = tree.find("table", class_="evidence-table").find("tbody").find_all("tr")
+    assert len(rows) == (entries if not query.startswith("?country") else len(rows))
+    assert rows
+    csv_url = f"/matrices/test/B3/evidence.csv{query}"
+    with django_assert_num_queries(EVIDENCE_TABLE_QUERIES):
+        response = client.get(csv_url)
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").count("\r\n") == len(rows) + 1
+
+
+@pytest.mark.parametrize("query", ["", "?country=GB"])
 @pytest.mark.parametrize("entries", [15, 150])
 def test_grid_queries_do_not_grow_with_the_entries(
     client, matrix, django_assert_num_queries, entries, query
@@ -118,8 +180,8 @@ def test_grid_queries_do_not_grow_with_the_entries(
     tree = count_queries(client, f"/matrices/test/{query}", django_assert_num_queries, GRID_QUERIES)
     counts = tree.find("td", id="test-cell-B3").find_all("span", class_="count")
     total = sum(int(count.find("span", class_="count-n").text) for count in counts)
-    if query:  # only the guidance is from the UK: every third entry
-        assert 0 < total < entries
+    if query:  # the guidance is from the UK, the studies from England and the US: all
+        assert total > entries
     else:
         assert total > entries  # entries with two roles count under both
 
@@ -129,8 +191,20 @@ def test_document_page_queries_do_not_grow_with_the_cells_it_appears_in(
     client, matrix, django_assert_num_queries, cells
 ):
     document = make_document(
-        slug="much-cited", authors=["A.", "B.", "C."], abstract="**Background** x"
+        slug="much-cited",
+        authors=["A.", "B.", "C."],
+        abstract="**Background** x",
+        design="randomised-trial",
+        participants=120,
+        funding="A research council.",
     )
+    document.countries.set(["GB-SCT", "US"])
+    document.care_settings.set(Setting.objects.all()[:2])
+    document.populations.set(Population.objects.all()[:2])
+    for outcome in ("Abstinent", "Drinking days"):
+        EffectMeasure.objects.create(
+            document=document, outcome=outcome, measure="risk ratio", value="1.1"
+        )
     DocumentSection(document=document, heading="Findings", anchor="findings", body="x").save()
     AbstractTranslation.objects.create(document=document, language="zh-hans", text="**背景** x")
     document.tags.add("mutual aid", "aftercare")
@@ -146,6 +220,9 @@ def test_document_page_queries_do_not_grow_with_the_cells_it_appears_in(
     )
     appears = tree.find("section", class_="appears")
     assert len(appears.find_all("a")) == cells + 2
+    appraisal = tree.find("section", class_="appraisal")
+    assert "Scotland, United States" in appraisal.clean_text
+    assert len(appraisal.find("div", class_="appraisal-effect").find_all("li")) == 2
 
 
 @pytest.mark.parametrize("size", [1, 10])
