@@ -265,14 +265,19 @@ def _message(exc):
     return str(exc)
 
 
+def _decimal(value):
+    """As written: YAML reads 0.9 as a float, whose binary digits are not the 0.9 typed."""
+    return None if value is None else str(value)
+
+
 def _effect_measure(document, measure, position):
     return EffectMeasure(
         document=document,
         outcome=measure["outcome"],
         measure=measure["measure"],
-        value=measure["value"],
-        ci_low=measure.get("ci_low"),
-        ci_high=measure.get("ci_high"),
+        value=_decimal(measure["value"]),
+        ci_low=_decimal(measure.get("ci_low")),
+        ci_high=_decimal(measure.get("ci_high")),
         note=_text(measure.get("note")),
         position=position,
     )

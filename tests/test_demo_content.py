@@ -467,3 +467,30 @@ def test_a_bad_certainty_or_cost_band_in_a_cell_is_refused_and_nothing_loads(
         load_demo_content(fixtures)
     assert "alcohol E4" in str(caught.value) and named in str(caught.value)
     assert all(number == 0 for number in counts().values()), counts()
+
+
+MEASURE = """participants: 20
+    effect_measures:
+      - {{outcome: attended, measure: risk difference, value: {value}, ci_low: 0.5, ci_high: 1}}
+"""
+
+
+def test_effect_measures_in_the_fixtures_load_with_their_document(db, tmp_path):
+    # A test value: the seeds report no effect measure with its interval.
+    fixtures = broken_copy(
+        tmp_path, "participants: 20\n", MEASURE.format(value=0.9), file="documents.yaml"
+    )
+    load_demo_content(fixtures)
+    document = Document.objects.get(slug="sisson-mallams-1981-systematic-encouragement")
+    assert document.effect_measures.get().in_words == "risk difference 0.9 (95% CI 0.5 to 1)"
+
+
+def test_an_effect_measure_outside_its_interval_is_refused_and_nothing_loads(db, tmp_path):
+    fixtures = broken_copy(
+        tmp_path, "participants: 20\n", MEASURE.format(value=1.5), file="documents.yaml"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert "sisson-mallams-1981-systematic-encouragement: effect measure 1: " in str(caught.value)
+    assert "within its confidence interval" in str(caught.value)
+    assert all(number == 0 for number in counts().values()), counts()
