@@ -169,6 +169,57 @@ def kind_of(title: str, publication_types, journal: str = "") -> str:
     return "study"
 
 
+# The design (the bank's slugs, studies.appraisal.Design: part of the public contract, so
+# named here as text) from the record's own publication types, most specific first, then a
+# source that publishes only systematic reviews. MEDLINE's generic "Review" is a narrative
+# review only when nothing more specific is given; "Clinical Trial", "Observational Study"
+# (a cohort, case-control or cross-sectional study alike) and "Journal Article" say too
+# little, so they give nothing. Types are compared without case, spaces or hyphens, so
+# Semantic Scholar's "MetaAnalysis" and CSL's "Systematic review" count too.
+DESIGN_BY_TYPE = (
+    ("guideline", {"practiceguideline", "guideline", "guidance", "clinicalpracticeguideline"}),
+    ("meta-analysis", {"metaanalysis", "networkmetaanalysis"}),
+    ("systematic-review", {"systematicreview", "cochranereview"}),
+    (
+        "randomised-trial",
+        {
+            "randomizedcontrolledtrial",
+            "randomisedcontrolledtrial",
+            "randomizedtrial",
+            "randomisedtrial",
+            # MeSH: "a randomized clinical trial" comparing interventions in usual practice.
+            "pragmaticclinicaltrial",
+        },
+    ),
+    # MeSH: allocation "may or may not be random"; indexers give a randomised trial its own
+    # type, so this one alone is a controlled study without randomisation.
+    ("controlled-study", {"controlledclinicaltrial"}),
+    ("economic-evaluation", {"economicevaluation"}),
+)
+SYSTEMATIC_REVIEW_SOURCE_RE = re.compile(
+    r"^(?:the\s+)?(?:"
+    r"cochrane\s+database\s+(?:of\s+)?syst(?:ematic|\.)?\s+rev(?:iews|\.)?"
+    r"|(?:campbell\s+)?syst(?:ematic|\.)?\s+rev(?:iews|\.)?"
+    r"|jbi\s+evid(?:ence|\.)?\s+synth(?:esis|\.)?"
+    r"|jbi\s+database\s+(?:of\s+)?syst(?:ematic|\.)?\s+rev.*"
+    r")\s*(?:\(online\))?\.?$",
+    re.I,
+)
+
+
+def design_of(publication_types, journal: str = "") -> str:
+    """The design slug a record's types or source give, or "" when they do not say."""
+    types = {re.sub(r"[\s\-_]+", "", t).lower() for t in publication_types or ()}
+    for design, names in DESIGN_BY_TYPE:
+        if types & names:
+            return design
+    if SYSTEMATIC_REVIEW_SOURCE_RE.match(" ".join((journal or "").split())):
+        return "systematic-review"
+    if "review" in types:
+        return "narrative-review"
+    return ""
+
+
 SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or over per the to upon via with".split()
 )

@@ -13,12 +13,25 @@ from pathlib import Path
 import reversion
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from citations.names import parse_name
 from editorial.services import save_content
-from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
+from matrix.models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Row
 from search.indexing import reindex_documents
+from studies.appraisal import (
+    Certainty,
+    CertaintyReason,
+    Country,
+    Design,
+    EffectDirection,
+    EffectMeasure,
+    Population,
+    RiskOfBias,
+    Setting,
+)
 from studies.models import (
     AbstractTranslation,
     Document,
@@ -34,6 +47,18 @@ DEMO_REVISION = "Loaded from the demo content (manage.py load_demo)."
 DOCUMENT_FIELDS = tuple(
     f.name for f in Document._meta.concrete_fields if f.editable and f.name not in ("id", "slug")
 )
+# The appraisal's controlled values, checked before anything is saved: a slug the list does
+# not have would be stored as it is and then match no facet, so it is refused instead.
+CHOICES = {
+    "design": Design,
+    "effect_direction": EffectDirection,
+    "risk_of_bias": RiskOfBias,
+}
+VOCABULARIES = {"care_settings": Setting, "populations": Population}
+VERDICT_TEXTS = (
+    "bottom_line", "certainty_note", "effect", "works_for", "mechanism", "implementation",
+    "cost_note", "unclear",
+)  # fmt: skip
 
 
 class ContentError(Exception):
@@ -86,7 +111,9 @@ def _save(obj):
 def _load(directory):
     report = LoadReport()
     load_matrices(_read(directory / "matrices.yaml"), report)
-    load_documents(_read(directory / "documents.yaml"), report)
+    documents = _read(directory / "documents.yaml")
+    load_vocabularies(documents, report)
+    load_documents(documents, report)
     load_charts(_read(directory / "charts.yaml"), report)
     load_topics(_read(directory / "topics.yaml"), report)
     for path in sorted((directory / "cells").glob("*.yaml")):
@@ -168,9 +195,116 @@ def load_matrices(data, report):
                 report.keep_history(cell)
 
 
+def load_vocabularies(data, report):
+    """Terms the fixtures add to the appraisal's vocabularies (settings, populations),
+    matched by slug; a term that exists is left as the editors have it."""
+    for key, model in (("settings", Setting), ("populations", Population)):
+        existing = set(model.objects.values_list("slug", flat=True))
+        for item in data.get(key) or []:
+            slug = item.get("slug") or slugify(item["name"])
+            if slug in existing:
+                report.leave("vocabulary terms", slug)
+                continue
+            model.objects.create(
+                name=item["name"], slug=slug, description=_text(item.get("description"))
+            )
+            existing.add(slug)
+            report.add("vocabulary terms")
+
+
+def _number(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def appraisal_problems(item):
+    """What is wrong with a document's appraisal in the fixtures, each in a sentence."""
+    where = item["slug"]
+    problems = []
+    for name, choices in CHOICES.items():
+        value = item.get(name) or ""
+        if value and value not in choices.values:
+            problems.append(
+                f"{where}: '{value}' is not a {name.replace('_', ' ')} "
+                f"(one of: {', '.join(choices.values)})."
+            )
+    for name in ("participants", "studies_included"):
+        if item.get(name) is not None and not _number(item[name]):
+            problems.append(f"{where}: {name} should be a whole number, not {item[name]!r}.")
+    codes = item.get("countries") or []
+    known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+    problems.extend(
+        f"{where}: '{code}' is not a country code (ISO 3166: US, GB, GB-ENG…)."
+        for code in codes
+        if code not in known
+    )
+    for name, model in VOCABULARIES.items():
+        slugs = item.get(name) or []
+        known = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        problems.extend(
+            f"{where}: there is no {model._meta.verbose_name} '{slug}' "
+            "(add it to the fixtures' list of terms first)."
+            for slug in slugs
+            if slug not in known
+        )
+    for number, measure in enumerate(item.get("effect_measures") or [], start=1):
+        try:
+            _effect_measure(None, measure, number).full_clean(exclude=["document"])
+        except (ValidationError, KeyError, TypeError) as exc:
+            problems.append(f"{where}: effect measure {number}: {_message(exc)}")
+    return problems
+
+
+def _message(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in exc.message_dict.items()
+        )
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]} is missing."
+    return str(exc)
+
+
+def _decimal(value):
+    """As written: YAML reads 0.9 as a float, whose binary digits are not the 0.9 typed."""
+    return None if value is None else str(value)
+
+
+def _effect_measure(document, measure, position):
+    return EffectMeasure(
+        document=document,
+        outcome=measure["outcome"],
+        measure=measure["measure"],
+        value=_decimal(measure["value"]),
+        ci_low=_decimal(measure.get("ci_low")),
+        ci_high=_decimal(measure.get("ci_high")),
+        note=_text(measure.get("note")),
+        position=position,
+    )
+
+
+def load_appraisal(document, item):
+    """The appraisal's relations; its plain fields are among ``DOCUMENT_FIELDS``."""
+    document.countries.set(item.get("countries") or [])
+    for name, model in VOCABULARIES.items():
+        getattr(document, name).set(model.objects.filter(slug__in=item.get(name) or []))
+    EffectMeasure.objects.bulk_create(
+        _effect_measure(document, measure, number)
+        for number, measure in enumerate(item.get("effect_measures") or [], start=1)
+    )
+
+
 def load_documents(data, report):
     documents = data["documents"]
     existing = set(Document.objects.values_list("slug", flat=True))
+    problems = [
+        problem
+        for item in documents
+        if item["slug"] not in existing
+        for problem in appraisal_problems(item)
+    ]
+    if problems:
+        raise ContentError("The documents' appraisals are wrong:\n" + "\n".join(problems))
     created = []
     for item in documents:
         if item["slug"] in existing:
@@ -186,6 +320,7 @@ def load_documents(data, report):
         report.keep_history(document)
         created.append((document, item))
         document.tags.set(item.get("tags") or [])
+        load_appraisal(document, item)
         DocumentAuthor.objects.bulk_create(
             DocumentAuthor.of(document, parse_name(name), position=i)
             for i, name in enumerate(item.get("authors") or [])
@@ -299,7 +434,13 @@ def load_cell(data, report):
     report.made(cell, "cell contents")
     report.keep_history(cell)
     by_slug = {d.slug: d for d in Document.objects.all()}
+    verdict = data.get("verdict") or {}
+    certainty_problems(where, data.get("entries") or [], verdict)
+    # The entries' certainty was judged when the cell was appraised (by the editors, not a
+    # user account: the demo has none).
+    judged_on = verdict.get("last_appraised")
     for order, item in enumerate(data.get("entries") or []):
+        certainty = item.get("certainty") or Certainty.NOT_RATED
         entry = CellEntry(
             cell=cell,
             document=_document(by_slug, item["document"], where),
@@ -307,9 +448,14 @@ def load_cell(data, report):
             headline=item["headline"],
             annotation=_text(item.get("annotation")),
             order=order,
+            certainty=certainty,
+            certainty_reasons=list(item.get("certainty_reasons") or []),
+            certainty_judged_on=judged_on if "certainty" in item else None,
         )
         _save(entry)
         report.made(entry, "entries")
+    if verdict:
+        load_verdict(cell, verdict, by_slug, where, report)
     for order, item in enumerate(data.get("bite") or []):
         section = BiteSection(
             cell=cell,
@@ -321,6 +467,53 @@ def load_cell(data, report):
         )
         _save(section)
         report.made(section, "bite sections")
+
+
+def certainty_problems(where, entries, verdict):
+    """Refuse a certainty or a reason GRADE does not have, or a verdict's bad cost band,
+    listing every one, before the cell's entries are saved."""
+    problems = []
+    judged = [(f"entry '{item.get('document')}'", item) for item in entries]
+    if verdict:
+        judged.append(("the verdict", verdict))
+    for what, item in judged:
+        level = item.get("certainty") or Certainty.NOT_RATED
+        if level not in Certainty.values:
+            problems.append(
+                f"{where}, {what}: '{level}' is not a certainty "
+                f"(one of: {', '.join(Certainty.values)})."
+            )
+        reasons = item.get("certainty_reasons") or []
+        if not isinstance(reasons, list):
+            reasons = [reasons]
+        problems.extend(
+            f"{where}, {what}: '{reason}' is not a reason for a certainty "
+            f"(one of: {', '.join(CertaintyReason.values)})."
+            for reason in reasons
+            if reason not in CertaintyReason.values
+        )
+    band = verdict.get("cost_band")
+    if band is not None and (not _number(band) or not 1 <= band <= 5):
+        problems.append(f"{where}, the verdict: the cost band is 1 to 5, not {band!r}.")
+    if problems:
+        raise ContentError("The cell's certainty is wrong:\n" + "\n".join(problems))
+
+
+def load_verdict(cell, data, by_slug, where, report):
+    verdict = CellVerdict(
+        cell=cell,
+        certainty=data.get("certainty") or Certainty.NOT_RATED,
+        certainty_reasons=list(data.get("certainty_reasons") or []),
+        cost_band=data.get("cost_band"),
+        last_appraised=data.get("last_appraised"),
+        **{name: _text(data.get(name)) for name in VERDICT_TEXTS},
+    )
+    _save(verdict)
+    report.made(verdict, "verdicts")
+    verdict.economic_evaluations.set(
+        _document(by_slug, slug, f"{where} verdict")
+        for slug in data.get("economic_evaluations") or []
+    )
 
 
 def finish_texts(report):

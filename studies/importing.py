@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from citations.importing import FORMAT_NAMES, UnreadableFile, decode, parse
 
+from .appraisal import Design
 from .duplicates import find_duplicates
 from .models import Document
 from .services import create_draft, merge_into
@@ -62,6 +63,12 @@ class ImportRecordForm(forms.Form):
     label = forms.CharField(widget=forms.HiddenInput, required=False)
     left_out = forms.CharField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(choices=Document.Kind.choices)
+    design = forms.ChoiceField(
+        choices=[("", "Not known")] + Design.choices,
+        required=False,
+        help_text="From the record's publication types or its source, when they say; "
+        "otherwise left for the appraisal.",
+    )
     title = forms.CharField(max_length=400, widget=forms.TextInput(attrs={"size": 90}))
     authors = forms.CharField(
         required=False,

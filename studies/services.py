@@ -14,7 +14,7 @@ from .slugs import document_slug
 RECORD_FIELDS = (
     "kind", "title", "authors_et_al", "year", "issued", "published_online", "source",
     "volume", "issue", "pages", "doi", "pmid", "accession_number", "accession_database",
-    "url", "free_url", "abstract", "affiliations",
+    "url", "free_url", "abstract", "affiliations", "design",
 )  # fmt: skip
 
 

@@ -73,6 +73,16 @@ def editors_at_work():
     EditorMessage.objects.create(kind="comment", name="A", email="a@example.org", message="Hi")
 
 
+def new_database_rows():
+    """What migrate puts in a new database and the bank does not export: flush removed it.
+    ISO 3166's countries (studies 0008), which the demo's documents now name."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("studies.migrations.0008_countries_and_vocabularies").forwards(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_export_then_import_into_an_empty_bank_loses_nothing(client, tmp_path):
     call_command("load_demo", verbosity=0)
@@ -84,6 +94,7 @@ def test_export_then_import_into_an_empty_bank_loses_nothing(client, tmp_path):
 
     call_command("flush", interactive=False, verbosity=0)
     assert not Document.objects.exists()
+    new_database_rows()
     call_command("import_bank", str(path))
 
     after = tables()

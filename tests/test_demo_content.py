@@ -1,15 +1,19 @@
 """The demo content in fixtures/: complete, loadable twice, and refused whole when broken."""
 
+import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from demo.loader import ContentError, load_demo_content
-from matrix.models import BiteSection, Cell, CellEntry, Chart, Column, Matrix, Row
+from matrix.models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Row
+from studies.appraisal import Certainty, CertaintyReason, Country, Design
 from studies.models import Document
 from tests.factories import get_cell
 from tests.htmlparse import parse
@@ -48,8 +52,10 @@ def snapshot():
 def test_load_demo_twice_duplicates_nothing(db, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "Added: 2 matrices, 10 columns, 10 rows, 50 cells, 28 documents" in out
-    assert "21 entries, 10 bite sections" in out
+    assert (
+        "Added: 2 matrices, 10 columns, 10 rows, 50 cells, 1 vocabulary terms, 28 documents" in out
+    )
+    assert "21 entries, 2 verdicts, 10 bite sections" in out
     first = snapshot()
     call_command("load_demo")
     assert snapshot() == first
@@ -279,7 +285,7 @@ def test_the_demo_content_gets_a_first_revision_of_everything_it_adds(db):
     e4 = get_cell("alcohol", "E4")
     revision = Version.objects.get_for_object(e4).get().revision
     held = {v.content_type.model_class() for v in revision.version_set.all()}
-    assert held == {Cell, CellEntry, BiteSection}
+    assert held == {Cell, CellEntry, BiteSection, CellVerdict}
     assert revision.version_set.filter(content_type__model="cellentry").count() == 16
     # Rows, entries and sections are in their owner's revision, so in their own history too.
     row = Row.objects.filter(matrix__slug="alcohol").first()
@@ -288,3 +294,203 @@ def test_the_demo_content_gets_a_first_revision_of_everything_it_adds(db):
     loaded = Version.objects.count()
     call_command("load_demo", verbosity=0)
     assert Version.objects.count() == loaded  # adding nothing records nothing
+
+
+# The appraisal of both E4 cells (issue 17): only what the sources state.
+SEEDS = Path("/work/shared/seeds")
+E4_CELLS = (("alcohol", "E4"), ("drug", "E4"))
+
+
+def e4_entries():
+    return [
+        entry
+        for matrix, code in E4_CELLS
+        for entry in get_cell(matrix, code).entries.select_related("document")
+    ]
+
+
+def test_every_e4_entry_has_a_certainty_with_its_reasons(demo):
+    entries = e4_entries()
+    assert len(entries) == 21
+    for entry in entries:
+        assert entry.certainty in Certainty.values, entry
+        assert entry.certainty_judged_on == date(2026, 12, 4), entry
+        assert all(r in CertaintyReason.values for r in entry.certainty_reasons), entry
+        # A level below "high" says what lowered it; "not rated" needs no reasons.
+        rated = entry.certainty_level.rank
+        assert bool(entry.certainty_reasons) == bool(rated and rated < 4), entry
+    # Rated where a study or analysis gives a basis; guidance is never rated as evidence.
+    assert {e.certainty for e in entries if e.document.kind == "guidance"} == {"not_rated"}
+    by_slug = {e.document.slug: e for e in entries}
+    assert by_slug["timko-debenedetti-2007-intensive-referral"].certainty == "moderate"
+    assert by_slug["humphreys-2020-twelve-step-six-trials"].certainty_why == (
+        "lowered for risk of bias"
+    )
+
+
+def test_both_e4_verdicts_are_written(demo):
+    for matrix, code in E4_CELLS:
+        verdict = get_cell(matrix, code).verdict
+        assert verdict.is_written
+        assert verdict.last_appraised == date(2026, 12, 4)
+        assert verdict.certainty == "low" and verdict.certainty_reasons
+        for name in ("bottom_line", "certainty_note", "effect", "works_for", "mechanism"):
+            assert getattr(verdict, f"{name}_html"), (matrix, name)
+        for name in ("implementation", "unclear"):
+            assert getattr(verdict, f"{name}_html"), (matrix, name)
+    alcohol = get_cell("alcohol", "E4").verdict
+    # The alcohol sources describe the groups as free and referral as cheap: band 1, saying
+    # what is counted. The drug sources say nothing of cost, so the drug cell has no band.
+    assert alcohol.cost_band == 1 and alcohol.cost_note_html
+    drug = get_cell("drug", "E4").verdict
+    assert drug.cost_band is None and not drug.cost_note
+    assert "doc:" not in alcohol.effect_html  # its links are rendered, at save time
+
+
+def test_every_e4_study_has_a_design_and_guidance_is_guidance(demo):
+    documents = {entry.document for entry in e4_entries()}
+    for document in documents:
+        if document.kind == "study":
+            assert document.design in Design.values, document
+        if document.kind == "guidance":
+            assert document.design == "guideline", document
+            assert document.countries.exists(), document
+
+
+def test_the_e4_appraisals_hold_the_facts_the_sources_state(demo):
+    def doc(slug):
+        return Document.objects.get(slug=slug)
+
+    pooled = doc("humphreys-2020-twelve-step-six-trials")
+    assert (pooled.design, pooled.participants, pooled.studies_included) == (
+        "pooled-analysis",
+        1730,
+        6,
+    )
+    assert pooled.size == "6 studies"  # a pooled analysis is counted in studies
+    assert doc("sisson-mallams-1981-systematic-encouragement").participants == 20
+    # The London trial is England's, the pilot at six English sites too, NICE the UK's, the
+    # Scottish guidance Scotland's; asking for the UK finds all four.
+    assert list(doc("manning-2012-active-referral").countries.values_list("code", flat=True)) == [
+        "GB-ENG"
+    ]
+    in_uk = set(
+        Document.objects.filter(countries__in=Country.objects.codes_within("GB")).values_list(
+            "slug", flat=True
+        )
+    )
+    assert {
+        "manning-2012-active-referral",
+        "smart-recovery-pilot-2010",
+        "nice-2011-alcohol-commissioning",
+        "mocam-2006",
+        "scotland-2008-integrated-care",
+    } <= in_uk
+    assert "timko-debenedetti-2007-intensive-referral" not in in_uk
+    timko = doc("timko-debenedetti-2007-intensive-referral")
+    assert [p.slug for p in timko.populations.all()] == ["veterans"]
+    assert timko.effect_direction == "favours-intervention"
+    # A term the fixtures add to a vocabulary.
+    stimulants = doc("fiorentine-1999-after-drug-treatment").populations.get()
+    assert stimulants.slug == "people-who-use-stimulants"
+    assert doc("fiorentine-1999-after-drug-treatment").follow_up == "2 years"
+    # Where a source does not say, the field stays empty: no size for the London trial.
+    assert doc("manning-2012-active-referral").participants is None
+
+
+def test_every_size_in_the_fixtures_appears_in_the_seeds():
+    """No invented numbers: each participants figure is in a seed's own text ("n = 1730",
+    "20 participants")."""
+    if not SEEDS.is_dir():
+        pytest.skip("the seed documents are not on this machine")
+    seeds = " ".join(path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt"))
+    documents = yaml.safe_load((FIXTURES / "documents.yaml").read_text(encoding="utf-8"))
+    sizes = [
+        (item["slug"], item["participants"])
+        for item in documents["documents"]
+        if item.get("participants") is not None
+    ]
+    assert sizes, "the fixtures give no participants at all"
+    for slug, number in sizes:
+        pattern = rf"(?<![\d,.]){number:,}(?![\d,])|(?<![\d,.]){number}(?![\d,])"
+        assert re.search(pattern, seeds), f"{slug}: {number} is in no seed"
+
+
+@pytest.mark.parametrize(
+    "replace, by, named",
+    [
+        (
+            "design: randomised-trial        # seed 004",
+            "design: randomized-trial        # seed 004",
+            "sisson-mallams-1981-systematic-encouragement: 'randomized-trial' is not a design",
+        ),
+        (
+            "countries: [GB-ENG]             # seed 004: a British",
+            "countries: [UK]             # seed 004: a British",
+            "manning-2012-active-referral: 'UK' is not a country code",
+        ),
+        (
+            "populations: [veterans]",
+            "populations: [soldiers]",
+            "there is no population 'soldiers'",
+        ),
+        ("participants: 20", "participants: twenty", "participants should be a whole number"),
+    ],
+)
+def test_a_bad_appraisal_in_the_documents_is_refused_and_nothing_loads(
+    db, tmp_path, replace, by, named
+):
+    fixtures = broken_copy(tmp_path, replace, by, file="documents.yaml")
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert named in str(caught.value)
+    assert all(number == 0 for number in counts().values()), counts()
+
+
+@pytest.mark.parametrize(
+    "replace, by, named",
+    [
+        ("    certainty: moderate\n", "    certainty: medium\n", "'medium' is not a certainty"),
+        (
+            "certainty_reasons: [imprecision, indirectness]",
+            "certainty_reasons: [imprecision, small-sample]",
+            "'small-sample' is not a reason",
+        ),
+        ("  cost_band: 1\n", "  cost_band: 7\n", "the cost band is 1 to 5, not 7"),
+    ],
+)
+def test_a_bad_certainty_or_cost_band_in_a_cell_is_refused_and_nothing_loads(
+    db, tmp_path, replace, by, named
+):
+    fixtures = broken_copy(tmp_path, replace, by)
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert "alcohol E4" in str(caught.value) and named in str(caught.value)
+    assert all(number == 0 for number in counts().values()), counts()
+
+
+MEASURE = """participants: 20
+    effect_measures:
+      - {{outcome: attended, measure: risk difference, value: {value}, ci_low: 0.5, ci_high: 1}}
+"""
+
+
+def test_effect_measures_in_the_fixtures_load_with_their_document(db, tmp_path):
+    # A test value: the seeds report no effect measure with its interval.
+    fixtures = broken_copy(
+        tmp_path, "participants: 20\n", MEASURE.format(value=0.9), file="documents.yaml"
+    )
+    load_demo_content(fixtures)
+    document = Document.objects.get(slug="sisson-mallams-1981-systematic-encouragement")
+    assert document.effect_measures.get().in_words == "risk difference 0.9 (95% CI 0.5 to 1)"
+
+
+def test_an_effect_measure_outside_its_interval_is_refused_and_nothing_loads(db, tmp_path):
+    fixtures = broken_copy(
+        tmp_path, "participants: 20\n", MEASURE.format(value=1.5), file="documents.yaml"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_demo_content(fixtures)
+    assert "sisson-mallams-1981-systematic-encouragement: effect measure 1: " in str(caught.value)
+    assert "within its confidence interval" in str(caught.value)
+    assert all(number == 0 for number in counts().values()), counts()

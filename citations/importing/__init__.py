@@ -36,6 +36,15 @@ The choices, where the records leave room for one:
   "review" (the seed's "…: A Review of the Current Literature"; its publicationTypes only
   says "Journal Article"), a guideline or guidance → "guidance". Anything else is a
   "study". Editors can change it; analyses are never guessed.
+- ``design`` (a slug of studies.appraisal.Design): only from the record's own publication
+  types and its source, most specific first: a guideline type → "guideline",
+  "Meta-Analysis" → "meta-analysis", "Systematic Review" → "systematic-review",
+  "Randomized Controlled Trial" or "Pragmatic Clinical Trial" → "randomised-trial",
+  "Controlled Clinical Trial" alone → "controlled-study"; then a source that publishes only
+  systematic reviews (the Cochrane Database of Systematic Reviews, Campbell Systematic
+  Reviews…) → "systematic-review"; the generic "Review" → "narrative-review" only when
+  nothing more specific is there. "Clinical Trial", "Observational Study" and the title
+  give nothing: left empty for the editors.
 - Authors are ``Name``s with the parts the record gives, full given names kept
   ("Timko, Christine"); only initials when that is all it gives ("Miller, W. R.").
   Corporate authors (BibTeX ``{…}``, CSL ``literal``, Crossref ``name``, MEDLINE CN, or a

@@ -9,7 +9,8 @@ record's own plus three that ``build_record`` turns into record fields:
 
 - ``issued``: the citation date (print or issue; a PartialDate) → ``year`` and ``issued``;
 - ``published_online``: the electronic publication date;
-- ``publication_types``: the record's own types ("Review", "Practice Guideline") → ``kind``.
+- ``publication_types``: the record's own types ("Review", "Practice Guideline") → ``kind``
+  and ``design``.
 
 JSON formats also have ``SHAPES``: ``{key: Shape}``, what each key must hold by the
 format's specification (text, a number, a list of names…). A value of another shape is an
@@ -31,6 +32,7 @@ from ..names import ET_AL, Name, is_et_al, parse_name
 from ..normalise import (
     clean_text,
     clean_title,
+    design_of,
     is_free_full_text_url,
     kind_of,
     looks_like_doi,
@@ -362,6 +364,7 @@ def build_record(
     record.abstract = values.get("abstract", "")
     record.publication_types = list(dict.fromkeys(values.get("publication_types", [])))
     record.kind = kind_of(record.title, record.publication_types, record.journal)
+    record.design = design_of(record.publication_types, record.journal)
     record.keywords = list(dict.fromkeys(values.get("keywords", [])))
     record.affiliations = list(dict.fromkeys(values.get("affiliations", [])))
     return Built(record, errors)

@@ -73,6 +73,7 @@ class CitationRecord:
     free_url: str = ""
     abstract: str = ""
     kind: str = "study"
+    design: str = ""  # a studies.appraisal.Design slug, or "" when the record does not say
     keywords: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
@@ -113,6 +114,7 @@ class CitationRecord:
             "abstract": self.abstract,
             "affiliations": "\n".join(self.affiliations),
             "kind": self.kind,
+            "design": self.design,
             "tags": list(self.keywords),
         }
 
