@@ -148,8 +148,12 @@ class Printer:
 
     @staticmethod
     def _after(link, words, css_class):
+        """Put ``words`` after the link, and after the call of the note it carries, if any."""
         span = lxml.html.Element("span", {"class": css_class})
         span.text = words
+        call = link.getnext()
+        if not (link.tail or "").strip() and call is not None and call.get("class") == "fn-call":
+            link = call
         span.tail, link.tail = link.tail, None
         link.addnext(span)
 
