@@ -279,11 +279,10 @@ def _print(cells):
         texts.append(item.cell.scope_html)
         texts += [e.entry.annotation_html for e in item.entries]
     slugs = charts_linked(*texts)
+    # Rows, not values: the page cache drops the brief when a chart it loaded is redrawn.
     charts = {
-        slug: (title, html)
-        for slug, title, html in Chart.objects.filter(slug__in=slugs)
-        .exclude(html="")
-        .values_list("slug", "title", "html")
+        chart.slug: (chart.title, chart.html)
+        for chart in Chart.objects.filter(slug__in=slugs).exclude(html="")
     }
     named = {}
     for item in cells:

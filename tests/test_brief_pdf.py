@@ -226,6 +226,25 @@ def test_drafts_appear_nowhere_in_a_readers_brief(client, admin_client, demo):
     assert "Linking patients to mutual aid" in html and "Manning V. et al. 2012" in html
 
 
+def test_the_cached_brief_is_dropped_when_its_verdict_or_a_chart_changes(client, demo):
+    from matrix.models import Chart
+
+    url = "/brief/?cells=alcohol/E4"
+    verdict = write_verdict(get_cell("alcohol", "E4"))
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    verdict.bottom_line = "A bottom line rewritten."
+    verdict.save()
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss" and "A bottom line rewritten." in after.text
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    chart = Chart.objects.get(slug="manning-2012-referral-outcomes")
+    chart.title = "A chart retitled"
+    chart.save()
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss" and "A chart retitled" in after.text
+
+
 # The print pass on its own.
 
 
