@@ -14,8 +14,12 @@ from django.db.models import Prefetch
 
 from citations.exporting.csl import csl_item
 from citations.exporting.styles import formatted
-from matrix.models import ROLE_ORDER, BiteSection, Cell, CellEntry, Matrix
+from matrix.evidence import EvidenceRow
+from matrix.models import ROLE_ORDER, BiteSection, Cell, CellEntry, Chart, Matrix
+from studies.appraisal import Country, EffectMeasure
 from studies.models import DocumentAuthor
+
+from .printing import Printer, charts_linked
 
 MAX_CELLS = 12
 KEY_RE = re.compile(r"^(?P<matrix>[a-z0-9-]{1,40})/(?P<code>[A-Z][1-9][0-9]?)$")
@@ -72,6 +76,7 @@ class BriefEntry:
     citation_text: str
     doi_url: str
     free_url: str
+    annotation_html: str = ""  # the stored annotation, made fit for paper (printing.py)
 
     @property
     def document(self):
@@ -86,6 +91,12 @@ class BriefCell:
     issues: list  # [(heading, opening passage, permalink)]
     neighbours: list  # [(direction, cell)] readers may see, not in the brief
     remove_query: str = ""  # the brief's ?cells= without this cell
+    verdict: object = None  # the cell's verdict card if the editors have written one
+    key_message: dict = field(default_factory=dict)  # the verdict's texts, made fit for paper
+    scope_html: str = ""
+    rows: list = field(default_factory=list)  # [EvidenceRow]: the cell's evidence table
+    notes: list = field(default_factory=list)  # [(number, words)]: footnotes of the cell
+    charts: list = field(default_factory=list)  # [BriefChart] first named in the cell
 
 
 @dataclass
@@ -98,6 +109,8 @@ class Brief:
     over_cap: list  # keys left out past MAX_CELLS
     choices: list  # cells with content the user may see, not in the brief, to add
     max_cells: int = MAX_CELLS
+    key_notes: list = field(default_factory=list)  # footnotes of the key messages
+    key_charts: list = field(default_factory=list)  # charts first named in the key messages
 
     @property
     def full(self):
@@ -148,10 +161,12 @@ def _role_rank(entry):
 
 
 def brief_page(user, asked):
-    """The brief ``asked`` for (an ``Asked``), as ``user`` may see it, in 7 queries however
-    many cells it holds (2 when none can be shown): the matrices; every cell of them with its
-    coverage (to tell unknown from hidden cells and offer the others); the chosen cells; their
-    entries with documents; the documents' authors; their subjects; the cells' issues."""
+    """The brief ``asked`` for (an ``Asked``), as ``user`` may see it, in 10 queries however
+    many cells and entries it holds (9 when its texts link to no chart, 2 when no cell can be
+    shown): the matrices; every cell of them with its coverage (to tell unknown from hidden
+    cells and offer the others); the chosen cells with their verdict cards; their entries with
+    documents; the documents' authors; their subjects; their countries; their effect
+    measures; the cells' issues; the charts their texts link to."""
     matrices = list(Matrix.objects.all())
     every = {cell.key: cell for cell in Cell.objects.for_grid(user, *matrices)}
     keys, unknown, hidden = [], [], []
@@ -175,6 +190,11 @@ def brief_page(user, asked):
                     queryset=DocumentAuthor.objects.order_by("position", "pk"),
                 ),
                 "document__tags",  # keywords, for the RIS export
+                Prefetch("document__countries", queryset=Country.objects.order_by("name")),
+                Prefetch(
+                    "document__effect_measures",
+                    queryset=EffectMeasure.objects.order_by("position", "pk"),
+                ),
             )
             .order_by("order", "pk")
         )
@@ -183,6 +203,7 @@ def brief_page(user, asked):
             cell.key: cell
             for cell in Cell.objects.visible_to(user)
             .with_labels()
+            .select_related("verdict")
             .filter(pk__in=[every[key].pk for key in keys])
             .prefetch_related(
                 Prefetch("entries", queryset=entries),
@@ -195,6 +216,8 @@ def brief_page(user, asked):
         if cell is None:  # hidden between the two reads
             hidden.append(key)
             continue
+        verdict = getattr(cell, "verdict", None)
+        entries = sorted(cell.entries.all(), key=_role_rank)
         neighbours = cell.neighbours(
             {c.code: c for c in every.values() if c.matrix_id == cell.matrix_id}
         )
@@ -202,7 +225,7 @@ def brief_page(user, asked):
             BriefCell(
                 cell=cell,
                 permalink=permalink(cell.get_absolute_url()),
-                entries=[_entry(e) for e in sorted(cell.entries.all(), key=_role_rank)],
+                entries=[_entry(e) for e in entries],
                 issues=[
                     (
                         s.display_heading,
@@ -216,11 +239,14 @@ def brief_page(user, asked):
                     for direction, other in neighbours.items()
                     if other is not None and other.shown and other.key not in keys
                 ],
+                verdict=verdict if verdict is not None and verdict.is_written else None,
+                rows=[EvidenceRow(e) for e in entries],
             )
         )
     keys = [c.cell.key for c in cells]
     for brief_cell in cells:
         brief_cell.remove_query = cells_param(k for k in keys if k != brief_cell.cell.key)
+    key_notes, key_charts = _print(cells)
     choices = [
         c
         for c in every.values()
@@ -234,4 +260,47 @@ def brief_page(user, asked):
         malformed=asked.malformed,
         over_cap=over_cap,
         choices=choices,
+        key_notes=key_notes,
+        key_charts=key_charts,
     )
+
+
+KEY_MESSAGE_FIELDS = ("bottom_line", "certainty_note", "effect", "cost_note", "unclear")
+
+
+def _print(cells):
+    """Make the brief's texts fit for paper (``printing.Printer``) in its reading order: the
+    key messages, then each cell's scope and entries. One query, for the charts the texts
+    link to (none when they link to no chart). Returns the key messages' notes and charts."""
+    texts = []
+    for item in cells:
+        if item.verdict:
+            texts += [getattr(item.verdict, f"{name}_html") for name in KEY_MESSAGE_FIELDS]
+        texts.append(item.cell.scope_html)
+        texts += [e.entry.annotation_html for e in item.entries]
+    slugs = charts_linked(*texts)
+    # Rows, not values: the page cache drops the brief when a chart it loaded is redrawn.
+    charts = {
+        chart.slug: (chart.title, chart.html)
+        for chart in Chart.objects.filter(slug__in=slugs).exclude(html="")
+    }
+    named = {}
+    for item in cells:
+        for e in item.entries:
+            name = e.document.short_citation
+            named[e.document.get_absolute_url()] = name
+            named[f"{item.cell.get_absolute_url()}#{e.entry.anchor}"] = name
+    printer = Printer(site_url=settings.SITE_URL, named=named, charts=charts)
+    for item in cells:
+        if item.verdict:
+            item.key_message = {
+                name: printer.text(getattr(item.verdict, f"{name}_html"))
+                for name in KEY_MESSAGE_FIELDS
+            }
+    key_notes, key_charts = printer.take_notes(), printer.take_charts()
+    for item in cells:
+        item.scope_html = printer.text(item.cell.scope_html)
+        for e in item.entries:
+            e.annotation_html = printer.text(e.entry.annotation_html)
+        item.notes, item.charts = printer.take_notes(), printer.take_charts()
+    return key_notes, key_charts
