@@ -18,7 +18,7 @@ from studies.appraisal import Certainty, Country, reasons_in_words
 from studies.models import Document
 
 from .evidence import EvidenceRow, parse_sort, sort_rows
-from .filters import EntryFilter, country_facet, design_facet
+from .filters import EntryFilter, _printable, country_facet, design_facet
 
 
 class Role(models.TextChoices):
@@ -74,7 +74,8 @@ class MatrixQuerySet(models.QuerySet):
         grid = _grids([matrix], user, countries.chosen, today)[0]
         grid.filter = EntryFilter([countries])
         grid.view = view if view in GRID_VIEWS else DEFAULT_GRID_VIEW
-        grid.view_asked = "" if view in GRID_VIEWS or not view else view
+        if view and view not in GRID_VIEWS:  # repeated in a message: printable characters only
+            grid.view_asked = _printable(view) or "(not printable)"
         return grid
 
     def home_grids(self, user):

@@ -629,7 +629,7 @@ def test_age_bands(years, band):
     assert age_band(years) == band
 
 
-@pytest.mark.parametrize("asked", ["colour", "CERTAINTY", "%3Cb%3E"])
+@pytest.mark.parametrize("asked", ["colour", "CERTAINTY", "%3Cb%3E", "a%01b", "x" * 300])
 def test_an_unknown_view_shows_coverage_says_so_and_is_not_stored(client, demo, asked):
     response = Client().get(f"{GRID}?view={asked}")
     assert response.status_code == 200
