@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test.runner import DiscoverRunner  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench import mail_bench, markup_bench, search_bench, serve_bench  # noqa: E402
+from bench import appraisal_bench, mail_bench, markup_bench, search_bench, serve_bench  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
@@ -91,6 +91,8 @@ def main(sections):
         call_command("load_demo", verbosity=0)
         if "pages" in sections:
             pages_and_markup()
+        if "appraisal" in sections:
+            appraisal_bench.run()
         if "search" in sections:
             search_bench.run()
         if "mail" in sections:
@@ -140,7 +142,8 @@ def pages_and_markup():
 
 
 if __name__ == "__main__":
-    # make bench runs every section; name some to run only those: serve, pages, search, mail.
+    # make bench runs every section; name some to run only those: serve, pages, appraisal,
+    # search, mail.
     # BENCH_ONLY=search (or any section) does the same from make.
     chosen = sys.argv[1:] or os.environ.get("BENCH_ONLY", "").split() or None
-    main(chosen or ["serve", "pages", "search", "mail"])
+    main(chosen or ["serve", "pages", "appraisal", "search", "mail"])

@@ -459,7 +459,7 @@ PAGE_CACHE_SKIP_PATHS = [
 ]  # fmt: skip
 # Query parameters pages understand; any other makes the request uncached, so made-up
 # parameters cannot fill the cache.
-PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "country", "design", "sort", "cells"]
+PAGE_CACHE_QUERY_KEYS = ["page", "bite", "row", "col", "country", "design", "sort", "cells", "view"]
 
 # The open API (/api/v1/) may be read from any origin; nothing else may.
 CORS_URLS_REGEX = r"^/api/"

@@ -18,7 +18,7 @@ from studies.appraisal import Certainty, Country, reasons_in_words
 from studies.models import Document
 
 from .evidence import EvidenceRow, parse_sort, sort_rows
-from .filters import EntryFilter, country_facet, design_facet
+from .filters import EntryFilter, _printable, country_facet, design_facet
 
 
 class Role(models.TextChoices):
@@ -62,16 +62,20 @@ ROLE_ORDER = [role.value for role in Role]
 
 
 class MatrixQuerySet(models.QuerySet):
-    def grid_page(self, user, slug, country=""):
+    def grid_page(self, user, slug, country="", view="", today=None):
         """One matrix's grid as a gap map: its columns and rows of cells with their coverage
-        (S/K/R/G counts, newest study, last revised) and the countries to filter by. With a
-        ``country`` present among its entries, only their documents of it (or of its parts:
-        the UK's nations) count."""
+        (S/K/R/G counts, newest study, last revised), their verdicts' certainty and their
+        freshness, shown as ``view`` asks (coverage unless it names another), and the
+        countries to filter by. With a ``country`` present among its entries, only their
+        documents of it (or of its parts: the UK's nations) count."""
         matrix = self.prefetch_related("columns").get(slug=slug)
         rows = CellEntry.objects.country_rows(user, cell__matrix=matrix)
         countries = country_facet(rows, country)
-        grid = _grids([matrix], user, countries.chosen)[0]
+        grid = _grids([matrix], user, countries.chosen, today)[0]
         grid.filter = EntryFilter([countries])
+        grid.view = view if view in GRID_VIEWS else DEFAULT_GRID_VIEW
+        if view and view not in GRID_VIEWS:  # repeated in a message: printable characters only
+            grid.view_asked = _printable(view) or "(not printable)"
         return grid
 
     def home_grids(self, user):
@@ -82,6 +86,25 @@ class MatrixQuerySet(models.QuerySet):
 # A cell with at least one entry but no more than this many is marked thin on the gap map.
 THIN_UP_TO = 3
 
+# The ways of reading a grid, ``?view=`` on its page; the first is the default.
+GRID_VIEWS = {
+    "coverage": "Coverage",
+    "certainty": "Certainty",
+    "freshness": "Freshness",
+}
+DEFAULT_GRID_VIEW = "coverage"
+
+# Freshness bands on the grid: the newest study's age in years, up to and including each.
+AGE_BANDS = [(2, "recent", "2 years or less"), (5, "aging", "3 to 5 years"),
+             (10, "old", "6 to 10 years"), (None, "oldest", "more than 10 years")]  # fmt: skip
+
+
+def age_band(years):
+    """The freshness band of a newest study ``years`` old, or "none" without a study."""
+    if years is None:
+        return "none"
+    return next(band for limit, band, _ in AGE_BANDS if limit is None or years <= limit)
+
 
 @dataclass
 class Grid:
@@ -89,12 +112,22 @@ class Grid:
     columns: list
     rows: list = field(default_factory=list)  # [(row, [cells])], cells carry their coverage
     filter: "EntryFilter | None" = None
+    view: str = DEFAULT_GRID_VIEW  # one of GRID_VIEWS
+    view_asked: str = ""  # a ``?view=`` that is not one, to say so
+
+    def view_links(self):
+        """[(view, label, href, current)]: the grid's address in each view, the filter kept."""
+        links = []
+        for view, label in GRID_VIEWS.items():
+            query = self.filter.query(view="" if view == DEFAULT_GRID_VIEW else view)
+            links.append((view, label, self.matrix.get_absolute_url() + query, view == self.view))
+        return links
 
 
-def _grids(matrices, user, country=""):
+def _grids(matrices, user, country="", today=None):
     grids = {m.pk: Grid(matrix=m, columns=list(m.columns.all())) for m in matrices}
     rows = {}
-    for cell in Cell.objects.for_grid(user, *matrices, country=country):
+    for cell in Cell.objects.for_grid(user, *matrices, country=country, today=today):
         rows.setdefault((cell.matrix_id, cell.row), []).append(cell)
     for (matrix_id, row), cells in rows.items():
         grids[matrix_id].rows.append((row, cells))
@@ -265,6 +298,20 @@ class CellLabel:
         return (self.matrix_position, self.row_number, self.column_code)
 
 
+def _appraise_for_grid(cell, today):
+    """Give a grid cell what the certainty and freshness views show: ``certainty`` (a
+    Certainty, or None while no verdict is written), ``study_age`` (years since the newest
+    study), ``age_band`` and ``overdue``. A cell not shown tells nothing of them."""
+    verdict = getattr(cell, "verdict", None) if cell.shown else None
+    cell.certainty = verdict.certainty_level if verdict and verdict.is_written else None
+    cell.certainty_band = cell.certainty.value if cell.certainty else "none"
+    cell.study_age = max(today.year - cell.newest_study, 0) if cell.newest_study else None
+    cell.age_band = age_band(cell.study_age)
+    cell.overdue = bool(cell.shown and cell.review_due and cell.review_due < today)
+    if not cell.shown:
+        cell.review_due = None
+
+
 class CellQuerySet(VisibleQuerySet):
     def with_labels(self):
         return self.select_related("matrix", "column", "row")
@@ -298,12 +345,13 @@ class CellQuerySet(VisibleQuerySet):
             )  # fmt: skip
         return labels
 
-    def for_grid(self, user, *matrices, country=""):
+    def for_grid(self, user, *matrices, country="", today=None):
         """The cells of the given matrices with their coverage, from the entries ``user`` may
-        see, in one query: S/K/R/G counts, the total, and the year of the newest study (the
-        newest ``year`` among their documents of kind study). With ``country``, only entries
-        whose document has it or one of its parts count. A cell the user may not see shows
-        nothing."""
+        see, in one query: S/K/R/G counts, the total, the year of the newest study (the
+        newest ``year`` among their documents of kind study) and its age in years, the
+        verdict's certainty and whether the review is overdue on ``today``. With ``country``,
+        only entries whose document has it or one of its parts count. A cell the user may
+        not see shows nothing."""
         staff = sees_unpublished(user)
         visible = Q() if staff else Document.public_q("entries__document__")
         if country:
@@ -319,7 +367,7 @@ class CellQuerySet(VisibleQuerySet):
         study = visible & Q(entries__document__kind=Document.Kind.STUDY)
         cells = (
             self.filter(matrix__in=matrices)
-            .select_related("matrix", "column", "row")
+            .select_related("matrix", "column", "row", "verdict")
             .annotate(
                 entry_count=Count("entries", filter=visible),
                 newest_study=Max("entries__document__year", filter=study),
@@ -336,6 +384,7 @@ class CellQuerySet(VisibleQuerySet):
                 cell.last_revised = None
                 cell.entry_count = 0
                 cell.newest_study = None
+            _appraise_for_grid(cell, today or timezone.localdate())
             cell.role_counts = [
                 (role, getattr(cell, f"count_{role.value}") if cell.shown else 0) for role in Role
             ]

@@ -3,9 +3,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from studies.appraisal import Certainty
+
 from .evidence import headers, write_csv
 from .filters import country_for_jurisdiction
-from .models import THIN_UP_TO, Cell, Matrix, Role, Row
+from .models import AGE_BANDS, DEFAULT_GRID_VIEW, THIN_UP_TO, Cell, Matrix, Role, Row
 
 COLUMN_CODES = "ABCDE"
 
@@ -30,15 +32,24 @@ def unknown_choices_uncached(request, entry_filter):
         request.page_cache_skip = True
 
 
+def grid_view_kept(grid):
+    """The filter links keep the grid's view; coverage, the default, goes without saying."""
+    return {} if grid.view == DEFAULT_GRID_VIEW else {"view": grid.view}
+
+
 def matrix_detail(request, matrix):
     if moved := old_jurisdiction(request):
         return moved
     try:
-        grid = Matrix.objects.grid_page(request.user, matrix, request.GET.get("country", ""))
+        grid = Matrix.objects.grid_page(
+            request.user, matrix, request.GET.get("country", ""), request.GET.get("view", "")
+        )
     except Matrix.DoesNotExist:
         raise Http404("No such matrix.") from None
-    grid.filter.link(grid.matrix.get_absolute_url())
+    grid.filter.link(grid.matrix.get_absolute_url(), keep=grid_view_kept(grid))
     unknown_choices_uncached(request, grid.filter)
+    if grid.view_asked:  # a made-up view: coverage, said so, and not stored
+        request.page_cache_skip = True
     row = request.GET.get("row", "")
     column = request.GET.get("col", "").upper()
     return render(
@@ -52,6 +63,8 @@ def matrix_detail(request, matrix):
             "highlight_row": int(row) if row in {"1", "2", "3", "4", "5"} else None,
             "highlight_col": column if len(column) == 1 and column in COLUMN_CODES else None,
             "roles": Role,
+            "certainties": Certainty,
+            "age_bands": AGE_BANDS,
         },
     )
 

@@ -2,16 +2,18 @@
 the country filter on cell and grid pages (the UK counting its nations), with the design
 filter on the cell page, for readers and for staff."""
 
+import datetime
 from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
-from matrix.models import THIN_UP_TO, Cell, CellEntry
+from matrix.models import THIN_UP_TO, Cell, CellEntry, CellVerdict, age_band
 from studies.appraisal import Design
 from studies.models import Country, Document
-from tests.factories import get_cell, make_document, make_entry
+from tests.factories import get_cell, make_document, make_entry, make_matrix
 from tests.htmlparse import page
 
 pytestmark = pytest.mark.django_db
@@ -493,3 +495,194 @@ def test_changing_a_study_year_drops_the_grid(demo):
     after = Client().get(GRID)
     assert outcome(after) == "miss"
     assert "Newest study 2035" in cell_td(page(after), "E4").clean_text
+
+
+# The grid's views: coverage, certainty and freshness.
+
+
+def give_verdict(cell, certainty="moderate", bottom_line="It helps.", **fields):
+    """The cell's verdict card, whatever the demo wrote there before."""
+    CellVerdict.objects.filter(cell=cell).delete()
+    verdict = CellVerdict(cell=cell, certainty=certainty, bottom_line=bottom_line, **fields)
+    verdict.save()
+    return verdict
+
+
+def view_links(tree):
+    """[(label, href, current)] of the grid's view links."""
+    nav = tree.find("nav", class_="grid-views")
+    return [
+        (
+            a.clean_text.split(":")[0].replace(" of the evidence", ""),
+            a["href"],
+            a.get("aria-current"),
+        )
+        for a in nav.find_all("a")
+    ]
+
+
+def mark(td):
+    return td.find("span", class_="grid-view-mark").clean_text
+
+
+def test_the_grid_offers_its_three_views_coverage_first_and_current(client, demo):
+    assert view_links(get(client, GRID)) == [
+        ("Coverage", GRID, "true"),
+        ("Certainty", f"{GRID}?view=certainty", None),
+        ("Freshness", f"{GRID}?view=freshness", None),
+    ]
+    chosen = view_links(get(client, f"{GRID}?view=certainty"))
+    assert [current for _, _, current in chosen] == [None, "true", None]
+
+
+def test_the_view_links_keep_the_country_and_the_country_links_keep_the_view(client, e4_countries):
+    tree = get(client, f"{GRID}?country=GB&view=freshness")
+    assert view_links(tree)[1][1] == f"{GRID}?country=GB&view=certainty"
+    assert view_links(tree)[0][1] == f"{GRID}?country=GB"
+    links = dict((label, href) for label, href, _ in country_links(tree))
+    assert links["All"] == f"{GRID}?view=freshness"
+    assert links["United States"] == f"{GRID}?country=US&view=freshness"
+    assert tree.find("table", class_="grid").has_class("grid-view-freshness")
+
+
+def test_the_certainty_view_shades_each_cell_and_says_its_certainty_in_words(client, demo):
+    give_verdict(get_cell("alcohol", "E4"), "moderate", certainty_reasons=["imprecision"])
+    give_verdict(get_cell("alcohol", "A1"), "very_low")
+    give_verdict(get_cell("alcohol", "B1"), "not_rated")  # written, with no basis to rate
+    give_verdict(get_cell("alcohol", "C1"), "not_rated", bottom_line="")  # nothing written
+    CellVerdict.objects.filter(cell=get_cell("alcohol", "D1")).delete()
+    tree = get(client, f"{GRID}?view=certainty")
+    expected = {
+        "E4": ("moderate", "Moderate certainty"),
+        "A1": ("very_low", "Very low certainty"),
+        "B1": ("not_rated", "Certainty not rated"),
+        "C1": ("none", "No verdict yet"),
+        "D1": ("none", "No verdict yet"),
+    }
+    for code, (band, words) in expected.items():
+        td = cell_td(tree, code)
+        assert td.has_class(f"grid-view-certainty-{band}"), code
+        assert mark(td) == words
+    e4 = cell_td(tree, "E4")
+    assert first(e4, "span", class_="count") is None  # the counts are coverage's
+    assert e4.find("a", class_="grid-cell-link")["href"] == E4
+    # The key names every shade in words.
+    key = tree.find("ul", class_="grid-view-key")
+    samples = [s.clean_text for s in key.find_all("span", class_="grid-view-sample")]
+    assert samples == ["High", "Moderate", "Low", "Very low", "Not rated", "No verdict yet"]
+    assert "by certainty" in tree.find("table", class_="grid").find("caption").clean_text
+
+
+def test_an_unpublished_cell_shows_readers_nothing_of_its_verdict(client, demo):
+    cell = get_cell("alcohol", "E4")
+    give_verdict(cell, "high")
+    Cell.objects.filter(pk=cell.pk).update(status="draft", review_due=datetime.date(2001, 1, 1))
+    for view in ("certainty", "freshness"):
+        td = cell_td(get(client, f"{GRID}?view={view}"), "E4")
+        assert mark(td) == "In preparation"
+        assert "High" not in td.clean_text and "overdue" not in td.clean_text
+        assert first(td, "a") is None and first(td, "time") is None
+        assert not td.has_class("grid-view-certainty-high")
+    staff = cell_td(get(staff_client(), f"{GRID}?view=certainty"), "E4")
+    assert mark(staff) == "High certainty"
+
+
+def test_the_freshness_view_gives_years_since_the_newest_study_and_overdue_reviews(client, demo):
+    today = timezone.localdate()
+    e4 = get_cell("alcohol", "E4")
+    newest = max(
+        e.document.year
+        for e in reader_entries(e4)
+        if e.document.kind == "study" and e.document.year
+    )
+    Cell.objects.filter(pk=e4.pk).update(review_due=today - datetime.timedelta(days=1))
+    a1 = get_cell("alcohol", "A1")
+    make_entry(a1, document=make_document(kind=Document.Kind.STUDY, year=today.year - 1))
+    Cell.objects.filter(pk=a1.pk).update(review_due=today + datetime.timedelta(days=40))
+    b1 = get_cell("alcohol", "B1")
+    make_entry(b1, document=make_document(kind=Document.Kind.REVIEW, year=today.year))
+    tree = get(client, f"{GRID}?view=freshness")
+
+    td = cell_td(tree, "E4")
+    years = today.year - newest
+    assert mark(td) == f"{years} year{'s' if years != 1 else ''} since the newest study"
+    assert f"Newest study {newest}" in td.clean_text
+    assert td.has_class(f"grid-view-age-{age_band(years)}") and td.has_class("grid-view-is-overdue")
+    overdue = td.find("strong", class_="grid-view-overdue")
+    assert overdue.clean_text.startswith("Review overdue")
+    assert overdue.find("time")["datetime"] == (today - datetime.timedelta(days=1)).isoformat()
+
+    td = cell_td(tree, "A1")
+    assert mark(td) == "1 year since the newest study" and td.has_class("grid-view-age-recent")
+    assert first(td, "strong", class_="grid-view-overdue") is None
+    assert "Review due" in td.clean_text
+    td = cell_td(tree, "B1")  # a review is not a study
+    assert mark(td) == "No study yet" and td.has_class("grid-view-age-none")
+    key = tree.find("ul", class_="grid-view-key").clean_text
+    assert "2 years or less" in key and "Review overdue" in key
+
+
+@pytest.mark.parametrize(("years", "band"), [(0, "recent"), (2, "recent"), (3, "aging"),
+                                             (5, "aging"), (6, "old"), (10, "old"),
+                                             (11, "oldest"), (None, "none")])  # fmt: skip
+def test_age_bands(years, band):
+    assert age_band(years) == band
+
+
+@pytest.mark.parametrize("asked", ["colour", "CERTAINTY", "%3Cb%3E", "a%01b", "x" * 300])
+def test_an_unknown_view_shows_coverage_says_so_and_is_not_stored(client, demo, asked):
+    response = Client().get(f"{GRID}?view={asked}")
+    assert response.status_code == 200
+    tree = page(response)
+    assert tree.find("table", class_="grid").has_class("grid-view-coverage")
+    assert [current for _, _, current in view_links(tree)] == ["true", None, None]
+    assert "has no view called" in tree.find("p", class_="filter-unknown").clean_text
+    assert outcome(Client().get(f"{GRID}?view={asked}")) != "hit"
+    assert badges(cell_td(tree, "E4"))
+
+
+@pytest.mark.parametrize("view", ["certainty", "freshness"])
+def test_each_view_is_stored_and_a_new_verdict_drops_it(demo, view):
+    url = f"{GRID}?view={view}"
+    assert outcome(Client().get(url)) == "miss" and outcome(Client().get(url)) == "hit"
+    give_verdict(get_cell("alcohol", "A2"), "low")
+    after = Client().get(url)
+    assert outcome(after) == "miss"
+    if view == "certainty":
+        assert mark(cell_td(page(after), "A2")) == "Low certainty"
+
+
+def test_the_home_page_links_each_grid_to_its_certainty_and_freshness_views(client, demo):
+    tree = get(client, "/")
+    hrefs = [
+        a["href"] for p in tree.find_all("p", class_="grid-view-home") for a in p.find_all("a")
+    ]
+    assert hrefs == [
+        "/matrices/alcohol/?view=certainty",
+        "/matrices/alcohol/?view=freshness",
+        "/matrices/drug/?view=certainty",
+        "/matrices/drug/?view=freshness",
+    ]
+
+
+# Whatever its size and view, the grid costs the same queries: the verdicts come with the
+# cells. The matrix, its cells with coverage and verdicts, its columns, its countries.
+GRID_QUERIES = 4
+
+
+@pytest.mark.parametrize("view", ["", "certainty", "freshness", "colour"])
+@pytest.mark.parametrize("verdicts", [1, 25])
+def test_the_grid_queries_do_not_grow_with_its_verdicts(
+    client, django_assert_num_queries, view, verdicts
+):
+    matrix = make_matrix("test", "Test")
+    cells = list(Cell.objects.filter(matrix=matrix).order_by("column__code", "row__number"))
+    for cell in cells[:verdicts]:
+        give_verdict(cell, "low")
+        make_entry(cell, document=make_document(kind=Document.Kind.STUDY, year=2020))
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(f"/matrices/test/?view={view}")
+    tree = page(response)
+    if view == "certainty":
+        marks = [mark(td) for td in tree.find_all("td", class_="grid-cell")]
+        assert marks.count("Low certainty") == verdicts

@@ -61,6 +61,9 @@ PAGES = {
 WORKFLOW_PAGES = {
     "cell-verdict": "/matrices/alcohol/E4/?country=GB&design=randomised-trial",
     "cell-verdict-evidence": "/matrices/alcohol/E4/evidence/?country=GB&sort=-certainty",
+    "grid-certainty": "/matrices/alcohol/?view=certainty",
+    "grid-freshness": "/matrices/alcohol/?view=freshness&country=GB",
+    "grid-view-unknown": "/matrices/alcohol/?view=colour",
     "document-appraised": "/documents/humphreys-2020-twelve-step-six-trials/",
     "document-consultation": "/documents/manning-2012-active-referral/",
     "cell-consultation-revised": "/matrices/alcohol/E4/",

@@ -99,3 +99,22 @@ def test_note_shows_on_hover_and_on_focus(nojs_page, trigger_selector):
     expect(note).to_be_hidden()
     trigger.focus()
     expect(note).to_be_visible()
+
+
+def test_the_grid_views_switch_by_plain_links_keeping_the_country(nojs_page):
+    from studies.models import Document
+
+    # A country among the grid's documents, whatever the demo says, so the filter applies.
+    Document.objects.get(slug="manning-2012-active-referral").countries.add("GB-ENG")
+    page = nojs_page
+    page.goto("/matrices/alcohol/?country=GB")
+    views = page.get_by_role("navigation", name="Show the grid by:")
+    for label, view in (("Certainty", "certainty"), ("Freshness", "freshness")):
+        views.get_by_role("link", name=label).click()
+        page.wait_for_url(f"**/matrices/alcohol/?country=GB&view={view}")
+        expect(views.get_by_role("link", name=label)).to_have_attribute("aria-current", "true")
+        expect(page.locator("table.grid")).to_have_class(re.compile(f"grid-view-{view}"))
+    expect(page.locator("#alcohol-cell-E4 .grid-view-mark")).to_be_visible()
+    views.get_by_role("link", name="Coverage").click()
+    page.wait_for_url("**/matrices/alcohol/?country=GB")
+    expect(page.locator("#alcohol-cell-E4 .counts")).to_be_visible()
