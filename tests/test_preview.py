@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from editorial.models import Change
 from editorial.preview import render_for_readers, unsaved
-from matrix.models import Cell, CellEntry, CellVerdict
+from matrix.models import Cell, CellEntry, CellVerdict, Matrix
 from studies.appraisal import Country, Population
 from studies.models import Document
 from tests.admin_forms import cell_change_url, entry_index, form_data
@@ -116,13 +116,25 @@ def new_document_typed(client):
     return "/admin/studies/document/preview/", data
 
 
+def new_cell_typed(client):
+    """The add form of a cell, filled in for a place in the grid left empty."""
+    alcohol = Matrix.objects.get(slug="alcohol")
+    get_cell("alcohol", "A1").delete()
+    data = form_data(client.get("/admin/matrix/cell/add/"))
+    column, row = alcohol.columns.get(code="A"), alcohol.rows.get(number=1)
+    data.update(matrix=alcohol.pk, column=column.pk, row=row.pk, scope="Only previewed.")
+    return "/admin/matrix/cell/preview/", data
+
+
 def new_topic_typed(client):
     data = form_data(client.get("/admin/topics/hottopic/add/"))
     data.update(title="Peer coaches", slug="peer-coaches", search_query="peer", published="on")
     return "/admin/topics/hottopic/preview/", data
 
 
-@pytest.mark.parametrize("typed", [cell_typed, document_typed, new_document_typed, new_topic_typed])
+@pytest.mark.parametrize(
+    "typed", [cell_typed, new_cell_typed, document_typed, new_document_typed, new_topic_typed]
+)
 def test_a_preview_writes_nothing_to_the_database(editor_client, demo, typed):
     url, data = typed(editor_client)
     with CaptureQueriesContext(connection) as queries:
