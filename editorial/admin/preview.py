@@ -1,5 +1,6 @@
 """Preview: the unsaved change form drawn as readers will see it (admins of models with a
-page of their own set ``preview = True``)."""
+page of their own set ``preview = True``), from objects built in memory: nothing is written
+(``editorial.preview``)."""
 
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
