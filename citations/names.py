@@ -150,7 +150,7 @@ def corporate(name) -> Name | None:
     return Name(name, corporate=True) if name else None
 
 
-def parse_name(text, *, corporate_check=True) -> Name | None:  # noqa: C901 (still to split: issue 16)
+def parse_name(text, *, corporate_check=True) -> Name | None:
     """A name written as text: "Timko, Christine", "Miller, W. R.", "Humphreys K",
     "Barreto N.B.", "Keith Humphreys", "Ludwig van Beethoven", "Smith, John, Jr.", or an
     organisation's whole name (no comma, and an organisation's word in it). None for
@@ -159,23 +159,33 @@ def parse_name(text, *, corporate_check=True) -> Name | None:  # noqa: C901 (sti
     if not name:
         return None
     if "," in name:
-        parts = [p.strip() for p in name.split(",") if p.strip()]
-        family = parts[0]
-        if corporate_check and looks_corporate(family):
-            return Name(name, corporate=True)  # "Department of Health, Scotland"
-        given = parts[1] if len(parts) > 1 else ""
-        suffix = ""
-        if len(parts) > 2:
-            if given.lower() in SUFFIXES:  # BibTeX's "von Last, Jr, First"
-                given, suffix = parts[2], parts[1]
-            else:
-                suffix = parts[2]
-        if given.lower() in SUFFIXES:
-            given, suffix = "", given
-        return person(family, given, suffix)
+        return _family_first(name, corporate_check)
     if corporate_check and looks_corporate(name):
         return Name(name, corporate=True)
-    tokens = name.split()
+    return _written_in_order(name.split())
+
+
+def _family_first(name, corporate_check):
+    """ "Timko, Christine", "Smith, John, Jr.", BibTeX's "von Last, Jr, First"."""
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    family = parts[0]
+    if corporate_check and looks_corporate(family):
+        return Name(name, corporate=True)  # "Department of Health, Scotland"
+    given = parts[1] if len(parts) > 1 else ""
+    suffix = ""
+    if len(parts) > 2:
+        if given.lower() in SUFFIXES:  # BibTeX's "von Last, Jr, First"
+            given, suffix = parts[2], parts[1]
+        else:
+            suffix = parts[2]
+    if given.lower() in SUFFIXES:
+        given, suffix = "", given
+    return person(family, given, suffix)
+
+
+def _written_in_order(tokens):
+    """ "Humphreys K", "Barreto N. B." (MEDLINE's AU, the bank's), "Keith Humphreys",
+    "Ludwig van Beethoven", "John Smith Jr."."""
     suffix = ""
     if len(tokens) > 2 and tokens[-1].lower() in SUFFIXES:
         suffix = tokens.pop()
@@ -184,7 +194,7 @@ def parse_name(text, *, corporate_check=True) -> Name | None:  # noqa: C901 (sti
     trailing = len(tokens)
     while trailing > 1 and _is_initials(tokens[trailing - 1]):
         trailing -= 1
-    if trailing < len(tokens):  # "Humphreys K", "Barreto N. B." (MEDLINE's AU, the bank's)
+    if trailing < len(tokens):  # initials after the family name
         return person(" ".join(tokens[:trailing]), " ".join(tokens[trailing:]), suffix)
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].lower() in PARTICLES:

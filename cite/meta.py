@@ -22,43 +22,77 @@ def _slashed(date):
     return "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(date.parts))
 
 
-def highwire_tags(document, authors, page_url):  # noqa: C901 (still to split: issue 16)
+def _present(*pairs):
+    """The (name, value) pairs with a value."""
+    return [(name, value) for name, value in pairs if value]
+
+
+def highwire_tags(document, authors, page_url):
     """[(name, content)] in the order Google Scholar's inclusion guidelines list them.
     ``authors`` are Names."""
-    tags = [("citation_title", document.title)]
-    for person in authors:
-        tags.append(("citation_author", person.inverted))
-    if not authors and document.kind == Document.Kind.GUIDANCE and document.source:
-        tags.append(("citation_author", document.source))
-    if document.issue_date:
-        tags.append(("citation_publication_date", _slashed(document.issue_date)))
-    if document.online_date:
-        tags.append(("citation_online_date", _slashed(document.online_date)))
-    if document.kind == Document.Kind.GUIDANCE or not (document.volume or document.issue):
-        if document.source:
-            tags.append(("citation_technical_report_institution", document.source))
-    else:
-        tags.append(("citation_journal_title", document.source))
-    for name, value in (("citation_volume", document.volume), ("citation_issue", document.issue)):
-        if value:
-            tags.append((name, value))
     first, last = page_range(document.pages)
-    if first:
-        tags.append(("citation_firstpage", first))
-    if last:
-        tags.append(("citation_lastpage", last))
-    if document.doi:
-        tags.append(("citation_doi", document.doi))
-    if document.pmid:
-        tags.append(("citation_pmid", document.pmid))
-    if document.free_url and document.free_url.lower().endswith(PDF_SUFFIXES):
-        tags.append(("citation_pdf_url", document.free_url))
-    tags.append(("citation_abstract_html_url", page_url))
-    tags.append(("citation_language", "en"))
-    return tags
+    free = document.free_url or ""
+    pdf = free if free.lower().endswith(PDF_SUFFIXES) else ""
+    return [
+        ("citation_title", document.title),
+        *_highwire_authors(document, authors),
+        *_present(
+            ("citation_publication_date", document.issue_date and _slashed(document.issue_date)),
+            ("citation_online_date", document.online_date and _slashed(document.online_date)),
+        ),
+        *_highwire_source(document),
+        *_present(
+            ("citation_volume", document.volume),
+            ("citation_issue", document.issue),
+            ("citation_firstpage", first),
+            ("citation_lastpage", last),
+            ("citation_doi", document.doi),
+            ("citation_pmid", document.pmid),
+            ("citation_pdf_url", pdf),
+        ),
+        ("citation_abstract_html_url", page_url),
+        ("citation_language", "en"),
+    ]
 
 
-def json_ld(document, authors, page_url):  # noqa: C901 (still to split: issue 16)
+def _highwire_authors(document, authors):
+    if not authors and document.kind == Document.Kind.GUIDANCE and document.source:
+        return [("citation_author", document.source)]  # guidance is cited by its issuer
+    return [("citation_author", person.inverted) for person in authors]
+
+
+def _highwire_source(document):
+    """A journal's title for an article with a volume or issue, else the issuing body."""
+    if document.kind != Document.Kind.GUIDANCE and (document.volume or document.issue):
+        return [("citation_journal_title", document.source)]
+    return _present(("citation_technical_report_institution", document.source))
+
+
+def json_ld(document, authors, page_url):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Report" if document.kind == Document.Kind.GUIDANCE else "ScholarlyArticle",
+        "headline": document.title[:110],
+        "name": document.title,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+    }
+    people = _json_ld_people(document, authors)
+    if people:
+        data["author"] = people
+    if document.issue_date:  # ISO 8601 at the date's precision: "2002-03"
+        data["datePublished"] = document.issue_date.iso
+    data.update(_json_ld_source(document))
+    first, last = page_range(document.pages)
+    data.update(_present(("pageStart", first), ("pageEnd", last)))
+    data.update(_json_ld_identifiers(document))
+    keywords = [tag.name for tag in document.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+
+
+def _json_ld_people(document, authors):
     people = []
     for person in authors:
         if person.corporate:
@@ -70,32 +104,23 @@ def json_ld(document, authors, page_url):  # noqa: C901 (still to split: issue 1
         people.append(found)
     if not people and document.source:
         people.append({"@type": "Organization", "name": document.source})
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Report" if document.kind == Document.Kind.GUIDANCE else "ScholarlyArticle",
-        "headline": document.title[:110],
-        "name": document.title,
-        "url": page_url,
-        "mainEntityOfPage": page_url,
-    }
-    if people:
-        data["author"] = people
-    if document.issue_date:  # ISO 8601 at the date's precision: "2002-03"
-        data["datePublished"] = document.issue_date.iso
+    return people
+
+
+def _json_ld_source(document):
+    """The journal volume it is part of, or the body that published it: {} for neither."""
     if document.kind != Document.Kind.GUIDANCE and document.source and document.volume:
-        data["isPartOf"] = {
-            "@type": "PublicationVolume",
-            "volumeNumber": document.volume,
-            "isPartOf": {"@type": "Periodical", "name": document.source},
-        }
-    elif document.source:
-        data["publisher"] = {"@type": "Organization", "name": document.source}
-    first, last = page_range(document.pages)
-    if first:
-        data["pageStart"] = first
-    if last:
-        data["pageEnd"] = last
-    identifiers = []
+        journal = {"@type": "Periodical", "name": document.source}
+        volume = {"@type": "PublicationVolume", "volumeNumber": document.volume}
+        return {"isPartOf": {**volume, "isPartOf": journal}}
+    if document.source:
+        return {"publisher": {"@type": "Organization", "name": document.source}}
+    return {}
+
+
+def _json_ld_identifiers(document):
+    """Its DOI and PMID as schema.org identifiers, and the DOI's address as ``sameAs``."""
+    data, identifiers = {}, []
     if document.doi:
         identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": document.doi})
         data["sameAs"] = document.doi_url
@@ -103,10 +128,7 @@ def json_ld(document, authors, page_url):  # noqa: C901 (still to split: issue 1
         identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": document.pmid})
     if identifiers:
         data["identifier"] = identifiers
-    keywords = [tag.name for tag in document.tags.all()]
-    if keywords:
-        data["keywords"] = keywords
-    return json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+    return data
 
 
 def description(document):

@@ -28,6 +28,7 @@ editor saves a cell?" is answered by :func:`save_content`, in this order:
 
 :func:`publish` and :func:`withdraw` are a save of the status; :func:`delete_content`
 deletes instead of writing, and its refreshers forget the deleted rows' anchors and links.
+The admin's preview comes nowhere near here: it writes nothing (``editorial.preview``).
 
 A save from the shell (``obj.save()``) still refreshes the derived data, row by row as it is
 written, through ``editorial.refreshers``' one set of receivers (a publication or withdrawal

@@ -222,6 +222,15 @@ class MarkupOwner(models.Model):
             return cached[1]
         return self.render_markup(pending=getattr(self, "pending_anchors", frozenset()))
 
+    def render_in_memory(self):
+        """Set ``x_html`` as a save would store it, writing nothing (the admin's preview):
+        the texts normalised and rendered with the anchors the form submits with them
+        (``pending_anchors``), reusing what ``clean()`` rendered if they are unchanged since.
+        A text too big to render keeps the HTML it had (its form says why)."""
+        normalise_text_fields(self)
+        if not any(size_error(getattr(self, name)) for name in self.markup_fields):
+            self._texts_for_save()
+
     def clean(self):
         super().clean()
         # The admin's forms hand over the anchors submitted with them (markup.admin).

@@ -7,7 +7,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -404,9 +415,7 @@ class CellQuerySet(VisibleQuerySet):
     def _with_entries(self, user, matrix_slug, code, *prefetches, entries=()):
         """The cell ``user`` may see with its entries (those ``user`` may see), their
         documents and the documents' countries. Raises DoesNotExist."""
-        countries = Prefetch(
-            "document__countries", queryset=Country.objects.select_related("part_of")
-        )
+        countries = _countries("document__countries")
         return (
             self.visible_to(user)
             .with_labels()
@@ -423,12 +432,14 @@ class CellQuerySet(VisibleQuerySet):
             .by_key(matrix_slug, code)
         )
 
-    def cell_page(self, user, matrix_slug, code, country="", design="", today=None):
+    def cell_page(self, user, matrix_slug, code, country="", design="", today=None, unsaved=None):
         """A cell page: the cell with its verdict card, its entries (those ``user`` may see;
         with a ``country`` or ``design`` present among them, only those whose document has
         it) grouped by role, the countries and designs to filter by, its Matrix Bite sections
-        and issues apart, its neighbours and how fresh its evidence is. Raises DoesNotExist."""
-        cell = self.select_related("verdict")._with_entries(
+        and issues apart, its neighbours and how fresh its evidence is. Raises DoesNotExist.
+        ``unsaved``: a cell held in memory with its rows as this query reads them
+        (``editorial.preview``), drawn in place of the stored one."""
+        cell = unsaved or self.select_related("verdict")._with_entries(
             user,
             matrix_slug,
             code,
@@ -439,6 +450,8 @@ class CellQuerySet(VisibleQuerySet):
             ),
         )
         every_entry = list(cell.entries.all())
+        if unsaved is not None:  # its documents' countries, as _with_entries reads them
+            prefetch_related_objects([e.document for e in every_entry], _countries())
         entry_filter = filter_entries(every_entry, country, design)
         entries = [e for e in every_entry if entry_filter.admits(e.pk)]
         sections = list(cell.bite_sections.all())
@@ -572,6 +585,11 @@ class Freshness:
         return bool(self.newest_study or self.last_appraised or self.review_due)
 
 
+def _countries(lookup="countries"):
+    # A new one each time: a Prefetch nested in another's queryset is changed by its use.
+    return Prefetch(lookup, queryset=Country.objects.select_related("part_of"))
+
+
 @dataclass
 class CellPage:
     cell: "Cell"
@@ -688,9 +706,10 @@ class Cell(Workflow, MarkupOwner):
         super().clean()
 
     def left_out_for_readers(self):
-        """What the preview of this cell, published, would not show readers, and why."""
-        hidden = self.entries.exclude(CellEntry.public_q()).select_related("document")
-        names = [f"“{e.headline}” ({e.document.title})" for e in hidden.order_by("order", "pk")]
+        """What the preview of this cell, published, would not show readers, and why: read
+        from the entries it holds in memory, in their order (``editorial.preview``)."""
+        hidden = [e for e in self.entries.all() if not e.document.is_public]
+        names = [f"“{e.headline}” ({e.document.title})" for e in hidden]
         return left_out(
             names, ("entry", "entries"), ("its document is a draft", "their documents are drafts")
         )

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from editorial.preview import previewed
 from studies.appraisal import Certainty
 
 from .evidence import headers, write_csv
@@ -86,7 +87,9 @@ def cell_detail(request, matrix, code):
     if moved := old_jurisdiction(request):
         return moved
     try:
-        page = Cell.objects.cell_page(request.user, matrix, code, **_filters(request))
+        page = Cell.objects.cell_page(
+            request.user, matrix, code, **_filters(request), unsaved=previewed(request, Cell)
+        )
     except (Cell.DoesNotExist, ValueError, IndexError):
         raise Http404(f"There is no cell {code} in that matrix.") from None
     page.filter.link(page.cell.get_absolute_url())

@@ -298,7 +298,7 @@ def search_starvation(site, port, failures):
         failures.append(f"{len(other)} searches failed, e.g. {[r[:4] for r in other[:3]]}")
 
 
-def main():  # noqa: C901 (still to split: issue 16)
+def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("make soak needs PostgreSQL: DATABASE_URL=postgres://… make soak")
     redis = RedisServer().start()
@@ -310,133 +310,11 @@ def main():  # noqa: C901 (still to split: issue 16)
         port = site.serve(workers=os.environ.get("SOAK_WEB_WORKERS", "3"))
         site.work()
         search_starvation(site, port, failures)
-
-        print(
-            f"Load: {CONNECTIONS} connections for {SECONDS} s; Redis stops at {REDIS_STOP_AT} s "
-            f"and is back at {REDIS_BACK_AT} s"
-            + (
-                f"; PostgreSQL restarts at {RESTART_AT} s."
-                if RESTART
-                else "; PostgreSQL is not restarted (SOAK_RESTART=0)."
-            )
-        )
-        down_marker, marker = f"soak-redis {uuid.uuid4().hex[:8]}", f"soak {uuid.uuid4().hex[:8]}"
-        window = {}
-
-        async def events(start):
-            await asyncio.sleep(max(0, start + REDIS_STOP_AT - time.monotonic()))
-            window["redis_stop"] = time.monotonic()
-            await asyncio.to_thread(redis.stop, True)
-            window["saved_while_down"] = await asyncio.to_thread(edit, site, down_marker)
-            page = await asyncio.to_thread(get, port, f"/documents/{EDITED}/")
-            window["page_while_down"] = page[0]
-            await asyncio.sleep(max(0, start + REDIS_BACK_AT - time.monotonic()))
-            await asyncio.to_thread(redis.start)
-            window["redis_back"] = time.monotonic()
-            # Once every process has asked Redis again (its breaker's pause, 2 s) the page
-            # shows the edit, not what Redis had kept of it.
-            await asyncio.sleep(3)
-            window["after_redis"] = [
-                (await asyncio.to_thread(get, port, f"/documents/{EDITED}/")) for _ in range(3)
-            ]
-            if not RESTART:
-                return
-            await asyncio.sleep(max(0, start + RESTART_AT - 2 - time.monotonic()))
-            window["saved"] = await asyncio.to_thread(edit, site, marker)
-            await asyncio.sleep(max(0, start + RESTART_AT - time.monotonic()))
-            window["restart"] = time.monotonic()
-            await asyncio.to_thread(restart_postgres)
-            window["back"] = time.monotonic()
-
-        async def load():
-            results, stop = [], time.monotonic() + SECONDS
-            clients = [Client(port, PATHS, n, results) for n in range(CONNECTIONS)]
-            await asyncio.gather(events(stop - SECONDS), *(c.run(stop) for c in clients))
-            return results
-
-        results = asyncio.run(load())
+        results, window, markers = under_faults(site, port, redis)
         summary("All requests", results)
-        stop, back = window["redis_stop"], window["redis_back"]
-        during = [r for r in results if stop <= r[0] + r[1] <= back]
-        summary(f"While Redis was stopped ({back - stop:.1f} s)", during)
-        uncached = sum(b"x-page-cache" not in r[4] for r in during if r[3] in CACHED)
-        print(
-            f"  pages served uncached meanwhile: {uncached}; the edit saved then: "
-            f"{'yes' if window.get('saved_while_down') else 'NO'}; its page: "
-            f"{window.get('page_while_down')}"
-        )
-        if not window.get("saved_while_down"):
-            failures.append("an edit could not be saved while Redis was stopped")
-        if window.get("page_while_down") != 200:
-            failures.append(
-                f"the edited page answered {window.get('page_while_down')} while Redis was stopped"
-            )
-
-        if RESTART:
-            restart, pg_back = window["restart"], window["back"]
-            print(f"PostgreSQL was down for {pg_back - restart:.1f} s.")
-            # A request is judged by when it ended: one in flight when the database went away
-            # fails at the restart, though it began a moment before.
-            steady = [r for r in results if not restart <= r[0] + r[1] <= pg_back + GRACE]
-            summary(f"Outside the restart and the {GRACE:.0f} s after it", steady)
-        else:
-            steady = results
-        outside = [r for r in steady if failed(r)]
-        inside = [r for r in results if failed(r) and r not in outside]
-        print(
-            f"Failed during the database restart window: {len(inside)}; outside it: {len(outside)}"
-        )
-        for label, bad in (("during", inside), ("outside", outside)):
-            for (status, path), n in Counter((r[2], r[3]) for r in bad).most_common(6):
-                print(f"  {label}: {n} × {status} {path}")
-        if outside:
-            failures.append(
-                f"{len(outside)} requests failed outside the database restart "
-                f"window, e.g. {[r[:4] for r in outside[:3]]}"
-            )
-
-        # Recovery: every gunicorn worker serves again (many requests spread over them), the
-        # task worker runs a task, and the edits are there, in the database and on the page
-        # readers get: the one saved while Redis was stopped is not hidden by the page Redis
-        # kept.
-        codes = [
-            get(port, "/search/?q=aid", {"X-Forwarded-For": address(9_000_000 + n)})[0]
-            for n in range(60)
-        ]
-        print(f"After the faults: {codes.count(200)} of {len(codes)} database-backed requests ok.")
-        if codes.count(200) != len(codes):
-            failures.append(f"gunicorn workers did not all recover: {Counter(codes)}")
-        ran = site.orm(
-            "import time; from ops.tasks import heartbeat; r = heartbeat.enqueue(); "
-            "[time.sleep(0.5) or r.refresh() for _ in range(40) if r.status not in "
-            "('SUCCESSFUL', 'FAILED')]; print(r.status)"
-        )
-        print(f"The task worker after the faults: a task {ran.splitlines()[-1] if ran else '?'}.")
-        if "SUCCESSFUL" not in ran:
-            failures.append(f"the task worker did not recover: {ran[-300:]}")
-        after = window["after_redis"]
-        fresh = all(a[0] == 200 and down_marker in a[2].decode() for a in after)
-        print(
-            f"Redis back: the edit saved while it was stopped is on its page "
-            f"({', '.join(a[1].get('X-Page-Cache') or 'uncached' for a in after)}): "
-            f"{'yes' if fresh else 'NO'}."
-        )
-        if not fresh:
-            failures.append("after Redis came back, the page edited while it was down was stale")
-        if RESTART:
-            kept = site.orm(
-                f"from studies.models import Document as D; print(D.objects.get(slug='{EDITED}')"
-                ".revision_note)"
-            )
-            page = get(port, f"/documents/{EDITED}/")[2].decode()
-            if not window.get("saved") or marker not in kept or marker not in page:
-                failures.append("the edit saved before the restart was lost, or its page is stale")
-            else:
-                print("The edit saved just before the restart is there, and on its page.")
-        stale = site.orm(
-            "from pagecache.models import PageCacheMark as M; print(M.objects.count())"
-        )
-        print(f"Marks left by saves that could not drop their pages: {stale.splitlines()[-1]}.")
+        judge_redis_stop(results, window, failures)
+        judge_restart(results, window, failures)
+        judge_recovery(site, port, window, markers, failures)
     finally:
         site.close()
         redis.close()
@@ -444,6 +322,143 @@ def main():  # noqa: C901 (still to split: issue 16)
         print("SOAK FAILED:\n- " + "\n- ".join(failures))
         sys.exit(1)
     print("Soak passed.")
+
+
+def under_faults(site, port, redis):
+    """The load, with Redis stopped and started again and PostgreSQL restarted under it, and
+    an edit saved in each fault: (results, what happened when, the edits' markers)."""
+    print(
+        f"Load: {CONNECTIONS} connections for {SECONDS} s; Redis stops at {REDIS_STOP_AT} s "
+        f"and is back at {REDIS_BACK_AT} s"
+        + (
+            f"; PostgreSQL restarts at {RESTART_AT} s."
+            if RESTART
+            else "; PostgreSQL is not restarted (SOAK_RESTART=0)."
+        )
+    )
+    down_marker, marker = f"soak-redis {uuid.uuid4().hex[:8]}", f"soak {uuid.uuid4().hex[:8]}"
+    window = {}
+
+    async def events(start):
+        await asyncio.sleep(max(0, start + REDIS_STOP_AT - time.monotonic()))
+        window["redis_stop"] = time.monotonic()
+        await asyncio.to_thread(redis.stop, True)
+        window["saved_while_down"] = await asyncio.to_thread(edit, site, down_marker)
+        page = await asyncio.to_thread(get, port, f"/documents/{EDITED}/")
+        window["page_while_down"] = page[0]
+        await asyncio.sleep(max(0, start + REDIS_BACK_AT - time.monotonic()))
+        await asyncio.to_thread(redis.start)
+        window["redis_back"] = time.monotonic()
+        # Once every process has asked Redis again (its breaker's pause, 2 s) the page
+        # shows the edit, not what Redis had kept of it.
+        await asyncio.sleep(3)
+        window["after_redis"] = [
+            (await asyncio.to_thread(get, port, f"/documents/{EDITED}/")) for _ in range(3)
+        ]
+        if not RESTART:
+            return
+        await asyncio.sleep(max(0, start + RESTART_AT - 2 - time.monotonic()))
+        window["saved"] = await asyncio.to_thread(edit, site, marker)
+        await asyncio.sleep(max(0, start + RESTART_AT - time.monotonic()))
+        window["restart"] = time.monotonic()
+        await asyncio.to_thread(restart_postgres)
+        window["back"] = time.monotonic()
+
+    async def load():
+        results, stop = [], time.monotonic() + SECONDS
+        clients = [Client(port, PATHS, n, results) for n in range(CONNECTIONS)]
+        await asyncio.gather(events(stop - SECONDS), *(c.run(stop) for c in clients))
+        return results
+
+    return asyncio.run(load()), window, (down_marker, marker)
+
+
+def judge_redis_stop(results, window, failures):
+    """While Redis was stopped: pages served uncached, and an edit saved."""
+    stop, back = window["redis_stop"], window["redis_back"]
+    during = [r for r in results if stop <= r[0] + r[1] <= back]
+    summary(f"While Redis was stopped ({back - stop:.1f} s)", during)
+    uncached = sum(b"x-page-cache" not in r[4] for r in during if r[3] in CACHED)
+    print(
+        f"  pages served uncached meanwhile: {uncached}; the edit saved then: "
+        f"{'yes' if window.get('saved_while_down') else 'NO'}; its page: "
+        f"{window.get('page_while_down')}"
+    )
+    if not window.get("saved_while_down"):
+        failures.append("an edit could not be saved while Redis was stopped")
+    if window.get("page_while_down") != 200:
+        failures.append(
+            f"the edited page answered {window.get('page_while_down')} while Redis was stopped"
+        )
+
+
+def judge_restart(results, window, failures):
+    """No request fails outside the database restart and the grace after it."""
+    if RESTART:
+        restart, pg_back = window["restart"], window["back"]
+        print(f"PostgreSQL was down for {pg_back - restart:.1f} s.")
+        # A request is judged by when it ended: one in flight when the database went away
+        # fails at the restart, though it began a moment before.
+        steady = [r for r in results if not restart <= r[0] + r[1] <= pg_back + GRACE]
+        summary(f"Outside the restart and the {GRACE:.0f} s after it", steady)
+    else:
+        steady = results
+    outside = [r for r in steady if failed(r)]
+    inside = [r for r in results if failed(r) and r not in outside]
+    print(f"Failed during the database restart window: {len(inside)}; outside it: {len(outside)}")
+    for label, bad in (("during", inside), ("outside", outside)):
+        for (status, path), n in Counter((r[2], r[3]) for r in bad).most_common(6):
+            print(f"  {label}: {n} × {status} {path}")
+    if outside:
+        failures.append(
+            f"{len(outside)} requests failed outside the database restart "
+            f"window, e.g. {[r[:4] for r in outside[:3]]}"
+        )
+
+
+def judge_recovery(site, port, window, markers, failures):
+    """After the faults: every worker serves, the task worker runs, the edits are kept."""
+    down_marker, marker = markers
+    # Recovery: every gunicorn worker serves again (many requests spread over them), the
+    # task worker runs a task, and the edits are there, in the database and on the page
+    # readers get: the one saved while Redis was stopped is not hidden by the page Redis
+    # kept.
+    codes = [
+        get(port, "/search/?q=aid", {"X-Forwarded-For": address(9_000_000 + n)})[0]
+        for n in range(60)
+    ]
+    print(f"After the faults: {codes.count(200)} of {len(codes)} database-backed requests ok.")
+    if codes.count(200) != len(codes):
+        failures.append(f"gunicorn workers did not all recover: {Counter(codes)}")
+    ran = site.orm(
+        "import time; from ops.tasks import heartbeat; r = heartbeat.enqueue(); "
+        "[time.sleep(0.5) or r.refresh() for _ in range(40) if r.status not in "
+        "('SUCCESSFUL', 'FAILED')]; print(r.status)"
+    )
+    print(f"The task worker after the faults: a task {ran.splitlines()[-1] if ran else '?'}.")
+    if "SUCCESSFUL" not in ran:
+        failures.append(f"the task worker did not recover: {ran[-300:]}")
+    after = window["after_redis"]
+    fresh = all(a[0] == 200 and down_marker in a[2].decode() for a in after)
+    print(
+        f"Redis back: the edit saved while it was stopped is on its page "
+        f"({', '.join(a[1].get('X-Page-Cache') or 'uncached' for a in after)}): "
+        f"{'yes' if fresh else 'NO'}."
+    )
+    if not fresh:
+        failures.append("after Redis came back, the page edited while it was down was stale")
+    if RESTART:
+        kept = site.orm(
+            f"from studies.models import Document as D; print(D.objects.get(slug='{EDITED}')"
+            ".revision_note)"
+        )
+        page = get(port, f"/documents/{EDITED}/")[2].decode()
+        if not window.get("saved") or marker not in kept or marker not in page:
+            failures.append("the edit saved before the restart was lost, or its page is stale")
+        else:
+            print("The edit saved just before the restart is there, and on its page.")
+    stale = site.orm("from pagecache.models import PageCacheMark as M; print(M.objects.count())")
+    print(f"Marks left by saves that could not drop their pages: {stale.splitlines()[-1]}.")
 
 
 if __name__ == "__main__":

@@ -34,12 +34,14 @@ class DocumentQuerySet(VisibleQuerySet):
     def latest_additions(self, user, count=6):
         return self.visible_to(user).order_by("-first_published", "-pk")[:count]
 
-    def document_page(self, user, slug):
+    def document_page(self, user, slug, unsaved=None):
         """The document page: the document with its authors, sections, featured studies
         (those the user may see), translations, subjects and appraisal (countries, settings,
         populations, effect measures), and where it appears (asked of the apps that show
-        documents). Raises Document.DoesNotExist."""
-        document = (
+        documents). Raises Document.DoesNotExist. ``unsaved``: a document held in memory with
+        its rows as this query reads them (``editorial.preview``), drawn in place of the
+        stored one."""
+        document = unsaved or (
             self.visible_to(user)
             .prefetch_related(
                 Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk")),
@@ -312,9 +314,10 @@ class Document(Workflow, MarkupOwner):
         return reverse("studies:document", args=[slug])
 
     def left_out_for_readers(self):
-        """What the preview of this document would not show readers, and why."""
-        hidden = self.featured_links.exclude(Document.public_q("study__")).select_related("study")
-        names = [f"“{link.study.title}”" for link in hidden.order_by("position", "pk")]
+        """What the preview of this document would not show readers, and why: read from the
+        featured studies it holds in memory, in their order (``editorial.preview``)."""
+        hidden = [link.study for link in self.featured_links.all() if not link.study.is_public]
+        names = [f"“{study.title}”" for study in hidden]
         return left_out(
             names, ("featured study", "featured studies"), ("it is a draft", "they are drafts")
         )

@@ -1,13 +1,17 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from editorial.preview import previewed
+
 from . import page_extras
 from .models import Document
 
 
 def document_detail(request, slug):
     try:
-        page = Document.objects.document_page(request.user, slug)
+        page = Document.objects.document_page(
+            request.user, slug, unsaved=previewed(request, Document)
+        )
     except Document.DoesNotExist:
         raise Http404("No such document.") from None
     return render(

@@ -99,7 +99,7 @@ def _site_path(url):
     return target
 
 
-def crawl(client, start=START, extra=(), api=API_START):  # noqa: C901 (still to split: issue 16)
+def crawl(client, start=START, extra=(), api=API_START):
     result = Crawl()
     queue = list(start) + list(extra) + list(api)
     while queue:
@@ -112,37 +112,51 @@ def crawl(client, start=START, extra=(), api=API_START):  # noqa: C901 (still to
             result.pages[url] = (response.status_code, "")
             result.links.setdefault(target, set()).add(url)
             queue.append(target)
-            continue
-        content_type = response.get("Content-Type", "")
-        if url.startswith(API):
+        elif url.startswith(API):
             queue += _read_api(result, url, response)
-            continue
-        text = response.content.decode() if "html" in content_type else ""
-        result.pages[url] = (response.status_code, html.unescape(text))
-        if response.status_code != 200 or not text:
-            continue
-        tree = parse(text)
-        result.strings[url] = list(_html_strings(tree))
-        result.plain[url] = tree.clean_text
-        for node in tree.iter():
-            href = node.get("href") if node.tag in ("a", "link") else node.get("action")
-            if not href or node.get("rel") in ("stylesheet", "icon"):
-                continue
-            target, _ = urldefrag(href)
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not target:
-                continue
-            if target.startswith("?"):
-                target = urlsplit(url).path + target
-            if target.startswith(SKIP) or node.get("method", "get") == "post":
-                continue
-            if target.startswith(SEARCH) and target not in start and target != SEARCH:
-                continue
-            if target.startswith(BRIEF) and urlsplit(url).path.startswith(BRIEF):
-                continue
-            result.links.setdefault(target, set()).add(url)
-            queue.append(target)
+        else:
+            queue += _read_page(result, url, response, start)
     return result
+
+
+def _read_page(result, url, response, start):
+    """Keep a page's text and strings; return the links in it to follow."""
+    content_type = response.get("Content-Type", "")
+    text = response.content.decode() if "html" in content_type else ""
+    result.pages[url] = (response.status_code, html.unescape(text))
+    if response.status_code != 200 or not text:
+        return []
+    tree = parse(text)
+    result.strings[url] = list(_html_strings(tree))
+    result.plain[url] = tree.clean_text
+    follow = []
+    for node in tree.iter():
+        target = _followed(node, url, start)
+        if target:
+            result.links.setdefault(target, set()).add(url)
+            follow.append(target)
+    return follow
+
+
+def _followed(node, url, start):
+    """The site's address a link (or a form that gets) on the page at ``url`` leads to, if
+    the crawl follows it; else None."""
+    href = node.get("href") if node.tag in ("a", "link") else node.get("action")
+    if not href or node.get("rel") in ("stylesheet", "icon"):
+        return None
+    target, _ = urldefrag(href)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target:
+        return None
+    if target.startswith("?"):
+        target = urlsplit(url).path + target
+    if target.startswith(SKIP) or node.get("method", "get") == "post":
+        return None
+    if target.startswith(SEARCH) and target not in start and target != SEARCH:
+        return None
+    if target.startswith(BRIEF) and urlsplit(url).path.startswith(BRIEF):
+        return None
+    return target
 
 
 def _read_api(result, url, response):

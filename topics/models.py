@@ -16,9 +16,11 @@ class HotTopicQuerySet(VisibleQuerySet):
     def topic_list(self, user):
         return self.visible_to(user).order_by("title")
 
-    def topic_page(self, user, slug):
-        """A topic with the documents on it that ``user`` may see. Raises DoesNotExist."""
-        topic = (
+    def topic_page(self, user, slug, unsaved=None):
+        """A topic with the documents on it that ``user`` may see. Raises DoesNotExist.
+        ``unsaved``: a topic held in memory with its rows as this query reads them
+        (``editorial.preview``), drawn in place of the stored one."""
+        topic = unsaved or (
             self.visible_to(user)
             .prefetch_related(
                 Prefetch(
@@ -81,9 +83,10 @@ class HotTopic(Publishable, MarkupOwner):
         return self.published
 
     def left_out_for_readers(self):
-        """What the preview of this topic would not list for readers, and why."""
-        hidden = self.topic_documents.exclude(Document.public_q("document__"))
-        names = [f"“{link.document.title}”" for link in hidden.select_related("document")]
+        """What the preview of this topic would not list for readers, and why: read from the
+        documents it holds in memory, in their order (``editorial.preview``)."""
+        hidden = [link.document for link in self.topic_documents.all()]
+        names = [f"“{document.title}”" for document in hidden if not document.is_public]
         return left_out(names, ("document", "documents"), ("it is a draft", "they are drafts"))
 
     def markup_key(self):

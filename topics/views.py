@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from editorial.preview import previewed
 from pagecache.tags import shows_lists
 
 from .models import HotTopic
@@ -15,7 +16,7 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     try:
-        page = HotTopic.objects.topic_page(request.user, slug)
+        page = HotTopic.objects.topic_page(request.user, slug, unsaved=previewed(request, HotTopic))
     except HotTopic.DoesNotExist:
         raise Http404("No such hot topic.") from None
     return render(request, "topics/topic.html", {"topic": page.topic, "documents": page.documents})

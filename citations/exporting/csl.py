@@ -49,41 +49,61 @@ def iso_date(parts):
     return "-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(parts))
 
 
-def csl_item(document, url=""):  # noqa: C901 (one field after another, as CSL lists them)
+def csl_item(document, url=""):
     """``document`` needs its ``authorships`` (prefetched or not). Dates carry only the
     parts that are known. An author list cut short is said in CSL-JSON's ``custom``
-    object (``{"et-al": true}``), which the formatted citations read."""
+    object (``{"et-al": true}``), which the formatted citations read. The fields come in
+    the order CSL lists them."""
     item = {"id": document.slug, "type": csl_type(document), "title": document.title}
     authors = [a.as_name() for a in document.authorships.all()]
     if authors:
         item["author"] = [csl_name(person) for person in authors]
     elif document.kind == GUIDANCE and document.source:
         item["author"] = [{"literal": document.source}]
-    if item["type"] == "article-journal":
-        item["container-title"] = document.source
-    elif document.source:
-        item["publisher"] = document.source
-    if document.jurisdiction:
-        item["jurisdiction"] = document.jurisdiction
-    for key, value in (("volume", document.volume), ("issue", document.issue)):
-        if value:
-            item[key] = value
-    if document.pages:
-        item["page"] = document.pages.replace("–", "-")
+    item.update(_csl_publication(document, item["type"]))
     for key, date in (("issued", document.issue_date), ("available-date", document.online_date)):
         if date:
             item[key] = {"date-parts": [list(date.parts)]}
-    if document.doi:
-        item["DOI"] = document.doi
-    if document.pmid:
-        item["PMID"] = document.pmid
-    if document.accession_number:
-        item["archive_location"] = document.accession_number
-        if document.accession_database:
-            item["archive"] = document.accession_database
-    link = document.url or document.free_url or url
-    if link:
-        item["URL"] = link
+    item.update(_csl_identifiers(document, url))
     if document.authors_et_al and authors:
         item["custom"] = {"et-al": True}
     return item
+
+
+def _csl_publication(document, kind):
+    """Where it was published: the journal (or publisher), jurisdiction, volume, issue and
+    pages, those that are known."""
+    found = {}
+    if kind == "article-journal":
+        found["container-title"] = document.source
+    elif document.source:
+        found["publisher"] = document.source
+    found.update(
+        (key, value)
+        for key, value in (
+            ("jurisdiction", document.jurisdiction),
+            ("volume", document.volume),
+            ("issue", document.issue),
+        )
+        if value
+    )
+    if document.pages:
+        found["page"] = document.pages.replace("–", "-")
+    return found
+
+
+def _csl_identifiers(document, url):
+    """Its DOI, PMID, accession number (with its database) and address, those known."""
+    found = {}
+    if document.doi:
+        found["DOI"] = document.doi
+    if document.pmid:
+        found["PMID"] = document.pmid
+    if document.accession_number:
+        found["archive_location"] = document.accession_number
+        if document.accession_database:
+            found["archive"] = document.accession_database
+    link = document.url or document.free_url or url
+    if link:
+        found["URL"] = link
+    return found

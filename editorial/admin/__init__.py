@@ -11,7 +11,8 @@
 - **Hiding is confirmed.** Making a document or cell that readers see somewhere a draft lists
   every place that will stop showing it, and needs a tick to go ahead; restoring a draft
   revision of it too (``hiding``).
-- **Preview.** The unsaved form, drawn as readers will see it (``preview``).
+- **Preview.** The unsaved form, drawn as readers will see it, from objects held in memory:
+  nothing is written (``preview``).
 - **Revisions readers see.** Ticking "Readers should know about this change" moves "Last
   revised" and shows the note for readers (``revision_note``, which it needs) on the page;
   it goes into the "what changed" record. The note for the history never leaves the admin

@@ -1,16 +1,14 @@
 """Preview: the unsaved change form drawn as readers will see it (admins of models with a
-page of their own set ``preview = True``)."""
+page of their own set ``preview = True``), from objects built in memory: nothing is written
+(``editorial.preview``)."""
 
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..preview import render_for_readers
-from ..refreshers import collect
-from ..visibility import Workflow
+from ..preview import render_for_readers, unsaved
 
 
 def _errors_of(form):
@@ -69,11 +67,12 @@ class PreviewMixin:
         return form, formsets
 
     def preview_view(self, request, object_id=None):
-        """Render the page from the posted, unsaved form, then undo everything.
+        """Draw the page from the posted form, unsaved: nothing is written.
 
-        The change is saved inside a transaction that is always rolled back, published for
-        the moment so the page shows as readers will see it, and the public view renders it
-        for an anonymous reader. Markup errors are listed above the page; links that do not
+        The form and its inlines are validated as a save would validate them; the object is
+        built from them in memory, published for the moment so the page shows as readers
+        will see it, and the public view draws it for an anonymous reader
+        (``editorial.preview``). Errors are listed above the page; links that do not
         resolve show as plain text, as they would to readers; rows the page leaves out (the
         model's ``left_out_for_readers()``: entries whose document is a draft) are named.
         """
@@ -86,54 +85,21 @@ class PreviewMixin:
             self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         ):
             raise PermissionDenied
-        request.editorial_preview = True
-        html, errors, left_out = None, [], []
-        with transaction.atomic():  # rolled back: nothing it writes stays
-            form, formsets = self.preview_forms(request, obj)
-            form.is_valid()
-            errors += _errors_of(form)
-            for formset in formsets:
-                formset.is_valid()
-                for inline_form in formset.forms:
-                    errors += _errors_of(inline_form)
-                errors += [str(e) for e in formset.non_form_errors()]
-            try:
-                saved = self.save_for_preview(form, formsets)
-                html = render_for_readers(saved)
-                if hasattr(saved, "left_out_for_readers"):
-                    left_out = saved.left_out_for_readers()
-            except Exception as exc:  # noqa: BLE001 - anything unsaveable is reported, not raised
-                errors.append(f"The preview could not be drawn from this form: {exc}")
-            transaction.set_rollback(True)
+        form, formsets = self.preview_forms(request, obj)
+        form.is_valid()
+        errors = _errors_of(form)
+        for formset in formsets:
+            formset.is_valid()
+            for inline_form in formset.forms:
+                errors += _errors_of(inline_form)
+            errors += [str(e) for e in formset.non_form_errors()]
+        html, left_out = None, []
+        try:
+            draft = unsaved(form, formsets)
+            html, left_out = render_for_readers(draft.obj), draft.left_out
+        except Exception as exc:  # noqa: BLE001 - anything undrawable is reported, not raised
+            errors.append(f"The preview could not be drawn from this form: {exc}")
         context = {"page_html": html, "errors": list(dict.fromkeys(errors)), "left_out": left_out}
         return TemplateResponse(
             request, "admin/editorial/preview.html", {**context, "opts": self.model._meta}
         )
-
-    def save_for_preview(self, form, formsets):
-        """Save what the form holds (inside the preview's rolled-back transaction). Its rows'
-        writes are collected into a list that is thrown away, never handed to the refreshers:
-        nothing derived (cached pages, the search index, the record) hears of them."""
-        discarded = []
-        obj = collect(form.instance, discarded)
-        if isinstance(obj, Workflow):
-            obj.status = Workflow.Status.PUBLISHED
-        if hasattr(obj, "slug") and not obj.slug:
-            obj.slug = "preview"
-        obj.save()
-        if hasattr(form, "save_m2m") and form.is_valid():
-            form.save_m2m()
-        for formset in formsets:
-            for inline_form in formset.forms:
-                if not inline_form.has_changed() and not inline_form.instance.pk:
-                    continue
-                collect(inline_form.instance, discarded)
-                if inline_form in getattr(formset, "deleted_forms", []):
-                    if inline_form.instance.pk:
-                        inline_form.instance.delete()
-                    continue
-                if inline_form.is_valid():
-                    instance = inline_form.save(commit=False)
-                    setattr(instance, formset.fk.name, obj)
-                    instance.save()
-        return type(obj)._default_manager.get(pk=obj.pk)
