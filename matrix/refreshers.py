@@ -80,12 +80,14 @@ def certainty_news(writes):
     """A verdict's certainty changed on a cell readers saw before and see now: record it, with
     the levels and why. Not news: a verdict written with its cell's first publication (or
     withdrawal) in the same save, a new verdict, a draft cell, loading the demo (``recorded``
-    already), or a restore (reversion writes the old rows raw, before the form's save)."""
+    already). A restore is told by :func:`restored_certainty_news`."""
     for write in writes:
         verdict = write.instance
         if not isinstance(verdict, CellVerdict) or write.recorded:
             continue
         write.recorded = True
+        if getattr(verdict, "certainty_news_told", False):
+            continue  # a restore: told from what readers saw before it (below)
         if write.created or write.deleted or write.rendered_again or write.related:
             continue
         was = write.remembered.get("certainty news")
@@ -102,6 +104,21 @@ def certainty_news(writes):
             why=certainty_reasons_for_readers(verdict),
             editor=write.editor,
         )
+
+
+def restored_certainty_news(cell, was, *, editor, public_before):
+    """A revision of ``cell`` restored: reversion wrote its rows before the form was saved,
+    so the certainty readers saw before (``was``, noted by the admin before the restore) is
+    compared with the one restored, by the same rule as any save."""
+    verdict = CellVerdict.objects.filter(cell=cell).first()
+    if verdict is None or was is None:
+        return
+    certainty_news(
+        [
+            Write(cell, public_before=public_before, public_after=cell.is_public),
+            Write(verdict, remembered={"certainty news": was}, editor=editor),
+        ]
+    )
 
 
 def _cell_written_with(verdict, writes):
