@@ -278,7 +278,10 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
     def inline_rows(self, request, obj, inline):
         if isinstance(inline, CellEntryInline):
             page = self.entries_page(request, obj, inline)
-            return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list])
+            # Who judged each entry's certainty is shown beside it: fetched with the rows.
+            return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list]).select_related(
+                "certainty_judged_by"
+            )
         return super().inline_rows(request, obj, inline)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

@@ -175,3 +175,20 @@ def test_an_entry_never_judged_says_so(editor_client, e4):
     CellEntry.objects.filter(pk=entry.pk).update(certainty_judged_on=None)
     own = editor_client.get(f"/admin/matrix/cellentry/{entry.pk}/change/")
     assert "Not judged yet." in own.text
+
+
+def test_who_judged_each_entry_costs_no_query_per_entry(editor_client, editor, e4):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(cell_change_url(e4)).status_code == 200
+        return len(captured)
+
+    CellEntry.objects.filter(cell=e4).update(certainty_judged_by=None, certainty_judged_on=None)
+    none_judged = queries()
+    CellEntry.objects.filter(cell=e4).update(
+        certainty_judged_by=editor, certainty_judged_on=timezone.localdate()
+    )
+    assert queries() == none_judged
