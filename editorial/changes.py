@@ -6,11 +6,14 @@ from .models import Change
 from .visibility import Publishable
 
 
-def record(obj, kind, *, note="", editor=None, bite=False):
+def record(obj, kind, *, note="", editor=None, bite=False, was="", now=""):
     """Add ``obj``'s change to the record. ``note`` is for readers (a marked revision's
-    note): bulletins, their archive and feed show it. ``editor`` made the change."""
+    note, or why a certainty changed): bulletins, their archive and feeds show it. ``editor``
+    made the change; ``was`` and ``now`` are a certainty change's levels, in words."""
     return Change.objects.create(
         kind=kind,
+        was=was[:40],
+        now=now[:40],
         subject=obj,
         title=str(getattr(obj, "title", obj))[:400],
         url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
@@ -38,3 +41,10 @@ def record_visibility(writes):
             record(instance, Change.Kind.PUBLISHED, bite=bite, editor=write.editor)
         elif not write.created:
             record(instance, Change.Kind.WITHDRAWN, editor=write.editor)
+
+
+def record_certainty(obj, *, was, now, why="", editor=None):
+    """The certainty of the evidence in ``obj`` (a cell readers see) went from ``was`` to
+    ``now`` (levels in words), for the reasons ``why``: news for its followers. The app
+    owning the judgement decides when it is news (``matrix.refreshers``)."""
+    return record(obj, Change.Kind.CERTAINTY, note=why, editor=editor, was=was, now=now)

@@ -1,7 +1,8 @@
 """The "what changed" record: new publications and marked revisions, for readers.
 
 One row per change readers may hear about: a document or cell published, a marked revision
-with the editor's note, a withdrawal. Feeds and update bulletins read it; its own
+with the editor's note, a withdrawal, a change in the certainty of a cell's evidence (with the
+levels it went from and to, and why). Feeds and update bulletins read it; its own
 ``visible_to`` applies the one visibility rule twice over: the change must have been public
 when it was made, and what it concerns must still be visible now.
 """
@@ -44,6 +45,7 @@ class Change(models.Model):
         PUBLISHED = "published", "Published"
         REVISED = "revised", "Revised"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        CERTAINTY = "certainty", "Certainty changed"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -55,6 +57,12 @@ class Change(models.Model):
         max_length=300,
         blank=True,
         help_text="A marked revision's note for readers; never an editor's note for the history.",
+    )
+    was = models.CharField(
+        max_length=40, blank=True, help_text="A certainty change: the level before, in words."
+    )
+    now = models.CharField(
+        max_length=40, blank=True, help_text="A certainty change: the level after, in words."
     )
     bite = models.BooleanField(
         default=False, help_text="The change is to a cell's Matrix Bite (its essay)."
@@ -75,3 +83,13 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def headline(self):
+        """The change in one line, as bulletins and feeds name it."""
+        if self.kind == self.Kind.CERTAINTY:
+            return (
+                f"Certainty of the evidence in {self.title} changed from {self.was.lower()} "
+                f"to {self.now.lower()}"
+            )
+        return self.title

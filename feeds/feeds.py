@@ -4,11 +4,15 @@ search. Every feed reads through the visibility rule, so a hidden thing is in no
 Dates: an item is published when the bank first carried it (``first_published``) and updated
 when last revised (``last_revised``); a document without either falls back to when its row
 was created and saved.
+
+A matrix's feed and a cell's also carry the news of a change in a cell's certainty (the
+"what changed" record's certainty changes, newest first, before the cells or entries).
 """
 
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce, Greatest
@@ -18,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from editorial.models import Change
 from matrix.models import Cell, CellEntry, Matrix
 from search.indexing import plain
 from search.models import SearchEntry
@@ -84,7 +89,58 @@ class DocumentsFeed(Feed):
         return [item.get_kind_display()]
 
 
-class MatrixFeed(Feed):
+def certainty_changes(cells):
+    """The certainty changes readers may see about ``cells`` (cells readers see), newest
+    first."""
+    return list(
+        Change.objects.visible_to(None)
+        .filter(
+            kind=Change.Kind.CERTAINTY,
+            content_type=ContentType.objects.get_for_model(Cell),
+            object_id__in=cells.values("pk"),
+        )
+        .order_by("-at", "-pk")[:FEED_SIZE]
+    )
+
+
+class CertaintyNewsMixin:
+    """A feed whose items are its own (cells, entries) and certainty changes: a change is
+    told as "Certainty of the evidence in … changed from low to moderate", with why."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            # Its own id: the link (the cell's verdict card) is the same for every change.
+            if pk := item.pop("certainty_change", None):
+                item["unique_id"] = f"{item['link'].split('#')[0]}#certainty-change-{pk}"
+        return feed
+
+    def item_extra_kwargs(self, item):
+        return {"certainty_change": item.pk} if isinstance(item, Change) else {}
+
+    def item_title(self, item):
+        return item.headline if isinstance(item, Change) else self.own_title(item)
+
+    def item_description(self, item):
+        return item.note if isinstance(item, Change) else self.own_description(item)
+
+    def item_link(self, item):
+        return f"{item.url}#verdict-heading" if isinstance(item, Change) else self.own_link(item)
+
+    def item_pubdate(self, item):
+        return item.at if isinstance(item, Change) else self.own_pubdate(item)
+
+    def item_updateddate(self, item):
+        return item.at if isinstance(item, Change) else self.own_updateddate(item)
+
+    def item_categories(self, item):
+        return ["Certainty changed"] if isinstance(item, Change) else []
+
+    def own_link(self, item):
+        return item.get_absolute_url()
+
+
+class MatrixFeed(CertaintyNewsMixin, Feed):
     """A matrix's cells, most recently revised first."""
 
     feed_type = Atom1Feed
@@ -102,28 +158,29 @@ class MatrixFeed(Feed):
         return f"Cells of the {obj.title} as they are written and revised."
 
     def items(self, obj):
-        return (
+        cells = (
             Cell.objects.visible_to(None)
             .with_labels()
             .filter(matrix=obj)
             .exclude(scope="")
             .order_by(F("last_revised").desc(nulls_last=True), "row__number", "column__code")
         )
+        return certainty_changes(Cell.objects.visible_to(None).filter(matrix=obj)) + list(cells)
 
-    def item_title(self, item):
+    def own_title(self, item):
         return f"Cell {item.code}: {item.short_title}"
 
-    def item_description(self, item):
+    def own_description(self, item):
         return plain(item.scope_html)
 
-    def item_pubdate(self, item):
+    def own_pubdate(self, item):
         return _moment(item.first_uploaded, None)
 
-    def item_updateddate(self, item):
+    def own_updateddate(self, item):
         return _moment(item.last_revised or item.first_uploaded, timezone.now())
 
 
-class CellFeed(Feed):
+class CellFeed(CertaintyNewsMixin, Feed):
     """A cell's entries, in the cell's order."""
 
     feed_type = Atom1Feed
@@ -144,26 +201,24 @@ class CellFeed(Feed):
         return plain(obj.scope_html) or obj.title
 
     def items(self, obj):
-        return (
+        entries = (
             CellEntry.objects.visible_to(None)
             .filter(cell=obj)
             .select_related("document", "cell__matrix", "cell__column", "cell__row")
             .order_by("order", "pk")
         )
+        return certainty_changes(Cell.objects.filter(pk=obj.pk)) + list(entries)
 
-    def item_title(self, item):
+    def own_title(self, item):
         return f"{item.roles} {item.headline}"
 
-    def item_description(self, item):
+    def own_description(self, item):
         return plain(item.annotation_html)
 
-    def item_link(self, item):
-        return item.get_absolute_url()
-
-    def item_pubdate(self, item):
+    def own_pubdate(self, item):
         return _moment(item.document.first_published, item.document.created)
 
-    def item_updateddate(self, item):
+    def own_updateddate(self, item):
         return _moment(
             item.cell.last_revised or item.document.last_revised or item.document.first_published,
             item.document.updated,

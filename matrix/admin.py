@@ -2,9 +2,12 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from editorial.admin import EditorialAdmin, EditorialForm
@@ -18,6 +21,7 @@ from studies.appraisal import CertaintyReason
 from studies.models import Document
 
 from .models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Role, Row
+from .refreshers import restored_certainty_news
 
 
 class ColumnInline(admin.TabularInline):
@@ -60,6 +64,16 @@ class RowAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
         return False
 
 
+# Where the editors' judgements are explained to readers (the methods page): the admin's help
+# texts point there so editors judge by the rules readers are told.
+METHODS = '<a href="/methods/">the methods page</a>'
+CERTAINTY_HELP = mark_safe(
+    f"GRADE's levels, as {METHODS} explains them. “Not rated” is always allowed: no false "
+    "precision."
+)
+REASONS_HELP = mark_safe(f"What lowered or raised it (GRADE's reasons; see {METHODS}).")
+
+
 class CellEntryForm(forms.ModelForm):
     """An entry's roles as check boxes, stored in legend order ("SG")."""
 
@@ -71,7 +85,7 @@ class CellEntryForm(forms.ModelForm):
         choices=CertaintyReason.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="What lowered or raised it (GRADE's reasons).",
+        help_text=REASONS_HELP,
     )
 
     class Meta:
@@ -85,6 +99,7 @@ class CellEntryForm(forms.ModelForm):
             "certainty_reasons",
             "order",
         ]
+        help_texts = {"certainty": CERTAINTY_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +122,27 @@ class PagedEntryFormSet(ProtectLinkedInlineFormSet):
         super().__init__(*args, **kwargs)
 
 
-class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
+def note_certainty_judged(entry, changed, editor):
+    """Who judged an entry's certainty, and when: set when the judgement changes."""
+    if {"certainty", "certainty_reasons"} & set(changed):
+        entry.certainty_judged_by = editor
+        entry.certainty_judged_on = timezone.localdate()
+
+
+class CertaintyJudgedMixin:
+    """Who judged an entry's certainty and when, shown beside it and never typed: it is set
+    when the certainty or its reasons change (``note_certainty_judged``)."""
+
+    @admin.display(description="Certainty judged")
+    def certainty_judged(self, entry):
+        if entry is None or entry.certainty_judged_on is None:
+            return "Not judged yet."
+        judge = entry.certainty_judged_by
+        who = (judge.get_full_name() or judge.get_username()) if judge else "someone since removed"
+        return f"By {who} on {date_format(entry.certainty_judged_on, 'j F Y')}."
+
+
+class CellEntryInline(CertaintyJudgedMixin, MarkupAdminMixin, admin.StackedInline):
     model = CellEntry
     form = CellEntryForm
     formset = PagedEntryFormSet
@@ -116,13 +151,8 @@ class CellEntryInline(MarkupAdminMixin, admin.StackedInline):
     extra = 0
     autocomplete_fields = ["document"]
     ordering = ["order", "pk"]
-
-
-def note_certainty_judged(entry, changed, editor):
-    """Who judged an entry's certainty, and when: set when the judgement changes."""
-    if {"certainty", "certainty_reasons"} & set(changed):
-        entry.certainty_judged_by = editor
-        entry.certainty_judged_on = timezone.localdate()
+    readonly_fields = ["certainty_judged"]
+    fields = [*CellEntryForm.Meta.fields[:-1], "certainty_judged", "order"]
 
 
 class CellVerdictForm(forms.ModelForm):
@@ -131,7 +161,10 @@ class CellVerdictForm(forms.ModelForm):
         choices=CertaintyReason.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="What lowered or raised it; say more in the note below.",
+        help_text=mark_safe(
+            f"What lowered or raised it (GRADE's reasons; see {METHODS}); say more in the "
+            "note below."
+        ),
     )
 
     class Meta:
@@ -151,10 +184,24 @@ class CellVerdictForm(forms.ModelForm):
             "unclear",
             "last_appraised",
         ]
+        help_texts = {
+            "certainty": mark_safe(
+                f"Of the body of evidence in the cell, as {METHODS} explains. A change of "
+                "level on a published cell is news: its followers' bulletins and the cell's "
+                "feed say it, with the reasons and the note below as the why."
+            ),
+            "cost_band": mark_safe(
+                f"Cost per person treated, 1 (very low) to 5 (very high), banded as {METHODS} says."
+            ),
+        }
 
 
 class CellVerdictInline(MarkupAdminMixin, admin.StackedInline):
-    """The verdict card, at the top of the cell's form: part of the cell's revision."""
+    """The verdict card, at the top of the cell's form: part of the cell's revision.
+
+    Open, not collapsed: it is what readers see first, and an editor changing the cell's
+    entries is asked, by seeing it, whether the card still holds. Grouped as readers read it.
+    """
 
     model = CellVerdict
     form = CellVerdictForm
@@ -163,6 +210,16 @@ class CellVerdictInline(MarkupAdminMixin, admin.StackedInline):
     can_delete = False
     verbose_name_plural = "verdict card"
     autocomplete_fields = ["economic_evaluations"]
+    fieldsets = [
+        (None, {"fields": ["bottom_line", "last_appraised"]}),
+        ("Certainty", {"fields": ["certainty", "certainty_reasons", "certainty_note"]}),
+        (
+            "What it does, for whom, how",
+            {"fields": ["effect", "works_for", "mechanism", "implementation"]},
+        ),
+        ("Cost", {"fields": ["cost_band", "cost_note", "economic_evaluations"]}),
+        ("What remains unclear", {"fields": ["unclear"]}),
+    ]
 
 
 class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
@@ -221,7 +278,10 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
     def inline_rows(self, request, obj, inline):
         if isinstance(inline, CellEntryInline):
             page = self.entries_page(request, obj, inline)
-            return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list])
+            # Who judged each entry's certainty is shown beside it: fetched with the rows.
+            return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list]).select_related(
+                "certainty_judged_by"
+            )
         return super().inline_rows(request, obj, inline)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -230,12 +290,36 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
             kwargs["page"] = self.entries_page(request, obj, inline)
         return kwargs
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Reversion writes the revision's rows before the form is saved, so the save alone
+        # cannot tell that the restore changed the verdict's certainty: note it first.
+        with transaction.atomic():
+            if request.method == "POST" and unquote(object_id).isdigit():
+                self.lock_for_save(unquote(object_id))
+                request.certainty_before_restore = (
+                    CellVerdict.objects.filter(cell_id=unquote(object_id))
+                    .values_list("certainty", flat=True)
+                    .first()
+                )
+            return super().revision_view(request, object_id, version_id, extra_context)
+
     def save_related(self, request, form, formsets, change):
+        restoring = getattr(request, "certainty_before_restore", None)
         for formset in formsets:
             if formset.model is CellEntry:
                 for row in formset.forms:
                     note_certainty_judged(row.instance, row.changed_data, request.user)
+            elif formset.model is CellVerdict and restoring is not None:
+                for row in formset.forms:
+                    row.instance.certainty_news_told = True  # below, from before the restore
         super().save_related(request, form, formsets, change)
+        if restoring is not None:
+            restored_certainty_news(
+                form.instance,
+                restoring,
+                editor=request.user,
+                public_before=request.editorial_restore["public_before"],
+            )
 
     def revision_touches_bite(self, obj, formsets):
         return any(formset.model is BiteSection and formset.has_changed() for formset in formsets)
@@ -253,7 +337,9 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
 
 
 @admin.register(CellEntry)
-class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
+class CellEntryAdmin(
+    CertaintyJudgedMixin, ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin
+):
     """An entry edited on its own page is a change to its cell: the revision holds both."""
 
     form = CellEntryAdminForm
@@ -270,8 +356,10 @@ class CellEntryAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
         "annotation",
         "certainty",
         "certainty_reasons",
+        "certainty_judged",
         "order",
     ]
+    readonly_fields = ["certainty_judged"]
 
     def save_model(self, request, obj, form, change):
         note_certainty_judged(obj, form.changed_data, request.user)

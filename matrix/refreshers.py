@@ -7,12 +7,23 @@
 - A document changed: the grid counts and dates a cell's documents without loading them
   (their year, kind and countries), so the cells holding it are told to the page cache.
 - A chart saved: texts store the drawn chart where they place it; they are rendered again.
+
+And the news the verdicts make (:func:`certainty_news`): the certainty of a cell's evidence
+changing, on a cell readers see, is recorded for bulletins and feeds.
 """
 
+import html
+import re
+
+from django.utils.html import strip_tags
+
+from editorial import changes
 from editorial.refreshers import Write, refresh
 from studies.models import Document
 
-from .models import Cell, CellEntry, Chart
+from .models import Cell, CellEntry, CellVerdict, Chart
+
+NOTE_MAX = 300  # editorial.models.Change.note
 
 
 def refresh_cells_and_charts(writes):
@@ -55,3 +66,74 @@ def redraw(chart, *, texts=True):
     refresh([Write(chart, rendered_again=True)])
     if texts:
         chart.refresh_texts_placing_it()
+
+
+def certainty_before(instance):
+    """What the certainty news needs noted before a verdict is saved: its level as stored."""
+    if isinstance(instance, CellVerdict) and instance.pk:
+        stored = CellVerdict.objects.filter(pk=instance.pk).values_list("certainty", flat=True)
+        return stored.first()
+    return None
+
+
+def certainty_news(writes):
+    """A verdict's certainty changed on a cell readers saw before and see now: record it, with
+    the levels and why. Not news: a verdict written with its cell's first publication (or
+    withdrawal) in the same save, a new verdict, a draft cell, loading the demo (``recorded``
+    already). A restore is told by :func:`restored_certainty_news`."""
+    for write in writes:
+        verdict = write.instance
+        if not isinstance(verdict, CellVerdict) or write.recorded:
+            continue
+        write.recorded = True
+        if getattr(verdict, "certainty_news_told", False):
+            continue  # a restore: told from what readers saw before it (below)
+        if write.created or write.deleted or write.rendered_again or write.related:
+            continue
+        was = write.remembered.get("certainty news")
+        if was is None or was == verdict.certainty:
+            continue
+        cell = _cell_written_with(verdict, writes) or verdict.cell
+        cell_write = next((w for w in writes if w.instance is cell), None)
+        if not cell.is_public or (cell_write is not None and cell_write.visibility_changed):
+            continue
+        changes.record_certainty(
+            cell,
+            was=CellVerdict(certainty=was).certainty_level.label,
+            now=verdict.certainty_level.label,
+            why=certainty_reasons_for_readers(verdict),
+            editor=write.editor,
+        )
+
+
+def restored_certainty_news(cell, was, *, editor, public_before):
+    """A revision of ``cell`` restored: reversion wrote its rows before the form was saved,
+    so the certainty readers saw before (``was``, noted by the admin before the restore) is
+    compared with the one restored, by the same rule as any save."""
+    verdict = CellVerdict.objects.filter(cell=cell).first()
+    if verdict is None or was is None:
+        return
+    certainty_news(
+        [
+            Write(cell, public_before=public_before, public_after=cell.is_public),
+            Write(verdict, remembered={"certainty news": was}, editor=editor),
+        ]
+    )
+
+
+def _cell_written_with(verdict, writes):
+    for write in writes:
+        if isinstance(write.instance, Cell) and write.instance.pk == verdict.cell_id:
+            return write.instance
+    return None
+
+
+def certainty_reasons_for_readers(verdict):
+    """Why, in words readers read: the reasons ticked, then the editors' note, as plain text
+    cut at a word to fit the record."""
+    reasons = verdict.certainty_why
+    note = " ".join(html.unescape(strip_tags(verdict.certainty_note_html)).split())
+    why = ". ".join(part for part in (reasons[:1].upper() + reasons[1:], note) if part)
+    if len(why) > NOTE_MAX:
+        why = re.sub(r"\s+\S*$", "", why[: NOTE_MAX - 1]) + "…"
+    return why

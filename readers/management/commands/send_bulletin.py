@@ -38,7 +38,7 @@ class Command(BaseCommand):
         bulletins.gather(bulletin)
         changes = bulletins.covered(bulletin)
         self.stdout.write(f"“{bulletin.title}”: {len(changes)} change(s).")
-        titles = {c.pk: c.title for c in changes}
+        titles = {c.pk: c.headline for c in changes}
         readers = 0
         for _, _, email, selected in bulletins.selections(
             Subscriber.objects.receiving(bulletin.frequency), changes
