@@ -423,15 +423,24 @@ class CellQuerySet(VisibleQuerySet):
             .by_key(matrix_slug, code)
         )
 
-    def cell_page(self, user, matrix_slug, code, country="", design="", today=None):
+    def cell_page(
+        self, user, matrix_slug, code, country="", design="", today=None, appraised=False
+    ):
         """A cell page: the cell with its verdict card, its entries (those ``user`` may see;
         with a ``country`` or ``design`` present among them, only those whose document has
         it) grouped by role, the countries and designs to filter by, its Matrix Bite sections
-        and issues apart, its neighbours and how fresh its evidence is. Raises DoesNotExist."""
+        and issues apart, its neighbours and how fresh its evidence is. ``appraised``: each
+        document's settings and populations too (the API's whole appraisal). Raises
+        DoesNotExist."""
         cell = self.select_related("verdict")._with_entries(
             user,
             matrix_slug,
             code,
+            *(
+                ["entries__document__care_settings", "entries__document__populations"]
+                if appraised
+                else []
+            ),  # fmt: skip
             Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
             Prefetch(
                 "verdict__economic_evaluations",
