@@ -92,17 +92,27 @@ class TokenFacet(Facet):
         label = f"{self.heading}: {self.chosen_label(value)}"
         return qs, [(label, params.url(**{self.param.name: ""}))]
 
+    # (table, key column, name column) naming its values in the facet statement itself, so
+    # the page needs no query of its own for their labels.
+    names_from = None
+
     def count_sql(self, engine):
+        value = f"SUBSTR(t, {len(self.prefix) + 2})"
+        label, join = "''", ""
+        if self.names_from:
+            table, key, name = self.names_from
+            label, join = f"MAX(n.{name})", f" JOIN {table} AS n ON n.{key} = {value}"
         return [
             "SELECT * FROM ("
-            f"SELECT '{self.name}', SUBSTR(t, {len(self.prefix) + 2}), COUNT(DISTINCT id), '' "
-            f"FROM ({engine.token_source('appraisal')}) AS x WHERE t LIKE '{self.prefix}:%%' "
+            f"SELECT '{self.name}', {value}, COUNT(DISTINCT x.id), {label} "
+            f"FROM ({engine.token_source('appraisal')}) AS x{join} "
+            f"WHERE t LIKE '{self.prefix}:%%' "
             f"GROUP BY t ORDER BY 3 DESC, 2 LIMIT 60) AS top_{self.name}"
         ]
 
     def show(self, page, counts, labels, params, cells):
         found = counts.get(self.name, [])
-        names = self.labels_for([value for value, _ in found])
+        names = labels.get(self.name, {}) if self.names_from else self.labels_for([])
         chosen = getattr(params, self.param.attr)
         values = [
             FacetValue(names.get(value, value), n, params.url(**{self.param.name: value}),
@@ -146,6 +156,8 @@ class CountryFacet(TokenFacet):
               "includes its nations."),
     )  # fmt: skip
 
+    names_from = ("studies_country", "code", "name")
+
     def labels_for(self, values):
         return dict(Country.objects.filter(code__in=values).values_list("code", "name"))
 
@@ -161,6 +173,7 @@ class SettingFacet(VocabularyFacet):
     name = prefix = "setting"
     heading = "Setting"
     model = Setting
+    names_from = ("studies_setting", "slug", "name")
     params = (
         Param("setting", "setting", _slug("setting"), pattern=r"^[a-z0-9-]{1,100}$",
               description="A setting's slug (primary-care, residential…): documents of "
@@ -172,6 +185,7 @@ class PopulationFacet(VocabularyFacet):
     name = prefix = "population"
     heading = "Population"
     model = Population
+    names_from = ("studies_population", "slug", "name")
     params = (
         Param("population", "population", _slug("population"), pattern=r"^[a-z0-9-]{1,100}$",
               description="A population's slug (women, young-people…): documents about "
