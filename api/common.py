@@ -76,3 +76,34 @@ def subject_summary(request, s):
         "url": absolute(request, s.get_absolute_url()),
         "api_url": absolute(request, reverse("api:subject", args=[s.slug])),
     }
+
+
+def appraisal(document):
+    """A document's appraisal (its countries, settings and populations prefetched)."""
+    return {
+        "design": document.design,
+        "participants": document.participants,
+        "studies": document.studies_included,
+        "countries": [c.code for c in document.countries.all()],
+        "setting": [s.slug for s in document.care_settings.all()],
+        "population": [p.slug for p in document.populations.all()],
+        "effect_direction": document.effect_direction,
+        "risk_of_bias": document.risk_of_bias,
+    }
+
+
+def verdict(cell):
+    """A cell's verdict card, or None."""
+    card = getattr(cell, "verdict", None)
+    if card is None:
+        return None
+    return {
+        "bottom_line": card.bottom_line_html,
+        "certainty": card.certainty,
+        "certainty_reasons": list(card.certainty_reasons or []),
+        "effect": card.effect_html,
+        "cost_band": card.cost_band,
+        "unclear": card.unclear_html,
+        "last_appraised": iso_date(card.last_appraised),
+        "review_due": iso_date(cell.review_due),
+    }

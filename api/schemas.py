@@ -1,7 +1,7 @@
 """The API's schemas: what each answer holds and what the search parameters may be. They are
 its OpenAPI description (rendered at /api/v1/docs)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import BeforeValidator, Field, create_model
@@ -9,6 +9,13 @@ from pydantic import BeforeValidator, Field, create_model
 from citations.exporting.formats import formats
 from ops.inputs import whole_number
 from search.params import MAX_PAGE, facet_params
+from studies.appraisal import (
+    Certainty,
+    CertaintyReason,
+    Design,
+    EffectDirection,
+    RiskOfBias,
+)
 from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
 
 
@@ -75,6 +82,35 @@ def _citation_schema():
 Citation = _citation_schema()
 
 
+def _enum(choices, empty=False):
+    """A string that is one of ``choices`` (the values of a TextChoices), "" allowed when
+    ``empty``: an enum in the OpenAPI description."""
+    return Literal[*(("",) if empty else ()), *choices.values]
+
+
+CountryCode = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{2}(-[A-Z]{3})?$",
+        description="ISO 3166-1 (GB, US) or, for the UK's nations, ISO 3166-2 (GB-SCT).",
+    ),
+]
+
+
+class Appraisal(Schema):
+    """A document's appraisal: only what its source states; empty or null where it does not
+    say."""
+
+    design: _enum(Design, empty=True) = Field(description='The study design, or "".')
+    participants: int | None = Field(description="How many took part (a study).")
+    studies: int | None = Field(description="How many studies it includes (a review).")
+    countries: list[CountryCode]
+    setting: list[str] = Field(description="Slugs of the settings of treatment.")
+    population: list[str] = Field(description="Slugs of the populations it is about.")
+    effect_direction: _enum(EffectDirection, empty=True)
+    risk_of_bias: _enum(RiskOfBias, empty=True)
+
+
 class DocumentDetail(DocumentSummary):
     authors: list[str]
     authors_et_al: bool
@@ -96,13 +132,36 @@ class DocumentDetail(DocumentSummary):
     first_published: str | None
     last_revised: str | None
     cite: Citation
+    appraisal: Appraisal
+
+
+class EntryDocument(DocumentSummary):
+    appraisal: Appraisal
 
 
 class Entry(Schema):
     roles: list[str]
     headline: str
     annotation_html: str
-    document: DocumentSummary
+    certainty: _enum(Certainty) = Field(
+        description="How far this document, in this cell, can be trusted (GRADE's levels, "
+        "or not_rated)."
+    )
+    certainty_reasons: list[_enum(CertaintyReason)]
+    document: EntryDocument
+
+
+class Verdict(Schema):
+    """A cell's verdict card, written by the editors; its texts as HTML."""
+
+    bottom_line: str
+    certainty: _enum(Certainty)
+    certainty_reasons: list[_enum(CertaintyReason)]
+    effect: str
+    cost_band: int | None = Field(ge=1, le=5, description="1 (very low) to 5 (very high).")
+    unclear: str
+    last_appraised: str | None = Field(description="ISO 8601 date.")
+    review_due: str | None = Field(description="ISO 8601 date.")
 
 
 class CellDetail(Schema):
@@ -112,6 +171,7 @@ class CellDetail(Schema):
     url: str
     scope_html: str
     more_search: str
+    verdict: Verdict | None = Field(description="Null when the cell has no verdict card.")
     entries: list[Entry]
     bite_sections: list[Link]
     first_uploaded: str | None
@@ -202,7 +262,17 @@ def _facet_field(param):
     """A search facet's parameter (``search.facets.Param``) as a field of SearchFilters."""
     if param.kind == "number":
         return whole_number_between(param.low, param.high) | None, None
-    return (bool, False) if param.kind == "flag" else (str, "")
+    if param.kind == "flag":
+        return bool, False
+    if param.choices:
+        kind = Literal["", *param.choices]
+    elif param.pattern:
+        kind = Annotated[str, Field(pattern=param.pattern.replace("^", "^$|^", 1))]
+    else:
+        kind = str
+    if param.description:
+        kind = Annotated[kind, Field(description=param.description)]
+    return kind, ""
 
 
 # The search's parameters: the words, each registered facet's (search/hooks.py), the sort and

@@ -432,17 +432,26 @@ class CellQuerySet(VisibleQuerySet):
             .by_key(matrix_slug, code)
         )
 
-    def cell_page(self, user, matrix_slug, code, country="", design="", today=None, unsaved=None):
+    def cell_page(
+        self, user, matrix_slug, code, country="", design="", today=None, unsaved=None,
+        appraised=False,
+    ):  # fmt: skip
         """A cell page: the cell with its verdict card, its entries (those ``user`` may see;
         with a ``country`` or ``design`` present among them, only those whose document has
         it) grouped by role, the countries and designs to filter by, its Matrix Bite sections
         and issues apart, its neighbours and how fresh its evidence is. Raises DoesNotExist.
         ``unsaved``: a cell held in memory with its rows as this query reads them
-        (``editorial.preview``), drawn in place of the stored one."""
+        (``editorial.preview``), drawn in place of the stored one. ``appraised``: each
+        document's settings and populations too (the API's whole appraisal)."""
         cell = unsaved or self.select_related("verdict")._with_entries(
             user,
             matrix_slug,
             code,
+            *(
+                ["entries__document__care_settings", "entries__document__populations"]
+                if appraised
+                else []
+            ),  # fmt: skip
             Prefetch("bite_sections", queryset=BiteSection.objects.order_by("order", "pk")),
             Prefetch(
                 "verdict__economic_evaluations",

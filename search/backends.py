@@ -51,6 +51,18 @@ class Backend:
     def subject_filter(self, tag_id):
         raise NotImplementedError
 
+    def token_filter(self, column, tokens):
+        """Index rows whose JSON list ``column`` holds any of ``tokens``."""
+        raise NotImplementedError
+
+    def token_source(self, column):
+        """SQL selecting each element ``t`` of the matches' JSON list ``column``."""
+        raise NotImplementedError
+
+    def certainty_filter(self, cell_ids, levels):
+        """Index rows placed, in one of ``cell_ids``, with one of the certainty ``levels``."""
+        raise NotImplementedError
+
     def placement_filter(self, cell_ids, role):
         raise NotImplementedError
 
@@ -59,14 +71,14 @@ class Backend:
         (``parts``, from ``Facet.count_sql``) over the CTE ``m`` of matches and ``p`` of their
         placements in ``cell_ids``, then ``sizes_sql``'s (a sample's sizes); the parameters
         after ``base_sql``'s."""
-        cell, matrix, roles = self.placement_parts
+        cell, matrix, roles, certainty = self.placement_parts
         cells_in, cell_params = _in(cell_ids)
         counts = "".join(f"\n        UNION ALL {part}" for part in parts)
         sql = f"""
         WITH m AS MATERIALIZED ({base_sql}),
         p AS MATERIALIZED (
             SELECT id, CAST({cell} AS BIGINT) AS cell, CAST({matrix} AS BIGINT) AS matrix,
-                   {roles} AS roles
+                   {roles} AS roles, {certainty} AS certainty
             FROM ({self.placement_source}) AS x WHERE CAST({cell} AS BIGINT) IN ({cells_in}))
         SELECT 'total', '', COUNT(*), '' FROM m{counts}
         {sizes_sql}
@@ -113,7 +125,7 @@ class PostgresBackend(Backend):
     # per row, each filling a tuplestore): three times faster over a few thousand rows.
     subject_source = "SELECT jsonb_array_elements_text(m.subjects) AS s FROM m"
     placement_source = "SELECT m.id, jsonb_array_elements(m.placements) AS pl FROM m"
-    placement_parts = ("pl->>0", "pl->>1", "pl->>2")
+    placement_parts = ("pl->>0", "pl->>1", "pl->>2", "pl->>4")
 
     def tsquery(self, query):
         """The tsquery as SQL with its parameters: websearch_to_tsquery per term, joined
@@ -169,6 +181,23 @@ class PostgresBackend(Backend):
     def subject_filter(self, tag_id):
         return RawSQL(
             f"{ENTRY}.subjects @> %s::jsonb", [json.dumps([tag_id])], output_field=BooleanField()
+        )
+
+    def token_filter(self, column, tokens):
+        return RawSQL(f"{ENTRY}.{column} ?| %s", [list(tokens)], output_field=BooleanField())
+
+    def token_source(self, column):
+        return f"SELECT m.id, jsonb_array_elements_text(m.{column}) AS t FROM m"
+
+    def certainty_filter(self, cell_ids, levels):
+        cells_in, params = _in(cell_ids)
+        levels_in, level_params = _in(levels)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM jsonb_array_elements({ENTRY}.placements) AS pl "
+            f"WHERE CAST(pl.value->>0 AS BIGINT) IN ({cells_in}) "
+            f"AND pl.value->>4 IN ({levels_in}))",
+            [*params, *level_params],
+            output_field=BooleanField(),
         )
 
     def placement_filter(self, cell_ids, role):
@@ -255,6 +284,7 @@ class SQLiteBackend(Backend):
         "json_extract(pl, '$[0]')",
         "json_extract(pl, '$[1]')",
         "json_extract(pl, '$[2]')",
+        "json_extract(pl, '$[4]')",
     )
     # bm25 column weights in the order title, labels, summary, body (SearchText), after
     # PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
@@ -295,6 +325,28 @@ class SQLiteBackend(Backend):
         return RawSQL(
             f"EXISTS (SELECT 1 FROM json_each({ENTRY}.subjects) WHERE value = %s)",
             [tag_id],
+            output_field=BooleanField(),
+        )
+
+    def token_filter(self, column, tokens):
+        tokens_in, params = _in(tokens)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM json_each({ENTRY}.{column}) WHERE value IN ({tokens_in}))",
+            params,
+            output_field=BooleanField(),
+        )
+
+    def token_source(self, column):
+        return f"SELECT m.id, t.value AS t FROM m, json_each(m.{column}) AS t"
+
+    def certainty_filter(self, cell_ids, levels):
+        cells_in, params = _in(cell_ids)
+        levels_in, level_params = _in(levels)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM json_each({ENTRY}.placements) AS pl "
+            f"WHERE json_extract(pl.value, '$[0]') IN ({cells_in}) "
+            f"AND json_extract(pl.value, '$[4]') IN ({levels_in}))",
+            [*params, *level_params],
             output_field=BooleanField(),
         )
 

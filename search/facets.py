@@ -32,7 +32,8 @@ class Param:
     ``SearchParams`` and in the API. ``clean(value, problems)`` reads an address's text or
     the API's already typed value alike; what it cannot use it drops (saying why in
     ``problems`` when a reader should know). ``kind`` is its type in the API: "text",
-    "flag" or "number" (from ``low`` to ``high``)."""
+    "flag" or "number" (from ``low`` to ``high``); a text with ``choices`` is one of them
+    (an enum in the API's description). ``pattern`` describes the form a text takes."""
 
     name: str
     attr: str
@@ -40,6 +41,9 @@ class Param:
     kind: str = "text"
     low: int = 0
     high: int = 0
+    choices: tuple = ()
+    pattern: str = ""
+    description: str = ""
 
     @property
     def default(self):

@@ -9,6 +9,7 @@ from matrix.models import Role
 from ops.inputs import whole_number
 from studies.models import Document
 
+from .appraisal_facets import FACETS
 from .facets import Facet, FacetValue, Param, Shown, flag, registry
 from .refreshers import NAME, refresh_index, remember
 
@@ -254,5 +255,5 @@ class FreeCopy(Facet):
         return [Shown("Free copy", page.facets["free"])]
 
 
-for facet in (Kind(), Years(), Subject(), Placement(), Consultation(), FreeCopy()):
+for facet in (Kind(), Years(), Subject(), Placement(), *FACETS, Consultation(), FreeCopy()):
     registry.register(facet)

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from matrix.models import BiteSection, Cell, CellEntry
-from studies.models import Document, DocumentAuthor, DocumentSection
+from studies.models import Country, Document, DocumentAuthor, DocumentSection
 from topics.models import HotTopic
 
 from . import facets
@@ -46,7 +46,9 @@ def document_row(document, cell_public):
         document_id=document.pk,
         doc_status=document.status,
         **facets.index_columns(document),
-        placements=[[e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline] for e in entries],
+        placements=[
+            [e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline, e.certainty] for e in entries
+        ],
     )
     text = SearchText(
         title=plain(document.title),
@@ -94,6 +96,9 @@ def documents_with_everything(ids):
         Prefetch("sections", queryset=DocumentSection.objects.order_by("order", "pk")),
         Prefetch("cell_entries", queryset=CellEntry.objects.order_by("cell_id")),
         "tags",
+        Prefetch("countries", queryset=Country.objects.order_by("code")),
+        "care_settings",
+        "populations",
     )
 
 

@@ -67,7 +67,12 @@ class SearchEntry(models.Model):
     doc_kind = models.CharField(max_length=10, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     subjects = models.JSONField(default=list, blank=True)  # tag ids
-    placements = models.JSONField(default=list, blank=True)  # [cell, matrix, roles, headline]
+    # [cell, matrix, roles, headline, certainty]: the entry's certainty there
+    placements = models.JSONField(default=list, blank=True)
+    # The document's appraisal as tokens facets count: "design:randomised-trial",
+    # "country:GB-ENG" and "country:GB" (a nation is counted in its country too),
+    # "setting:primary-care", "population:women".
+    appraisal = models.JSONField(default=list, blank=True, db_default=[])
     free_copy = models.BooleanField(default=False)  # the document has a free_url
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
     head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only

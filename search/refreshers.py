@@ -4,7 +4,7 @@ indexed again when anything they index is written."""
 from taggit.models import Tag, TaggedItem
 
 from matrix.models import BiteSection, Cell, CellEntry
-from studies.models import Document, DocumentAuthor, DocumentSection
+from studies.models import Country, Document, DocumentAuthor, DocumentSection, Population, Setting
 from topics.models import HotTopic
 
 from . import indexing
@@ -41,6 +41,9 @@ def _affected(write, documents, cells, sections, topics):
         documents.update(_documents_of(write))
     elif isinstance(instance, TaggedItem | Tag):
         documents.update(_tagged_documents(write))
+    elif isinstance(instance, Setting | Population) and not write.created:
+        # Its documents' index rows hold its slug.
+        documents.update(instance.documents.values_list("pk", flat=True))
     elif write.deleted or write.related:
         return
     elif isinstance(instance, Cell):
@@ -55,11 +58,15 @@ def _affected(write, documents, cells, sections, topics):
         topics.add(instance.pk)
 
 
+# A document's many-to-many fields its index row holds: subjects and the appraisal's.
+INDEXED_RELATIONS = (Tag, Country, Setting, Population)
+
+
 def _documents_of(write):
     instance = write.instance
     if not isinstance(instance, Document):
         return [instance.document_id]  # an author, section or entry: written or deleted
-    if write.deleted or (write.related and write.related[0] is not Tag):
+    if write.deleted or (write.related and write.related[0] not in INDEXED_RELATIONS):
         return []
     return [instance.pk]
 

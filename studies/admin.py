@@ -191,6 +191,17 @@ class VocabularyAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_actions(self, request):
+        # Deleted one at a time, so a term in use is never deleted in a batch.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.documents.exists():
+            return False  # in use: take it off its documents first
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Document)
 class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):

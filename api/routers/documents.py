@@ -6,7 +6,7 @@ from ninja import Query, Router
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
-from api.common import READER, absolute, cacheable, document_summary, iso_date
+from api.common import READER, absolute, appraisal, cacheable, document_summary, iso_date
 from api.routers.search import facets_of, page_links, params_of
 from api.schemas import DocumentDetail, DocumentPage, SearchFilters
 from citations.exporting.csl import csl_item
@@ -86,6 +86,7 @@ def document(request: HttpRequest, slug: str):
         ],  # fmt: skip
         "first_published": iso_date(d.first_published),
         "last_revised": iso_date(d.last_revised),
+        "appraisal": appraisal(d),
         "cite": {
             "csl": item,
             "apa": styles["apa"][1],

@@ -5,7 +5,16 @@ from django.urls import reverse
 from ninja import Router
 from ninja.decorators import decorate_view
 
-from api.common import READER, absolute, cacheable, cell_summary, document_summary, iso_date
+from api.common import (
+    READER,
+    absolute,
+    appraisal,
+    cacheable,
+    cell_summary,
+    document_summary,
+    iso_date,
+    verdict,
+)
 from api.schemas import CellDetail, MatrixDetail, MatrixSummary
 from matrix.models import Cell, Matrix
 
@@ -48,9 +57,10 @@ def matrix(request: HttpRequest, slug: str):
 )
 @decorate_view(*cacheable)
 def cell(request: HttpRequest, slug: str, code: str):
-    """A cell with its entries in order, each with its roles, headline and annotation."""
+    """A cell with its verdict card and its entries in order, each with its roles,
+    headline, annotation and certainty, and its document's appraisal."""
     try:
-        page = Cell.objects.cell_page(READER, slug, code.upper())
+        page = Cell.objects.cell_page(READER, slug, code.upper(), appraised=True)
     except (Cell.DoesNotExist, ValueError, IndexError):
         raise Http404("No such cell.") from None
     c = page.cell
@@ -63,12 +73,18 @@ def cell(request: HttpRequest, slug: str, code: str):
         "more_search": absolute(request, reverse("search") + "?q=" + c.more_query)
         if c.more_query
         else "",
+        "verdict": verdict(c),
         "entries": [
             {
                 "roles": list(e.roles),
                 "headline": e.headline,
                 "annotation_html": e.annotation_html,
-                "document": document_summary(request, e.document),
+                "certainty": e.certainty,
+                "certainty_reasons": list(e.certainty_reasons or []),
+                "document": {
+                    **document_summary(request, e.document),
+                    "appraisal": appraisal(e.document),
+                },
             }
             for _, entries in page.groups
             for e in entries
