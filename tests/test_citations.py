@@ -121,6 +121,7 @@ def expected(**fields) -> dict:
         "keywords": [],
         "affiliations": [],
         "publication_types": [],
+        "design": "",
         "left_out": [],
     }
     assert set(fields) <= set(base), set(fields) - set(base)
@@ -209,6 +210,7 @@ def test_seed_003_document_fields():
         "abstract": record.abstract,
         "affiliations": "",
         "kind": "review",
+        "design": "",  # the record names no design
         "tags": [],
     }
 
@@ -288,6 +290,7 @@ def test_ris_three_records_every_field():
         kind="guidance",
         keywords=["referral", "mutual aid"],
         publication_types=["Practice Guideline"],
+        design="guideline",
     )
     assert (third.first_page, third.last_page) == ("270", "279")
     assert (first.first_page, first.last_page) == ("108213", "108213")
@@ -397,6 +400,7 @@ def test_bibtex_three_entries_every_field():
         kind="guidance",
         keywords=["referral", "mutual aid"],
         publication_types=["Practice Guideline"],
+        design="guideline",
     )
 
 
@@ -520,6 +524,7 @@ def test_medline_two_records_every_field():
         kind="review",
         keywords=["aftercare"],
         publication_types=["Journal Article", "Systematic Review", "Meta-Analysis"],
+        design="meta-analysis",
         left_out=['LA (language) "eng"'],
     )
 
@@ -615,6 +620,7 @@ def test_csl_json_array_every_field():
         kind="guidance",
         keywords=["referral", "mutual aid"],
         publication_types=["Practice Guideline"],
+        design="guideline",
     )
 
 
@@ -781,6 +787,7 @@ def test_semantic_scholar_graph_api_list():
         abstract="An unstructured test abstract.\n\nIt has two lines.",
         kind="review",  # publicationTypes ["Review", …]
         publication_types=["Review", "JournalArticle"],
+        design="narrative-review",
         left_out=['paperId (Semantic Scholar\'s id) "0000000000000000000000000000000000000001"'],
     )
     assert (second.title, second.year, second.issued.iso) == (
