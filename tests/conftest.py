@@ -3,6 +3,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 # Redis servers of the tests' own (redis_server, silent_port).
@@ -53,6 +54,13 @@ class DemoContent:
         cached under the re-created keys are forgotten."""
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(self.migrated)
+        # The rows come back with their keys, but PostgreSQL's sequences were reset by the
+        # flush: move them past those keys, or the demo's next row (a vocabulary term) collides.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
         ContentType.objects.clear_cache()
         self.load()
 

@@ -156,6 +156,12 @@ def _followed(node, url, start):
         return None
     if target.startswith(BRIEF) and urlsplit(url).path.startswith(BRIEF):
         return None
+    here = urlsplit(url)
+    if here.query and urlsplit(target).path == here.path and target not in start:
+        # A page's filters, views and sorts (a cell's country and design, the grid's views,
+        # the evidence table's columns) combine without end too: the crawl opens each from
+        # the page itself, and does not go on from one variant to the next.
+        return None
     return target
 
 
