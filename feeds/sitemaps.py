@@ -11,7 +11,7 @@ from topics.models import HotTopic
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["home", "topics:list", "subjects:list"]
+        return ["home", "methods", "topics:list", "subjects:list"]
 
     def location(self, item):
         return reverse(item)

@@ -61,6 +61,7 @@ def test_sitemap_lists_every_public_page_and_nothing_hidden(client, demo):
     urls = sitemap_urls(client)
     assert {
         "/",
+        "/methods/",
         "/topics/",
         "/subjects/",
         "/matrices/alcohol/E4/",
