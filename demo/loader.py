@@ -111,6 +111,8 @@ def _save(obj):
 def _load(directory):
     report = LoadReport()
     load_matrices(_read(directory / "matrices.yaml"), report)
+    if (directory / "coverage-terms.yaml").exists():
+        load_coverage_terms(_read(directory / "coverage-terms.yaml"))
     documents = _read(directory / "documents.yaml")
     load_vocabularies(documents, report)
     load_documents(documents, report)
@@ -123,6 +125,19 @@ def _load(directory):
     reindex_documents([obj.pk for obj in report.created if isinstance(obj, Document)])
     first_revisions(report)
     return report
+
+
+def load_coverage_terms(data):
+    """What each row and column covers, for searches (``Row.covers``), where it is empty."""
+    for slug, parts in data.items():
+        for number, terms in (parts.get("rows") or {}).items():
+            Row.objects.filter(matrix__slug=slug, number=number, covers="").update(
+                covers="\n".join(map(str, terms))
+            )
+        for code, terms in (parts.get("columns") or {}).items():
+            Column.objects.filter(matrix__slug=slug, code=code, covers="").update(
+                covers="\n".join(map(str, terms))
+            )
 
 
 def first_revisions(report):

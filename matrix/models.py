@@ -183,6 +183,17 @@ class Matrix(MarkupOwner):
         return True
 
 
+COVERS_HELP = (
+    "Words and phrases for what studies here are about, one per line (e.g. a medication's "
+    "name). A search using one of them is told this is where such studies sit, even when "
+    "the bank has none yet."
+)
+
+
+def covered_terms(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class Column(models.Model):
     """Intervention level, A (interventions) to E (treatment systems)."""
 
@@ -190,6 +201,7 @@ class Column(models.Model):
     code = models.CharField(max_length=1, validators=[RegexValidator(r"^[A-E]$")])
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+    covers = models.TextField(blank=True, help_text=COVERS_HELP)
 
     class Meta:
         ordering = ["matrix", "code"]
@@ -208,6 +220,7 @@ class Row(MarkupOwner):
     )
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+    covers = models.TextField(blank=True, help_text=COVERS_HELP)
     course_title = models.CharField(max_length=120, blank=True)
     introduction = models.TextField(blank=True)
     introduction_html = models.TextField(blank=True, editable=False)

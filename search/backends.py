@@ -8,18 +8,21 @@ syntax. Highlights come back between \\x02 and \\x03, which ``results.highlight`
 
 import difflib
 import json
+import math
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import RawSQL
 
+from . import ranking
+
 START, STOP = "\x02", "\x03"
 ENTRY = '"search_searchentry"'
-# Above this many matches, relevance ranks the RANK_POOL newest matches, on the short
-# title/headline/subject vector: reading every abstract's vector to order 50,000 near-equal
-# matches costs more than it tells a reader, who wants the recent ones on top anyway.
-FULL_RANK_LIMIT = 2000
-RANK_POOL = 1000
+# Word frequencies are counted exactly up to this many rows; beyond, PostgreSQL's planner
+# estimate (or, on SQLite, a full count of the word's posting list) stands in.
+COUNT_CAP = 5000
+# How much a word's frequency in the bank weighs against its likeness, for "did you mean".
+FREQUENCY_WEIGHT = 0.03
 # Facet counts for a search with too many matches to count exactly are taken over a sample
 # of about this many index rows, then scaled (facets.ESTIMATE_ABOVE).
 SAMPLE_ROWS = 1000
@@ -98,6 +101,38 @@ class Backend:
         (count,) = self.run(capped, [*params, limit + 1])[0]
         return count > limit
 
+    def frequencies(self, clauses):
+        """(index rows, [rows matching each clause]), for the specificity of each clause:
+        exact when small, estimated when large (``frequency``)."""
+        (rows,) = self.run(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {ENTRY} LIMIT %s) AS n", [COUNT_CAP]
+        )[0]
+        if rows >= COUNT_CAP:
+            rows = self.index_rows()
+        return rows, [self.frequency(*self.clause_rows(clause)) for clause in clauses]
+
+    def capped_count(self, sql, params):
+        (count,) = self.run(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS c", [*params, COUNT_CAP])[0]
+        return count
+
+    def threshold(self, matched, bound, depth):
+        """The lowest prior a match may have and still reach the first ``depth`` places,
+        when no match gains more than ``bound`` over its prior (``ranking``): the prior of
+        the depth-th match in prior order, less the bound. Read from the prior index, which
+        the walk stops early in."""
+        priors = matched.order_by("-prior", "-id").values_list("prior", flat=True)
+        found = list(priors[depth - 1 : depth])
+        return found[0] - bound if found else None
+
+    def ranked(self, matched, plan, total, offset, limit):
+        """``matched`` narrowed, for a long list of matches, to those that can still reach
+        this page (``threshold``), with a ``score`` to order by."""
+        if total > ranking.SCORE_ALL_UP_TO and not plan.coverage:
+            floor = self.threshold(matched, plan.bound, offset + limit)
+            if floor is not None:
+                matched = matched.filter(prior__gte=floor)
+        return matched
+
     def browse(self, filtered, sort, offset, limit):
         """A page of ``filtered`` with no words to match: no snippets."""
         rows = filtered.order_by(*ORDER[sort]).values_list(
@@ -115,8 +150,16 @@ class Backend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def close_words(self, word, candidates):
-        return difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    def close_word(self, word, frequencies):
+        """The word of ``frequencies`` ({word: frequency}) most like ``word``, weighing how
+        common it is as PostgreSQL's ``suggest_word`` does."""
+        scored = []
+        for candidate, frequency in frequencies.items():
+            ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
+            if ratio >= 0.75:
+                weight = ratio + FREQUENCY_WEIGHT * math.log(frequency + 1)
+                scored.append((-weight, len(candidate), candidate))
+        return min(scored)[2] if scored else None
 
 
 class PostgresBackend(Backend):
@@ -127,31 +170,76 @@ class PostgresBackend(Backend):
     placement_source = "SELECT m.id, jsonb_array_elements(m.placements) AS pl FROM m"
     placement_parts = ("pl->>0", "pl->>1", "pl->>2", "pl->>4")
 
+    def clause_tsquery(self, clause):
+        """One clause as a tsquery, with its parameters: websearch_to_tsquery per term (its
+        syntax has no brackets for synonym groups), a prefix as to_tsquery('simple', 'p:*')
+        (unstemmed: the prefix is already the start of a stem)."""
+        leaves, params = [], []
+        for alt in clause.alternatives:
+            leaves.append("websearch_to_tsquery('english', %s)")
+            params.append(f'"{" ".join(alt)}"' if len(alt) > 1 else alt[0])
+        for prefix in clause.prefixes:
+            leaves.append("to_tsquery('simple', %s)")
+            params.append(f"{prefix}:*")
+        return "(" + " || ".join(leaves) + ")", params
+
     def tsquery(self, query):
-        """The tsquery as SQL with its parameters: websearch_to_tsquery per term, joined
-        with the tsquery operators (websearch syntax has no brackets for synonym groups)."""
+        """The tsquery as SQL with its parameters: every clause but the optional ones, joined
+        with the tsquery operators."""
         sql, params = [], []
         for clause in query.clauses:
-            leaves = []
-            for alt in clause.alternatives:
-                leaves.append("websearch_to_tsquery('english', %s)")
-                params.append(f'"{" ".join(alt)}"' if len(alt) > 1 else alt[0])
-            part = "(" + " || ".join(leaves) + ")"
+            if clause.optional:
+                continue
+            part, part_params = self.clause_tsquery(clause)
             sql.append(f"!!{part}" if clause.negated else part)
+            params += part_params
         return "(" + " && ".join(sql) + ")", params
 
     def match(self, query, table=ENTRY):
         sql, params = self.tsquery(query)
         return RawSQL(f"{table}.vector @@ {sql}", params, output_field=BooleanField())
 
+    def clause_rows(self, clause):
+        sql, params = self.clause_tsquery(clause)
+        return f"SELECT 1 FROM {ENTRY} WHERE {ENTRY}.vector @@ {sql}", params
+
+    def index_rows(self):
+        (rows,) = self.run(
+            f"SELECT GREATEST(reltuples, %s) FROM pg_class WHERE oid = '{ENTRY}'::regclass",
+            [COUNT_CAP],
+        )[0]
+        return int(rows)
+
+    def frequency(self, sql, params):
+        """The planner's estimate (a word in much of the bank needs no exact count: its
+        specificity is near nothing either way), counted exactly when it is small."""
+        estimate = self.estimate(sql, params)
+        return estimate if estimate >= COUNT_CAP else self.capped_count(sql, params)
+
+    def estimate(self, sql, params):
+        (plan,) = self.run(f"EXPLAIN (FORMAT JSON) {sql}", params)[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"]
+
+    def score(self, plan):
+        """A match's score (see ``ranking``): its prior, the text rank of every word looked
+        for (ts_rank_cd, normalised by length and squashed into [0, 1)) and, relaxed, its
+        coverage."""
+        text_sql, text_params = self.tsquery(plan.text)
+        sql = f"{ENTRY}.prior + %s * ts_rank_cd({ENTRY}.vector, {text_sql}, 33)"
+        params = [plan.text_weight, *text_params]
+        for clause, weight in plan.coverage:
+            part, part_params = self.clause_tsquery(clause)
+            sql += f" + CASE WHEN {ENTRY}.vector @@ {part} THEN %s ELSE 0 END"
+            params += [*part_params, weight]
+        return RawSQL(sql, params, output_field=FloatField())
+
     def more_than(self, sql, params, limit):
         """The planner's estimate answers when it is far from ``limit`` either way, and
         counting only when it is near: counting even to 2,001 reads rows until that many
         match, 10 to 40 ms when filters spread the matches thin. An estimate wrong by more
         than half only costs time: a count estimated small is then counted exactly."""
-        (plan,) = self.run(f"EXPLAIN (FORMAT JSON) {sql}", params)[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        estimate = plan[0]["Plan"]["Plan Rows"]
+        estimate = self.estimate(sql, params)
         if estimate >= 2 * limit:
             return True
         if estimate <= limit / 2:
@@ -209,41 +297,25 @@ class PostgresBackend(Backend):
             output_field=BooleanField(),
         )
 
-    def page(self, filtered, query, sort, total, offset, limit):
+    def page(self, filtered, plan, sort, total, offset, limit):
         """[(entry id, document id, snippet, *HIT_FIELDS)] for one page of the documents in
-        ``filtered`` (visible, faceted) that match ``query``, in ``sort`` order."""
-        if query.is_empty:
+        ``filtered`` (visible, faceted) that ``plan`` (an ``engine.Plan``) matches, in
+        ``sort`` order."""
+        if plan is None:
             return self.browse(filtered, sort, offset, limit)
-        matched = filtered.filter(self.match(query))
+        matched = filtered.filter(self.match(plan.match))
         columns = ("id", "document_id", *HIT_FIELDS)
-        if sort == "relevance" and total > FULL_RANK_LIMIT:
-            # The RANK_POOL newest matches, ranked as they are read (no second visit to
-            # their rows), then ordered by rank; see FULL_RANK_LIMIT.
-            sql, params = self.tsquery(query)
-            rank = RawSQL(f"ts_rank({ENTRY}.head_vector, {sql})", params, FloatField())
-            pool_sql, pool_params = (
-                matched.annotate(rank=rank)
-                .order_by(*ORDER["newest"])
-                .values(*columns, "rank")[:RANK_POOL]
-                .query.sql_with_params()
-            )
-            page_sql = (
-                f"SELECT {', '.join(columns)} FROM ({pool_sql}) AS pool "
-                "ORDER BY rank DESC, year DESC NULLS LAST, id DESC LIMIT %s OFFSET %s"
-            )
-            page_params = [*pool_params, limit, offset]
+        if sort == "relevance":
+            matched = self.ranked(matched, plan, total, offset, limit)
+            matched = matched.annotate(score=self.score(plan)).order_by("-score", "-id")
         else:
-            if sort == "relevance":
-                sql, params = self.tsquery(query)
-                rank = RawSQL(f"ts_rank({ENTRY}.vector, {sql})", params, FloatField())
-                matched = matched.annotate(rank=rank).order_by("-rank", *ORDER["newest"])
-            else:
-                matched = matched.order_by(*ORDER[sort])
-            page_sql, page_params = matched.values_list(*columns)[
-                offset : offset + limit
-            ].query.sql_with_params()
-        # One statement: the page of matches, then a headline for each of its rows only.
-        sql, params = self.tsquery(query)
+            matched = matched.order_by(*ORDER[sort])
+        page_sql, page_params = matched.values_list(*columns)[
+            offset : offset + limit
+        ].query.sql_with_params()
+        # One statement: the page of matches, then a headline for each of its rows only,
+        # marking every word looked for.
+        sql, params = self.tsquery(plan.text)
         options = (
             f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
             'MaxFragments=2, FragmentDelimiter=" … "'
@@ -268,10 +340,13 @@ class PostgresBackend(Backend):
         }
 
     def suggest_word(self, word):
+        # The most alike, and among the nearly alike the commonest in the bank: "treatmnet"
+        # is "treatment", not "treat".
         rows = self.run(
             "SELECT word FROM search_searchterm WHERE word %% %s "
-            "ORDER BY similarity(word, %s) DESC, length(word), word LIMIT 1",
-            [word, word],
+            "ORDER BY similarity(word, %s) + %s * ln(frequency + 1) DESC, length(word), word "
+            "LIMIT 1",
+            [word, word, FREQUENCY_WEIGHT],
         )
         return rows[0][0] if rows else None
 
@@ -290,16 +365,18 @@ class SQLiteBackend(Backend):
     # PostgreSQL's {1.0, 0.4, 0.2, 0.1}.
     BM25 = "bm25(search_fts, 10.0, 4.0, 2.0, 1.0)"
 
+    def clause_fts(self, clause):
+        """One clause in FTS5 syntax: every term double-quoted (terms hold only letters and
+        digits), a prefix as ``"p" *``."""
+        alts = ['"' + " ".join(alt) + '"' for alt in clause.alternatives]
+        alts += [f'"{prefix}" *' for prefix in clause.prefixes]
+        return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
     def fts_query(self, query):
-        """An FTS5 query: every term double-quoted (terms hold only letters and digits)."""
-
-        def clause_sql(clause):
-            alts = ['"' + " ".join(alt) + '"' for alt in clause.alternatives]
-            return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
-
-        text = " AND ".join(clause_sql(c) for c in query.positive)
+        """An FTS5 query for every clause but the optional ones."""
+        text = " AND ".join(self.clause_fts(c) for c in query.required)
         if query.negative:
-            text = f"({text}) NOT (" + " OR ".join(clause_sql(c) for c in query.negative) + ")"
+            text = f"({text}) NOT (" + " OR ".join(self.clause_fts(c) for c in query.negative) + ")"
         return text
 
     def match(self, query, table=ENTRY):
@@ -308,6 +385,37 @@ class SQLiteBackend(Backend):
             [self.fts_query(query)],
             output_field=BooleanField(),
         )
+
+    def clause_rows(self, clause):
+        return "SELECT 1 FROM search_fts WHERE search_fts MATCH %s", [self.clause_fts(clause)]
+
+    def index_rows(self):
+        (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY}", [])[0]
+        return rows
+
+    def frequency(self, sql, params):
+        """Counted: FTS5 reads only the word's posting list."""
+        (count,) = self.run(f"SELECT COUNT(*) FROM ({sql})", params)[0]
+        return count
+
+    def scored_fts(self, plan):
+        """The MATCH of a page ordered by relevance: the match, and every word looked for,
+        so that bm25 weighs the optional words too (any of them is always present)."""
+        text = self.clause_fts(plan.text.clauses[0])
+        return f"({self.fts_query(plan.match)}) AND {text}"
+
+    def score(self, plan):
+        """A match's score (see ``ranking``) as SQL over ``e`` (the index row) joined to
+        ``search_fts``: bm25 squashed into [0, 1) for the text."""
+        sql = f"e.prior + %s * (-{self.BM25}) / (1 - {self.BM25})"
+        params = [plan.text_weight]
+        for clause, weight in plan.coverage:
+            sql += (
+                " + CASE WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+                "THEN %s ELSE 0 END"
+            )
+            params += [self.clause_fts(clause), weight]
+        return sql, params
 
     def sample(self, facts):
         """``facts`` over every k-th index row, and the sizes that scale it (as Postgres's)."""
@@ -360,31 +468,24 @@ class SQLiteBackend(Backend):
             output_field=BooleanField(),
         )
 
-    def ranked_pool(self, matched, total):
-        """The matches relevance orders: all of them, or the RANK_POOL newest of many."""
-        if total <= FULL_RANK_LIMIT:
-            return matched
-        # Compiled on its own, not as a queryset subquery: the match is raw SQL naming the
-        # table, which inside a Django subquery (aliased U0) would point at the outer row.
-        pool_sql, params = (
-            matched.order_by(*ORDER["newest"]).values("id")[:RANK_POOL].query.sql_with_params()
-        )
-        return matched.model.objects.filter(
-            RawSQL(f"{ENTRY}.id IN ({pool_sql})", params, output_field=BooleanField())
-        )
-
-    def page(self, filtered, query, sort, total, offset, limit):
-        if query.is_empty:
+    def page(self, filtered, plan, sort, total, offset, limit):
+        if plan is None:
             return self.browse(filtered, sort, offset, limit)
-        if sort == "relevance" and total > FULL_RANK_LIMIT:
-            filtered = self.ranked_pool(filtered.filter(self.match(query)), total)
+        if sort == "relevance" and total > ranking.SCORE_ALL_UP_TO and not plan.coverage:
+            matched = filtered.filter(self.match(plan.match))
+            floor = self.threshold(matched, plan.bound, offset + limit)
+            if floor is not None:
+                filtered = filtered.filter(prior__gte=floor)
         base_sql, base_params = (
-            filtered.order_by().values("id", "document_id", *HIT_FIELDS).query.sql_with_params()
+            filtered.order_by()
+            .values("id", "document_id", "prior", *HIT_FIELDS)
+            .query.sql_with_params()
         )
-        order = {
-            "relevance": f"{self.BM25}, e.year IS NULL, e.year DESC, e.id DESC",
-            "newest": "e.year IS NULL, e.year DESC, e.id DESC",
-            "oldest": "e.year IS NULL, e.year, e.id",
+        score_sql, score_params = self.score(plan)
+        order, order_params = {
+            "relevance": (f"{score_sql} DESC, e.id DESC", score_params),
+            "newest": ("e.year IS NULL, e.year DESC, e.id DESC", []),
+            "oldest": ("e.year IS NULL, e.year, e.id", []),
         }[sort]
         # The page of matches with their snippets, then the listing of each of its rows only.
         fields = ", ".join(f"e.{name}" for name in HIT_FIELDS)
@@ -394,7 +495,7 @@ class SQLiteBackend(Backend):
             f"{fields} FROM search_fts JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
             f"WHERE search_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s) AS p) AS hit "
             "JOIN search_searchtext AS t ON t.entry_id = hit.id ORDER BY hit.position",
-            [*base_params, self.fts_query(query), limit, offset],
+            [*base_params, self.scored_fts(plan), *order_params, limit, offset],
         )
         return self.decoded([row[:-2] + row[-1:] for row in rows])  # without the position
 
@@ -409,13 +510,11 @@ class SQLiteBackend(Backend):
 
     def suggest_word(self, word):
         # No trigram index here: compare with the words of similar length and first letter.
-        candidates = [
-            w
-            for (w,) in self.run(
-                "SELECT word FROM search_searchterm WHERE substr(word, 1, 1) = %s "
+        candidates = dict(
+            self.run(
+                "SELECT word, frequency FROM search_searchterm WHERE substr(word, 1, 1) = %s "
                 "AND length(word) BETWEEN %s AND %s",
                 [word[:1], len(word) - 2, len(word) + 2],
             )
-        ]
-        found = self.close_words(word, candidates)
-        return found[0] if found else None
+        )
+        return self.close_word(word, candidates)

@@ -8,18 +8,49 @@ that finds something the user may see. The parts: ``params`` (the search's addre
 lists), ``pages`` (the page and its pager), ``suggestions`` (when nothing is found).
 """
 
+from dataclasses import dataclass
+
 from matrix.models import Cell
 
-from . import backends
+from . import backends, ranking
 from .facets import FacetValue, apply_filters, build_facets, facet_rows
-from .matching import DOCUMENTS, documents_matching, synonym_groups, visible_entries
+from .matching import DOCUMENTS, documents_matching, synonym_groups, understand, visible_entries
 from .pages import Pager, SearchPage
 from .params import PAGE_SIZE, SORTS
-from .query import parse
+from .query import ParsedQuery
 from .results import Hit, groups_of, results_of
-from .suggestions import suggest
+from .suggestions import suggest, where_it_sits
 
 __all__ = ["documents_for_export", "documents_matching", "search_page"]
+
+
+@dataclass
+class Plan:
+    """How one search finds and orders its documents (the score is ``ranking``'s)."""
+
+    match: ParsedQuery  # what every document found satisfies
+    text: ParsedQuery  # every word looked for, any of them: the text score and the snippets
+    text_weight: float  # TEXT_WEIGHT × how specific the words are
+    coverage: list  # [(clause, weight)]: relaxed, the words each document has count
+    relaxed: bool = False
+
+    @property
+    def bound(self):
+        """The most a match can score above its prior (when not relaxed)."""
+        return self.text_weight
+
+
+def plan_for(query, engine, relaxed=False):
+    """The plan of ``query``: strict (every required word) or relaxed (any of them, those
+    with most of them, and the rarest, first)."""
+    required = query.required
+    rows, frequencies = engine.frequencies(required)
+    weights = [ranking.specificity(f, rows) for f in frequencies]
+    text = ParsedQuery(query.text, query.any_of(query.positive).positive)
+    if not relaxed:
+        return Plan(query.strict(), text, ranking.TEXT_WEIGHT * sum(weights), [])
+    coverage = [(c, ranking.COVERAGE_WEIGHT * w) for c, w in zip(required, weights, strict=True)]
+    return Plan(query.any_of(required), text, ranking.TEXT_WEIGHT * max(weights), coverage, True)
 
 
 def search_page(user, params, browse=False, listing=False):
@@ -35,7 +66,8 @@ def search_page(user, params, browse=False, listing=False):
     if params.is_blank and not browse:
         return page
     groups = synonym_groups()
-    query = parse(params.q, groups)
+    engine = backends.backend()
+    query = understand(params.q, engine, groups)
     page.query = query
     if query.error:
         page.error = query.error
@@ -46,7 +78,6 @@ def search_page(user, params, browse=False, listing=False):
             "and punctuation are left out. Try other words."
         )
         return page
-    engine = backends.backend()
     cells = Cell.objects.visible_to(user).labels()
     documents = visible_entries(user, DOCUMENTS)
     documents, active = apply_filters(documents, params, engine, cells)
@@ -54,6 +85,15 @@ def search_page(user, params, browse=False, listing=False):
     matched = documents if query.is_empty else documents.filter(engine.match(query))
     rows = facet_rows(page, engine, matched, cells)
     page.total = next(count for facet, _, count, _ in rows if facet == "total")
+    relaxed = page.total < PAGE_SIZE and len(query.required) > 1
+    if relaxed:
+        # Fewer than a page have every word: those with most of them, the rarest first.
+        either = documents.filter(engine.match(query.any_of(query.required)))
+        wider = facet_rows(page, engine, either, cells)
+        total = next(count for facet, _, count, _ in wider if facet == "total")
+        relaxed = total > page.total
+        if relaxed:
+            page.relaxed, page.all_words_total, page.total, rows = True, page.total, total, wider
     page.pager = Pager(number=params.page, count=page.total)
     if params.page > page.pager.num_pages:
         page.pager.number = params.page = 1
@@ -63,12 +103,18 @@ def search_page(user, params, browse=False, listing=False):
     build_facets(page, rows, params, cells)
     if page.total:
         offset = (page.pager.number - 1) * PAGE_SIZE
-        hits = engine.page(documents, query, params.effective_sort, page.total, offset, PAGE_SIZE)
+        plan = None if query.is_empty else plan_for(query, engine, relaxed)
+        hits = engine.page(documents, plan, params.effective_sort, page.total, offset, PAGE_SIZE)
         page.results = results_of([Hit(*row) for row in hits], cells, listing)
     if not query.is_empty and page.pager.number == 1:
-        page.groups = groups_of(user, query, engine, cells)
-    if not page.total and not query.is_empty:
-        suggest(page, user, query, engine, groups, cells)
+        # Pages, like documents, with most of the words when few or none have them all.
+        most_of = query.required if page.relaxed else None
+        page.groups = groups_of(user, query, engine, cells, most_of=most_of)
+        if not most_of and not any(page.groups.values()) and len(query.required) > 1:
+            page.groups = groups_of(user, query, engine, cells, most_of=query.required)
+        page.sits_in = where_it_sits(query, cells)
+    if (not page.total or page.relaxed) and not query.is_empty:
+        suggest(page, user, query, engine, groups, cells, spelling_only=bool(page.total))
     return page
 
 

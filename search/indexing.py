@@ -8,16 +8,18 @@ for every cell and filtered by ``Cell.objects.visible_to`` when facets are count
 
 import html
 import re
+from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.utils import timezone
 
 from matrix.models import BiteSection, Cell, CellEntry
 from studies.models import Country, Document, DocumentAuthor, DocumentSection
 from topics.models import HotTopic
 
 from . import facets
-from .models import SearchEntry, SearchTerm, SearchText
+from .models import RankingBoosts, SearchEntry, SearchTerm, SearchText
 from .query import STOP_WORDS
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -36,7 +38,7 @@ def _join(*parts):
     return " \n ".join(p for p in parts if p)
 
 
-def document_row(document, cell_public):
+def document_row(document, cell_public, boosts=None, this_year=None):
     entries = list(document.cell_entries.all())
     public = [e for e in entries if cell_public(e.cell_id)]
     tags = [t.name for t in document.tags.all()]
@@ -49,6 +51,13 @@ def document_row(document, cell_public):
         placements=[
             [e.cell_id, cell_matrix(e.cell_id), e.roles, e.headline, e.certainty] for e in entries
         ],
+    )
+    boosts = boosts or RankingBoosts.current()
+    # Only the cells readers may see count towards the prior, as only their headlines count
+    # towards the text.
+    shown = [p for p in entry.placements if cell_public(p[0])]
+    entry.prior = boosts.prior(
+        entry.doc_kind, entry.year, shown, this_year or timezone.localdate().year
     )
     text = SearchText(
         title=plain(document.title),
@@ -103,32 +112,35 @@ def documents_with_everything(ids):
 
 
 @transaction.atomic
-def reindex_documents(ids):
-    """Bring the index rows of these documents up to date (deleted ones are dropped)."""
+def reindex_documents(ids, counts=None):
+    """Bring the index rows of these documents up to date (deleted ones are dropped).
+    ``counts``: a rebuild's word frequencies, added to rather than written."""
     ids = list(ids)
     if not ids:
         return
     _cells.clear()
     public_cells = set(Cell.objects.public().values_list("pk", flat=True))
+    boosts, this_year = RankingBoosts.current(), timezone.localdate().year
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = [
-            document_row(d, public_cells.__contains__) for d in documents_with_everything(chunk)
+            document_row(d, public_cells.__contains__, boosts, this_year)
+            for d in documents_with_everything(chunk)
         ]
         existing = dict(
             SearchEntry.objects.filter(document_id__in=chunk).values_list("document_id", "pk")
         )
-        _store(rows, existing, key=lambda entry: entry.document_id)
+        _store(rows, existing, key=lambda entry: entry.document_id, counts=counts)
 
 
-def _store(rows, existing, key):
+def _store(rows, existing, key, counts=None):
     """Insert new rows, update existing ones, and record their words."""
     new = [(e, t) for e, t in rows if key(e) not in existing]
     old = [(e, t) for e, t in rows if key(e) in existing]
     for entry, text in old:
         entry.pk = existing[key(entry)]
         text.entry_id = entry.pk
-    fields = ["doc_status", "placements", *facets.columns()]
+    fields = ["doc_status", "placements", "prior", *facets.columns()]
     if old:
         SearchEntry.objects.bulk_update([e for e, _ in old], fields)
         SearchText.objects.bulk_update(
@@ -139,19 +151,70 @@ def _store(rows, existing, key):
         for entry, (_, text) in zip(created, new, strict=True):
             text.entry_id = entry.pk
         SearchText.objects.bulk_create([t for _, t in new])
-    add_terms(t for _, t in rows)
+    if counts is None:
+        add_terms(t for _, t in rows)
+    else:
+        counts.update(terms_in(t for _, t in rows))
 
 
-def add_terms(texts):
-    words = set()
+def terms_in(texts):
+    """How many of ``texts`` use each word (stop words left out)."""
+    counts = Counter()
     for text in texts:
+        words = set()
         for part in (text.title, text.labels, text.summary):
             words.update(w.lower() for w in TERM_RE.findall(part))
-    words -= STOP_WORDS
-    if words:
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=5000
-        )
+        counts.update(words - STOP_WORDS)
+    return counts
+
+
+def add_terms(texts, counts=None):
+    """Record the words of ``texts``: new ones with how many of them use each, known ones
+    counted up by as many (a word saved again counts again: a rough measure of how common
+    it is, made exact by a rebuild). ``counts``, when the whole index is rebuilt, holds every
+    word's frequency (``terms_in``) for an empty table."""
+    rebuilding = counts is not None
+    counts = counts if rebuilding else terms_in(texts)
+    if not counts:
+        return
+    if not rebuilding:
+        words = sorted(counts)
+        known = set()
+        for start in range(0, len(words), 5000):
+            chunk = words[start : start + 5000]
+            known.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
+        by_count = {}
+        for word in sorted(known):
+            by_count.setdefault(counts[word], []).append(word)
+        for count, same in by_count.items():
+            for start in range(0, len(same), 5000):
+                SearchTerm.objects.filter(word__in=same[start : start + 5000]).update(
+                    frequency=F("frequency") + count
+                )
+        counts = {w: n for w, n in counts.items() if w not in known}
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w, frequency=n) for w, n in sorted(counts.items())],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+
+
+def rescore(batch=BATCH):
+    """Work out every document's prior again, after the ranking boosts change."""
+    boosts, this_year = RankingBoosts.current(), timezone.localdate().year
+    public_cells = set(Cell.objects.public().values_list("pk", flat=True))
+    rows = SearchEntry.objects.filter(kind=SearchEntry.Kind.DOCUMENT).order_by("pk")
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).only("doc_kind", "year", "placements")[:batch])
+        if not chunk:
+            return
+        for entry in chunk:
+            shown = [p for p in entry.placements if p[0] in public_cells]
+            entry.prior = boosts.prior(entry.doc_kind, entry.year, shown, this_year)
+        with transaction.atomic():
+            SearchEntry.objects.bulk_update(chunk, ["prior"])
+        last = chunk[-1].pk
 
 
 def cell_row(cell):
@@ -218,7 +281,9 @@ def rebuild(stdout=None):
         SearchEntry.objects.all().delete()
         SearchTerm.objects.all().delete()
         document_ids = list(Document.objects.order_by("pk").values_list("pk", flat=True))
-        reindex_documents(document_ids)
+        counts = Counter()
+        reindex_documents(document_ids, counts)
+        add_terms((), counts)
         reindex_cells(Cell.objects.values_list("pk", flat=True))
         reindex_sections(BiteSection.objects.values_list("pk", flat=True))
         reindex_topics(HotTopic.objects.values_list("pk", flat=True))

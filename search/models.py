@@ -23,6 +23,8 @@ from matrix.models import BiteSection, Cell
 from studies.models import Document
 from topics.models import HotTopic
 
+from . import ranking
+
 
 class SearchEntryQuerySet(models.QuerySet):
     def search_page(self, user, params, browse=False, listing=False):
@@ -74,6 +76,11 @@ class SearchEntry(models.Model):
     # "setting:primary-care", "population:women".
     appraisal = models.JSONField(default=list, blank=True, db_default=[])
     free_copy = models.BooleanField(default=False)  # the document has a free_url
+    # What a document brings to relevance whatever is searched for (``RankingBoosts``): its
+    # roles in the matrices, its kind, its age and the certainty of its evidence. Stored so
+    # that a search matching most of the bank reads its best candidates in this order from
+    # an index and stops early (``backends``).
+    prior = models.FloatField(default=0, db_default=0)
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: all four weights
     head_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL: A and B only
 
@@ -81,7 +88,10 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
-        indexes = [models.Index(fields=["kind", "year"])]
+        indexes = [
+            models.Index(fields=["kind", "year"]),
+            models.Index(fields=["kind", "-prior", "-id"], name="search_entry_prior"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.document_id or self.cell_id or self.section_id or self.topic_id}"
@@ -125,9 +135,13 @@ class SearchText(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Words in the bank's titles, headlines, subjects and summaries, for "did you mean"."""
+    """Words in the bank's titles, headlines, subjects and summaries, for "did you mean" and
+    for telling a word cut short from a whole one."""
 
     word = models.CharField(max_length=60, unique=True)
+    # In how many index rows the word was found when the index was last rebuilt (a word
+    # added since counts 1): a correction prefers the bank's common words.
+    frequency = models.PositiveIntegerField(default=1, db_default=1)
 
     def __str__(self):
         return self.word
@@ -158,3 +172,40 @@ class SynonymGroup(models.Model):
     @staticmethod
     def terms_in(text):
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class RankingBoosts(models.Model):
+    """How much a document's standing adds to its relevance, whatever is searched for. One
+    row, edited in the admin; saving it re-scores the index in the background."""
+
+    seminal = models.FloatField(default=0.6, help_text="Placed as a seminal study (S).")
+    key = models.FloatField(default=0.5, help_text="Placed as a key study (K).")
+    review = models.FloatField(default=0.3, help_text="A review, or placed as one (R) in a cell.")
+    guidance = models.FloatField(
+        default=0.3, help_text="Guidance, or placed as guidance (G) in a cell."
+    )
+    recency = models.FloatField(
+        default=0.4,
+        help_text="Added in full for this year's documents, falling to nothing at 30 years old.",
+    )
+    high_certainty = models.FloatField(
+        default=0.4, help_text="Placed in a cell with high certainty of evidence."
+    )
+    moderate_certainty = models.FloatField(
+        default=0.2, help_text="Placed in a cell with moderate certainty of evidence."
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ranking boosts"
+        verbose_name_plural = "ranking boosts"
+
+    def __str__(self):
+        return "Ranking boosts"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls()
+
+    def prior(self, kind, year, placements, this_year):
+        return ranking.prior(self, kind, year, placements, this_year)

@@ -62,6 +62,9 @@ class SearchPage:
     shown_facets: list = field(default_factory=list)  # [facets.Shown], in the page's order
     years: tuple = (None, None)
     active: list = field(default_factory=list)  # (label, url removing it)
+    relaxed: bool = False  # no document has every word: those with most of them
+    all_words_total: int = 0  # how many have every word, when relaxed
+    sits_in: list = field(default_factory=list)  # [suggestions.Placement]: where it would sit
     did_you_mean: str = ""
     any_words: str = ""
     near_subjects: list = field(default_factory=list)

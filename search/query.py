@@ -10,7 +10,7 @@ it (``backends.py``) never carry a reader's punctuation into tsquery or FTS5 syn
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -25,6 +25,20 @@ STOP_WORDS = frozenset(
     further then once here there when where why how all any both each few more most other some
     such no nor not only own same so than too very s t can will just don should now""".split()
 )
+# Words people put around a question ("does … work", "what is the evidence on …"): they never
+# exclude a document, but a document that has them ranks a little higher. Kept apart from the
+# stop words, which are dropped: "effective" in a title still says something.
+FILLER_WORDS = frozenset(
+    """does do did work works worked working effective effectively effectiveness efficacy
+    efficacious what which how why best good better evidence help helps helpful useful use using
+    used should could would can may might there any tell show shows shown know known find
+    study studies research researched outcome impact improve improves improving benefit benefits
+    beneficial value worth helpful successful success approach approaches""".split()
+)
+# A typed word the bank does not hold, this long or longer, may be cut short ("rehab",
+# "naltrex"): it also matches words beginning with it. (Not a shorter stem of it: a typo such
+# as "treatmnet" would then match "treatment" silently, where a reader should be asked.)
+PREFIX_MIN = 4
 WORD_RE = re.compile(r"[^\W_]+")
 # A quoted phrase (possibly unclosed at the end), or a run of anything but space and quotes.
 CHUNK_RE = re.compile(r'(?P<neg>-?)(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+))')
@@ -50,6 +64,9 @@ class Clause:
     alternatives: tuple
     negated: bool = False
     expanded: bool = False  # widened by the synonym list
+    literal: bool = False  # typed in quotes: taken as it is
+    optional: bool = False  # a filler word: counts towards relevance, never excludes
+    prefixes: tuple = ()  # also matches words beginning with one of these (a word cut short)
 
 
 @dataclass
@@ -67,6 +84,29 @@ class ParsedQuery:
         return [c for c in self.clauses if c.negated]
 
     @property
+    def required(self):
+        """The clauses every document found must satisfy."""
+        return [c for c in self.clauses if not c.negated and not c.optional]
+
+    @property
+    def optional(self):
+        return [c for c in self.clauses if c.optional]
+
+    def strict(self):
+        """This query with only the clauses documents must satisfy (required and negated)."""
+        return ParsedQuery(self.text, [c for c in self.clauses if not c.optional])
+
+    def any_of(self, clauses):
+        """A query finding documents that satisfy any one of ``clauses`` (and no negated
+        clause): the relaxed match when no document has every word."""
+        either = Clause(
+            tuple(a for c in clauses for a in c.alternatives),
+            expanded=True,
+            prefixes=tuple(p for c in clauses for p in c.prefixes),
+        )
+        return ParsedQuery(self.text, [either, *self.negative])
+
+    @property
     def is_empty(self):
         return not self.clauses
 
@@ -75,10 +115,14 @@ class ParsedQuery:
         return [w for c in self.positive if not c.expanded for alt in c.alternatives for w in alt]
 
     def describe(self):
-        """The query as the search understood it, in its own syntax."""
+        """The query as the search understood it, in its own syntax: a word that may be cut
+        short ends in "*"; filler words, which only rank, are left out."""
         parts = []
         for clause in self.clauses:
-            alts = [_show(alt) for alt in clause.alternatives]
+            if clause.optional:
+                continue
+            alts = [_show(alt) for alt in clause.alternatives if alt[-1] not in clause.prefixes]
+            alts += [f"{prefix}*" for prefix in clause.prefixes]
             text = " or ".join(alts)
             if clause.negated:
                 text = "-" + text
@@ -92,8 +136,10 @@ def _show(words):
     return f'"{" ".join(words)}"' if len(words) > 1 else words[0]
 
 
-def parse(text, synonym_groups=()):
-    """Parse ``text``; ``synonym_groups`` is a list of lists of terms (strings)."""
+def parse(text, synonym_groups=(), known=None):
+    """Parse ``text``; ``synonym_groups`` is a list of lists of terms (strings); ``known``,
+    the set of typed words the bank holds (None: not looked up), says which words may be cut
+    short: any word not known, or, without ``known``, the last word typed."""
     query = ParsedQuery(text=text)
     items = []  # (alternatives, negated, quoted); "or" markers as None
     for m in CHUNK_RE.finditer(text or ""):
@@ -117,6 +163,8 @@ def parse(text, synonym_groups=()):
     clauses = _expand_synonyms(clauses, synonym_groups)
     clauses = [c for c in map(_without_stop_words, clauses) if c.alternatives]
     clauses = list(dict.fromkeys(clauses))  # "self-help AA" widens twice to one group
+    clauses = _mark_fillers(clauses)
+    clauses = _mark_prefixes(clauses, known)
     if sum(len(c.alternatives) for c in clauses) > MAX_TERMS:
         query.error = f"That search has too many terms; use at most {MAX_TERMS}."
         return query
@@ -136,12 +184,13 @@ def _join_ors(items):
             pending_or = bool(clauses)
             continue
         alternatives, negated, quoted = item
-        clause = Clause(alternatives=alternatives, negated=negated, expanded=quoted)
+        clause = Clause(alternatives=alternatives, negated=negated, expanded=quoted, literal=quoted)
         if pending_or and not negated and not clauses[-1].negated:
             previous = clauses.pop()
             clause = Clause(
                 alternatives=previous.alternatives + alternatives,
                 expanded=previous.expanded or quoted,
+                literal=previous.literal or quoted,
             )
         clauses.append(clause)
         pending_or = False
@@ -149,10 +198,42 @@ def _join_ors(items):
     return clauses
 
 
+def _single_word(clause):
+    """The word of a clause that is one plain typed word, or None."""
+    if clause.negated or clause.expanded or clause.literal or len(clause.alternatives) != 1:
+        return None
+    (words,) = clause.alternatives
+    return words[0] if len(words) == 1 else None
+
+
+def _mark_fillers(clauses):
+    """Filler words become optional, unless nothing else is left to look for."""
+    marked = [replace(c, optional=True) if _single_word(c) in FILLER_WORDS else c for c in clauses]
+    if not any(not c.negated and not c.optional for c in marked):
+        return clauses
+    return marked
+
+
+def _mark_prefixes(clauses, known):
+    required = [c for c in clauses if not c.negated and not c.optional]
+    marked = []
+    for clause in clauses:
+        word = _single_word(clause)
+        cut_short = (
+            word is not None
+            and not clause.optional
+            and len(word) >= PREFIX_MIN
+            and word.isalpha()
+            and (word not in known if known is not None else clause is required[-1])
+        )
+        marked.append(replace(clause, prefixes=(word,)) if cut_short else clause)
+    return marked
+
+
 def _without_stop_words(clause):
     """Drop lone stop words (inside a phrase they stay: they keep the words apart)."""
     kept = tuple(a for a in clause.alternatives if not (len(a) == 1 and a[0] in STOP_WORDS))
-    return Clause(kept, clause.negated, clause.expanded)
+    return replace(clause, alternatives=kept)
 
 
 def _expand_synonyms(clauses, synonym_groups):
@@ -170,7 +251,7 @@ def _expand_synonyms(clauses, synonym_groups):
     while i < len(clauses):
         clause = clauses[i]
         if clause.negated or clause.expanded or len(clause.alternatives) != 1:
-            result.append(Clause(clause.alternatives, clause.negated))
+            result.append(replace(clause, expanded=False))
             i += 1
             continue
         # The words from here on, as long as they are plain typed words or hyphen phrases.
@@ -187,12 +268,17 @@ def _expand_synonyms(clauses, synonym_groups):
             n = len(stems)
             if tuple(run[:n]) == stems and (n == len(run) or owners[n] != owners[n - 1]):
                 match = (n, index)
+                terms_of = {index: stems}
                 break
         if match:
+            # A term in several groups ("AA" is mutual aid and Alcoholics Anonymous) widens
+            # to all of them.
             n, index = match
-            result.append(Clause(alternatives=groups[index], expanded=True))
+            stems = terms_of[index]
+            joined = [a for st, idx in terms if st == stems for a in groups[idx]]
+            result.append(Clause(alternatives=tuple(dict.fromkeys(joined)), expanded=True))
             i = owners[n - 1] + 1
         else:
-            result.append(Clause(clause.alternatives, clause.negated))
+            result.append(replace(clause, expanded=False))
             i += 1
     return result

@@ -2,6 +2,7 @@
 as the index row read them) and the cells, Matrix Bite sections and hot topics a search finds."""
 
 import html
+import math
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -15,6 +16,7 @@ from studies.models import Document, DocumentAuthor
 from . import backends
 from .matching import PAGES, visible_entries
 from .models import SearchEntry
+from .query import ParsedQuery
 
 HIGHLIGHT_RE = re.compile(f"{backends.START}(.*?){backends.STOP}", re.S)
 
@@ -155,23 +157,33 @@ def results_of(hits, cells, listing):
     return results
 
 
-def groups_of(user, query, engine, cells, limit=8):
+def groups_of(user, query, engine, cells, limit=8, most_of=None):
     """Matching cells (as the page's CellLabels), Matrix Bite sections and hot topics (those
-    the user may see), in one query over the few hundred index rows that are not documents."""
+    the user may see), in one query over the few hundred index rows that are not documents.
+    ``most_of``: clauses of which a page need only have most (at least half), those with
+    most first, when none has them all."""
     # The match is a selected column, not a condition: as a condition the planner may read
     # the word's whole posting list (every document with it) to find a few dozen pages.
+    clauses = most_of or [None]
+    hits = {
+        f"hit_{i}": engine.match(query if clause is None else ParsedQuery(query.text, [clause]))
+        for i, clause in enumerate(clauses)
+    }
     rows = (
         visible_entries(user, PAGES)
-        .annotate(hit=engine.match(query))
+        .annotate(**hits)
         .order_by("kind", "id")
         .values_list(
-            "kind", "hit", "cell_id", "section__cell_id", "section__heading", "section__kind",
-            "section__anchor", "topic__title", "topic__slug", "topic__published",
+            "kind", "cell_id", "section__cell_id", "section__heading", "section__kind",
+            "section__anchor", "topic__title", "topic__slug", "topic__published", *hits,
         )
     )  # fmt: skip
-    groups = {"cells": [], "sections": [], "topics": []}
-    for kind, hit, cell_id, section_cell, heading, section_kind, anchor, *topic in rows:
-        if not hit:
+    need = max(1, math.ceil(len(clauses) / 2))
+    found_rows = []
+    for kind, cell_id, section_cell, heading, section_kind, anchor, *rest in rows:
+        topic, flags = rest[:3], rest[3:]
+        covered = sum(bool(flag) for flag in flags)
+        if covered < need:
             continue
         if kind == SearchEntry.Kind.CELL and cell_id in cells:
             found, name = cells[cell_id], "cells"
@@ -182,6 +194,9 @@ def groups_of(user, query, engine, cells, limit=8):
             found, name = TopicHit(*topic), "topics"
         else:
             continue
+        found_rows.append((-covered, name, found))
+    groups = {"cells": [], "sections": [], "topics": []}
+    for _, name, found in sorted(found_rows, key=lambda row: row[0]):
         if len(groups[name]) < limit:
             groups[name].append(found)
     return groups

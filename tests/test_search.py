@@ -63,12 +63,13 @@ def test_primary_care_does_not_return_the_residential_rehab_study(client, demo):
     # ...which is still found by what it is about.
     assert RESIDENTIAL in all_found({"q": "residential"})
     # Nothing in the bank is about primary care, but the page offers ways on, including the
-    # E4 essay that mentions it and the row 1 cells (screening in primary care).
+    # E4 essay that mentions it and the row 1 cells (screening in primary care), and says
+    # where such studies sit.
     slugs, tree = found(client, "?q=primary+care")
     assert slugs == []
-    assert tree.find("section", class_="result-groups").find(
-        "a", href="/matrices/alcohol/E4/?bite=open#about"
-    )
+    places = tree.find("aside", class_="search-places")
+    assert places.find("a", href="/matrices/alcohol/E4/?bite=open#about")
+    assert places.find("a", href="/matrices/alcohol/rows/1/")
     assert tree.find("section", class_="no-results").find("a", href="/matrices/alcohol/A1/")
 
 
@@ -150,7 +151,7 @@ def test_facets_count_and_filter(client, demo):
 
 
 def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monkeypatch):
-    from search import backends, facets
+    from search import backends, facets, ranking
 
     exact = all_found({"q": "alcohol"})
     _, tree = found(client, "?q=alcohol")
@@ -158,15 +159,18 @@ def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monk
     assert not count.startswith("About") and not tree.find_all("p", class_="facet-note")
     # Past the threshold, counts come from a sample; in a bank this small the sample is every
     # row, so the estimate equals the exact count, and the same documents are listed.
+    ranked = all_found({"q": "alcohol"})
     monkeypatch.setattr(facets, "ESTIMATE_ABOVE", 3)
-    monkeypatch.setattr(backends, "FULL_RANK_LIMIT", 3)
+    # Past this many, relevance reads the best candidates in prior order and stops early:
+    # the order must be the one scoring every match gives, page for page.
+    monkeypatch.setattr(ranking, "SCORE_ALL_UP_TO", 3)
     # Counted, not left to PostgreSQL's estimate (too rough for a bank of 28 documents).
     monkeypatch.setattr(backends.PostgresBackend, "more_than", backends.Backend.more_than)
     _, tree = found(client, "?q=alcohol")
     assert tree.find("p", class_="result-count").clean_text == "About " + count
     assert "counts are estimated from a sample" in tree.find("aside", class_="facets").text
-    # Relevance then ranks the newest matches: the same documents, on the same pages.
-    assert set(all_found({"q": "alcohol"})) == set(exact)
+    assert all_found({"q": "alcohol"}) == ranked
+    assert set(ranked) == set(exact)
     assert all_found({"q": "alcohol", "sort": "newest"}) == all_found(
         {"q": "alcohol", "sort": "newest", "kind": ""}
     )
@@ -207,19 +211,24 @@ def test_results_show_their_cells_and_roles_and_groups_come_first(client, demo):
     link = place.find("a", href="/matrices/alcohol/E4/#entry-manning-2012-active-referral")
     assert link.clean_text == "Alcohol E4"
     assert "K" in place.clean_text
-    groups = tree.find("section", class_="result-groups")
+    groups = tree.find("aside", class_="search-places")
     assert groups.find("a", href="/matrices/alcohol/E4/")
     assert groups.find("a", href="/topics/twelve-step-mutual-aid/")
     sections = [a for a in groups.find_all("a") if "?bite=open#" in a["href"]]
-    assert sections and " in Alcohol E4: " in groups.clean_text
+    assert sections and "(Alcohol E4)" in groups.clean_text
     html = client.get("/search/?q=mutual+aid").content.decode()
-    assert html.index("result-groups") < html.index('class="results"')
+    assert html.index("search-places") < html.index('class="results"')
 
 
 def test_did_you_mean_and_nearest_subjects(client, demo):
     slugs, tree = found(client, "?q=mutul+aid")
+    # "aid" alone finds documents, with most of the words; the misspelling is still offered.
+    assert tree.find("p", class_="did-you-mean").find("a", href="?q=mutual%20aid")
+    slugs, tree = found(client, "?q=mutul")
     help_ = tree.find("section", class_="no-results")
-    assert help_.find("a", href="?q=mutual%20aid")
+    assert help_.find("a", href="?q=mutual")
+    slugs, tree = found(client, "?q=mutul+aidd")
+    help_ = tree.find("section", class_="no-results")
     assert help_.find("a", href="/subjects/mutual-aid/")
 
 
@@ -239,7 +248,7 @@ def test_hidden_things_are_not_found_counted_or_suggested(client, demo):
     e4 = Cell.objects.with_labels().by_key("alcohol", "E4")
     e4.status = Cell.Status.DRAFT
     e4.save()
-    assert all_found({"q": "Systematic linking takes next-week"}) == []
+    assert all_found({"q": '"Systematic linking takes next-week"'}) == []
     tree = page(client.get("/search/?q=mutual+aid"))
     assert "Alcohol E4" not in tree.find("aside", class_="facets").clean_text
     assert not tree.find_all("a", href="/matrices/alcohol/E4/")
