@@ -11,7 +11,7 @@ import json
 import math
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField
+from django.db.models import BooleanField, F, FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from . import ranking
@@ -104,11 +104,7 @@ class Backend:
     def frequencies(self, clauses):
         """(index rows, [rows matching each clause]), for the specificity of each clause:
         exact when small, estimated when large (``frequency``)."""
-        (rows,) = self.run(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {ENTRY} LIMIT %s) AS n", [COUNT_CAP]
-        )[0]
-        if rows >= COUNT_CAP:
-            rows = self.index_rows()
+        rows = self.index_rows()
         return rows, [self.frequency(*self.clause_rows(clause)) for clause in clauses]
 
     def capped_count(self, sql, params):
@@ -124,14 +120,32 @@ class Backend:
         found = list(priors[depth - 1 : depth])
         return found[0] - bound if found else None
 
-    def ranked(self, matched, plan, total, offset, limit):
-        """``matched`` narrowed, for a long list of matches, to those that can still reach
-        this page (``threshold``), with a ``score`` to order by."""
-        if total > ranking.SCORE_ALL_UP_TO and not plan.coverage:
-            floor = self.threshold(matched, plan.bound, offset + limit)
-            if floor is not None:
-                matched = matched.filter(prior__gte=floor)
-        return matched
+    def candidates(self, filtered, plan, total, depth):
+        """``filtered`` narrowed, when relevance orders many matches, to those that can still
+        reach the first ``depth`` places (see ``ranking``). Strict: matches whose prior is
+        at least ``threshold``. Relaxed: every match of a rare word (scored in full, they are
+        few), and matches of only common words by the same threshold."""
+        if total <= ranking.SCORE_ALL_UP_TO:
+            return filtered
+        if not plan.relaxed:
+            floor = self.threshold(filtered.filter(self.match(plan.match)), plan.bound, depth)
+            return filtered if floor is None else filtered.filter(prior__gte=floor)
+        if plan.all_common is None:
+            return filtered
+        # Relaxed, at scale. C: every match of a rare word, and the best by prior of those
+        # with all the common words (their coverage is the same, so the strict bound holds
+        # among them). Any other match has some common words and no rare one; if even the
+        # best it could score is below C's depth-th score, C holds the page exactly.
+        floor = self.threshold(filtered.filter(self.match(plan.all_common)), plan.bound, depth)
+        if floor is None:
+            return filtered
+        best = Q(self.match(plan.all_common), prior__gte=floor)
+        chosen = filtered.filter(Q(self.match(plan.rare)) | best if plan.rare else best)
+        top_prior = filtered.order_by("-prior", "-id").values_list("prior", flat=True).first()
+        outside = (top_prior or 0) + plan.text_weight + plan.common_weight - plan.least_common
+        if self.score_at(chosen, plan, depth) >= outside:
+            return chosen
+        return filtered
 
     def browse(self, filtered, sort, offset, limit):
         """A page of ``filtered`` with no words to match: no snippets."""
@@ -204,10 +218,10 @@ class PostgresBackend(Backend):
         return f"SELECT 1 FROM {ENTRY} WHERE {ENTRY}.vector @@ {sql}", params
 
     def index_rows(self):
-        (rows,) = self.run(
-            f"SELECT GREATEST(reltuples, %s) FROM pg_class WHERE oid = '{ENTRY}'::regclass",
-            [COUNT_CAP],
-        )[0]
+        """The planner's count of index rows, or (small, or never analysed) an exact one."""
+        (rows,) = self.run(f"SELECT reltuples FROM pg_class WHERE oid = '{ENTRY}'::regclass", [])[0]
+        if rows < COUNT_CAP:
+            (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY}", [])[0]
         return int(rows)
 
     def frequency(self, sql, params):
@@ -220,6 +234,17 @@ class PostgresBackend(Backend):
         (plan,) = self.run(f"EXPLAIN (FORMAT JSON) {sql}", params)[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
+
+    def score_at(self, candidates, plan, depth):
+        """The depth-th best score among the matches in ``candidates`` (minus infinity if fewer)."""
+        scores = (
+            candidates.filter(self.match(plan.match))
+            .annotate(score=self.score(plan))
+            .order_by("-score")
+            .values_list("score", flat=True)
+        )
+        found = list(scores[depth - 1 : depth])
+        return found[0] if found else float("-inf")
 
     def score(self, plan):
         """A match's score (see ``ranking``): its prior, the text rank of every word looked
@@ -303,10 +328,11 @@ class PostgresBackend(Backend):
         ``sort`` order."""
         if plan is None:
             return self.browse(filtered, sort, offset, limit)
-        matched = filtered.filter(self.match(plan.match))
         columns = ("id", "document_id", *HIT_FIELDS)
         if sort == "relevance":
-            matched = self.ranked(matched, plan, total, offset, limit)
+            filtered = self.candidates(filtered, plan, total, offset + limit)
+        matched = filtered.filter(self.match(plan.match))
+        if sort == "relevance":
             matched = matched.annotate(score=self.score(plan)).order_by("-score", "-id")
         else:
             matched = matched.order_by(*ORDER[sort])
@@ -404,6 +430,18 @@ class SQLiteBackend(Backend):
         text = self.clause_fts(plan.text.clauses[0])
         return f"({self.fts_query(plan.match)}) AND {text}"
 
+    def score_at(self, candidates, plan, depth):
+        """The depth-th best score among the matches in ``candidates`` (minus infinity if fewer)."""
+        base_sql, base_params = candidates.order_by().values("id", "prior").query.sql_with_params()
+        score_sql, score_params = self.score(plan)
+        rows = self.run(
+            f"SELECT {score_sql} FROM search_fts JOIN ({base_sql}) AS e "
+            "ON e.id = search_fts.rowid WHERE search_fts MATCH %s ORDER BY 1 DESC "
+            "LIMIT 1 OFFSET %s",
+            [*score_params, *base_params, self.scored_fts(plan), depth - 1],
+        )
+        return rows[0][0] if rows else float("-inf")
+
     def score(self, plan):
         """A match's score (see ``ranking``) as SQL over ``e`` (the index row) joined to
         ``search_fts``: bm25 squashed into [0, 1) for the text."""
@@ -471,11 +509,8 @@ class SQLiteBackend(Backend):
     def page(self, filtered, plan, sort, total, offset, limit):
         if plan is None:
             return self.browse(filtered, sort, offset, limit)
-        if sort == "relevance" and total > ranking.SCORE_ALL_UP_TO and not plan.coverage:
-            matched = filtered.filter(self.match(plan.match))
-            floor = self.threshold(matched, plan.bound, offset + limit)
-            if floor is not None:
-                filtered = filtered.filter(prior__gte=floor)
+        if sort == "relevance":
+            filtered = self.candidates(filtered, plan, total, offset + limit)
         base_sql, base_params = (
             filtered.order_by()
             .values("id", "document_id", "prior", *HIT_FIELDS)

@@ -33,10 +33,17 @@ class Plan:
     text_weight: float  # TEXT_WEIGHT × how specific the words are
     coverage: list  # [(clause, weight)]: relaxed, the words each document has count
     relaxed: bool = False
+    # Relaxed: the words few documents have (their matches are all scored) and the common
+    # ones (whose matches are read in prior order), each as a query for any of them.
+    rare: ParsedQuery = None
+    all_common: ParsedQuery = None  # every common word
+    common_weight: float = 0  # the coverage of every common word
+    least_common: float = 0  # the coverage of the commonest
 
     @property
     def bound(self):
-        """The most a match can score above its prior (when not relaxed)."""
+        """The most a match can score above its prior, beyond what all matches have alike:
+        its text (relaxed, among matches with every common word)."""
         return self.text_weight
 
 
@@ -50,7 +57,17 @@ def plan_for(query, engine, relaxed=False):
     if not relaxed:
         return Plan(query.strict(), text, ranking.TEXT_WEIGHT * sum(weights), [])
     coverage = [(c, ranking.COVERAGE_WEIGHT * w) for c, w in zip(required, weights, strict=True)]
-    return Plan(query.any_of(required), text, ranking.TEXT_WEIGHT * max(weights), coverage, True)
+    # The text weighs as the commonest word: relaxed, coverage orders first.
+    plan = Plan(query.any_of(required), text, ranking.TEXT_WEIGHT * min(weights), coverage, True)
+    cap = ranking.SCORE_ALL_UP_TO
+    rare = [c for c, f in zip(required, frequencies, strict=True) if f <= cap]
+    common = [cw for cw, f in zip(coverage, frequencies, strict=True) if f > cap]
+    if common:
+        plan.all_common = ParsedQuery(query.text, [c for c, _ in common] + query.negative)
+        plan.common_weight = sum(w for _, w in common)
+        plan.least_common = min(w for _, w in common)
+        plan.rare = query.any_of(rare) if rare else None
+    return plan
 
 
 def search_page(user, params, browse=False, listing=False):

@@ -71,13 +71,19 @@ def _near_subjects(user, text, stems, limit=6):
     if not best:
         return []
     documents = ContentType.objects.get_for_model(Document)
-    tagged = TaggedItem.objects.filter(
-        tag_id=OuterRef("pk"),
-        content_type=documents,
-        object_id__in=Document.objects.visible_to(user).values("pk"),
-    )
-    found = {tag.pk: tag for tag in Tag.objects.filter(pk__in=best).filter(Exists(tagged))}
-    return [found[pk] for pk in best if pk in found][:limit]
+    tags = Tag.objects.in_bulk(best)
+    found = []
+    for pk in best:
+        # One small query per candidate, best first, until there are enough: each reads
+        # the subject's taggings in order and stops at its first visible document (as one
+        # statement, the planner joins every tagging of every candidate instead).
+        visible = Document.objects.visible_to(user).filter(pk=OuterRef("object_id"))
+        tagged = TaggedItem.objects.filter(tag_id=pk, content_type=documents)
+        if tagged.filter(Exists(visible)).exists():
+            found.append(tags[pk])
+            if len(found) == limit:
+                break
+    return found
 
 
 def _near_cells(stems, cells, limit=6):
