@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from citations.names import parse_name
 from editorial.services import save_content
 from matrix.models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Row
-from search.indexing import reindex_documents
+from search.indexing import recount_terms, reindex_documents
 from studies.appraisal import (
     Certainty,
     CertaintyReason,
@@ -122,7 +122,10 @@ def _load(directory):
         load_cell(_read(path), report)
     finish_texts(report)
     # Authors are bulk-created, which sends no signal: index the new documents once, whole.
-    reindex_documents([obj.pk for obj in report.created if isinstance(obj, Document)])
+    added = [obj.pk for obj in report.created if isinstance(obj, Document)]
+    reindex_documents(added)
+    if added:
+        recount_terms()  # "did you mean" weighs words by how common they are
     first_revisions(report)
     return report
 

@@ -102,14 +102,18 @@ class Backend:
         return count > limit
 
     def frequencies(self, clauses):
-        """(index rows, [rows matching each clause]), for the specificity of each clause:
-        exact when small, estimated when large (``frequency``)."""
-        rows = self.index_rows()
-        return rows, [self.frequency(*self.clause_rows(clause)) for clause in clauses]
-
-    def capped_count(self, sql, params):
-        (count,) = self.run(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS c", [*params, COUNT_CAP])[0]
-        return count
+        """(index rows, [rows matching each clause]), for the specificity of each clause, in
+        one statement: counted exactly up to COUNT_CAP, beyond it estimated (``frequency``)."""
+        columns, params = [self.rows_sql], []
+        for clause in clauses:
+            sql, clause_params = self.clause_rows(clause)
+            columns.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS c)")
+            params += [*clause_params, COUNT_CAP]
+        rows, *found = self.run("SELECT " + ", ".join(columns), params)[0]
+        for index, count in enumerate(found):
+            if count >= COUNT_CAP:
+                found[index] = self.frequency(*self.clause_rows(clauses[index]))
+        return int(rows), found
 
     def threshold(self, matched, bound, depth):
         """The lowest prior a match may have and still reach the first ``depth`` places,
@@ -217,18 +221,16 @@ class PostgresBackend(Backend):
         sql, params = self.clause_tsquery(clause)
         return f"SELECT 1 FROM {ENTRY} WHERE {ENTRY}.vector @@ {sql}", params
 
-    def index_rows(self):
-        """The planner's count of index rows, or (small, or never analysed) an exact one."""
-        (rows,) = self.run(f"SELECT reltuples FROM pg_class WHERE oid = '{ENTRY}'::regclass", [])[0]
-        if rows < COUNT_CAP:
-            (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY}", [])[0]
-        return int(rows)
+    # The planner's count of index rows, or (small, or never analysed) an exact one.
+    rows_sql = (
+        f"(SELECT CASE WHEN reltuples < {COUNT_CAP} THEN (SELECT COUNT(*) FROM {ENTRY}) "
+        f"ELSE reltuples END FROM pg_class WHERE oid = '{ENTRY}'::regclass)"
+    )
 
     def frequency(self, sql, params):
-        """The planner's estimate (a word in much of the bank needs no exact count: its
-        specificity is near nothing either way), counted exactly when it is small."""
-        estimate = self.estimate(sql, params)
-        return estimate if estimate >= COUNT_CAP else self.capped_count(sql, params)
+        """Past the cap, the planner's estimate: a word in much of the bank needs no exact
+        count, its specificity is near nothing either way."""
+        return max(COUNT_CAP, self.estimate(sql, params))
 
     def estimate(self, sql, params):
         (plan,) = self.run(f"EXPLAIN (FORMAT JSON) {sql}", params)[0]
@@ -415,12 +417,10 @@ class SQLiteBackend(Backend):
     def clause_rows(self, clause):
         return "SELECT 1 FROM search_fts WHERE search_fts MATCH %s", [self.clause_fts(clause)]
 
-    def index_rows(self):
-        (rows,) = self.run(f"SELECT COUNT(*) FROM {ENTRY}", [])[0]
-        return rows
+    rows_sql = f"(SELECT COUNT(*) FROM {ENTRY})"
 
     def frequency(self, sql, params):
-        """Counted: FTS5 reads only the word's posting list."""
+        """Past the cap, counted in full: FTS5 reads only the word's posting list."""
         (count,) = self.run(f"SELECT COUNT(*) FROM ({sql})", params)[0]
         return count
 

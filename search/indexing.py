@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from matrix.models import BiteSection, Cell, CellEntry
@@ -169,34 +169,32 @@ def terms_in(texts):
 
 
 def add_terms(texts, counts=None):
-    """Record the words of ``texts``: new ones with how many of them use each, known ones
-    counted up by as many (a word saved again counts again: a rough measure of how common
-    it is, made exact by a rebuild). ``counts``, when the whole index is rebuilt, holds every
-    word's frequency (``terms_in``) for an empty table."""
-    rebuilding = counts is not None
-    counts = counts if rebuilding else terms_in(texts)
-    if not counts:
-        return
-    if not rebuilding:
-        words = sorted(counts)
-        known = set()
-        for start in range(0, len(words), 5000):
-            chunk = words[start : start + 5000]
-            known.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
-        by_count = {}
-        for word in sorted(known):
-            by_count.setdefault(counts[word], []).append(word)
-        for count, same in by_count.items():
-            for start in range(0, len(same), 5000):
-                SearchTerm.objects.filter(word__in=same[start : start + 5000]).update(
-                    frequency=F("frequency") + count
-                )
-        counts = {w: n for w, n in counts.items() if w not in known}
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(word=w, frequency=n) for w, n in sorted(counts.items())],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
+    """Record the new words of ``texts`` (each counts once until ``recount_terms``);
+    ``counts``, when the whole index is rebuilt, every word's frequency (``terms_in``)."""
+    counts = counts if counts is not None else terms_in(texts)
+    if counts:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=w, frequency=n) for w, n in sorted(counts.items())],
+            ignore_conflicts=True,
+            batch_size=5000,
+        )
+
+
+def recount_terms():
+    """How many index rows use each word, counted again from the index's text (a rebuild
+    does this too; load_demo after adding documents)."""
+    counts = Counter()
+    texts = SearchText.objects.only("title", "labels", "summary").order_by("pk")
+    last = None
+    while True:
+        chunk = list((texts.filter(pk__gt=last) if last else texts)[:BATCH])
+        if not chunk:
+            break
+        counts.update(terms_in(chunk))
+        last = chunk[-1].pk
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        add_terms((), counts)
 
 
 def rescore(batch=BATCH):

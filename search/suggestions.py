@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
@@ -133,25 +134,22 @@ def where_it_sits(query, cells):
     if not stems:
         return []
     placements = {}
-
-    def placement(matrix):
-        if matrix.slug not in placements:
-            placements[matrix.slug] = Placement(matrix.name, matrix.slug)
-        return placements[matrix.slug]
-
-    for row in Row.objects.select_related("matrix").exclude(covers="").order_by("number"):
-        used = _uses(stems, covered_terms(row.covers))
-        if used:
-            found = placement(row.matrix)
-            url = reverse("matrix:row", args=[row.matrix.slug, row.number])
-            found.rows.append((row.number, row.name, url))
-            found.words += used
-    for column in Column.objects.select_related("matrix").exclude(covers="").order_by("code"):
-        used = _uses(stems, covered_terms(column.covers))
-        if used:
-            found = placement(column.matrix)
-            found.columns.append((column.code, column.name))
-            found.words += used
+    # Rows and columns in one statement: (row number or column code, name, covers, matrix).
+    fields = ("name", "covers", "matrix__slug", "matrix__name")
+    number = Cast("number", CharField())
+    rows = Row.objects.exclude(covers="").order_by().values_list(number, *fields)
+    columns = Column.objects.exclude(covers="").order_by().values_list("code", *fields)
+    for key, name, covers, slug, matrix_name in rows.union(columns, all=True).order_by():
+        used = _uses(stems, covered_terms(covers))
+        if not used:
+            continue
+        found = placements.setdefault(slug, Placement(matrix_name, slug))
+        if key.isdigit():
+            number = int(key)
+            found.rows.append((number, name, reverse("matrix:row", args=[slug, number])))
+        else:
+            found.columns.append((key, name))
+        found.words += used
     for found in placements.values():
         numbers = {n for n, _, _ in found.rows}
         codes = {c for c, _ in found.columns}
@@ -166,6 +164,8 @@ def where_it_sits(query, cells):
             ),
             key=lambda c: (c.row_number, c.column_code),
         )
+        found.rows.sort()
+        found.columns.sort()
         found.words = list(dict.fromkeys(found.words))
     ordered = sorted(placements.values(), key=lambda p: p.matrix_slug)
     # A column alone (every row of it) says little: only rows, or rows and columns.
