@@ -25,6 +25,7 @@ from django.utils import timezone
 from editorial.left_out import left_out
 from editorial.visibility import VisibleQuerySet, Workflow, sees_unpublished
 from markup.models import MarkupOwner
+from ops.addresses import address
 from studies.appraisal import Certainty, Country, reasons_in_words
 from studies.models import Document
 
@@ -257,7 +258,7 @@ def cell_key(matrix_slug, code):
 
 
 def cell_address(matrix_slug, code):
-    return reverse("matrix:cell", args=[matrix_slug, code])
+    return address("matrix:cell", (matrix_slug, code), ("zq0matrix", "E5"))
 
 
 def cell_short_title(column_label, row_name):

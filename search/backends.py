@@ -102,8 +102,9 @@ class Backend:
         return count > limit
 
     def frequencies(self, clauses):
-        """(index rows, [rows matching each clause]), for the specificity of each clause, in
-        one statement: counted exactly up to COUNT_CAP, beyond it estimated (``frequency``)."""
+        """(index rows, [rows matching each clause]), for the specificity of each clause:
+        counted exactly up to COUNT_CAP, in one statement; beyond, estimated
+        (``frequency``)."""
         columns, params = [self.rows_sql], []
         for clause in clauses:
             sql, clause_params = self.clause_rows(clause)
@@ -124,32 +125,45 @@ class Backend:
         found = list(priors[depth - 1 : depth])
         return found[0] - bound if found else None
 
+    def page(self, filtered, plan, sort, total, offset, limit):
+        """[(entry id, document id, snippet, *HIT_FIELDS, listing)] for one page of the
+        documents in ``filtered`` (visible, faceted) that ``plan`` (an ``engine.Plan``)
+        matches, in ``sort`` order."""
+        if plan is None:
+            return self.browse(filtered, sort, offset, limit)
+        if sort != "relevance":
+            return self.page_of(filtered, plan, sort, offset, limit)[0]
+        narrowed, need, matched = self.candidates(filtered, plan, total, offset + limit)
+        rows, scores = self.page_of(narrowed, plan, sort, offset, limit, matched)
+        if need is not None and (len(rows) < limit or scores[-1] < need):
+            rows, _ = self.page_of(filtered, plan, sort, offset, limit)  # score them all
+        return rows
+
     def candidates(self, filtered, plan, total, depth):
-        """``filtered`` narrowed, when relevance orders many matches, to those that can still
-        reach the first ``depth`` places (see ``ranking``). Strict: matches whose prior is
-        at least ``threshold``. Relaxed: every match of a rare word (scored in full, they are
-        few), and matches of only common words by the same threshold."""
+        """(``filtered`` narrowed, when relevance orders many matches, to those that can still
+        reach the first ``depth`` places (see ``ranking``); the score the depth-th of them
+        must reach for that to hold, or None if it holds anyway; whether they are all
+        matches already). Strict: matches whose prior is at least ``threshold``. Relaxed:
+        below."""
         if total <= ranking.SCORE_ALL_UP_TO:
-            return filtered
+            return filtered, None, False
         if not plan.relaxed:
             floor = self.threshold(filtered.filter(self.match(plan.match)), plan.bound, depth)
-            return filtered if floor is None else filtered.filter(prior__gte=floor)
+            return (filtered if floor is None else filtered.filter(prior__gte=floor)), None, False
         if plan.all_common is None:
-            return filtered
+            return filtered, None, False
         # Relaxed, at scale. C: every match of a rare word, and the best by prior of those
         # with all the common words (their coverage is the same, so the strict bound holds
         # among them). Any other match has some common words and no rare one; if even the
         # best it could score is below C's depth-th score, C holds the page exactly.
         floor = self.threshold(filtered.filter(self.match(plan.all_common)), plan.bound, depth)
         if floor is None:
-            return filtered
+            return filtered, None, False
         best = Q(self.match(plan.all_common), prior__gte=floor)
         chosen = filtered.filter(Q(self.match(plan.rare)) | best if plan.rare else best)
         top_prior = filtered.order_by("-prior", "-id").values_list("prior", flat=True).first()
         outside = (top_prior or 0) + plan.text_weight + plan.common_weight - plan.least_common
-        if self.score_at(chosen, plan, depth) >= outside:
-            return chosen
-        return filtered
+        return chosen, outside, True
 
     def browse(self, filtered, sort, offset, limit):
         """A page of ``filtered`` with no words to match: no snippets."""
@@ -227,26 +241,26 @@ class PostgresBackend(Backend):
         f"ELSE reltuples END FROM pg_class WHERE oid = '{ENTRY}'::regclass)"
     )
 
-    def frequency(self, sql, params):
-        """Past the cap, the planner's estimate: a word in much of the bank needs no exact
-        count, its specificity is near nothing either way."""
-        return max(COUNT_CAP, self.estimate(sql, params))
+    def frequencies(self, clauses):
+        """The planner's estimate of each clause's rows first (a word in much of the bank
+        needs no exact count, its specificity is near nothing either way; counting even to
+        the cap reads thousands of rows), then one statement counting the rest exactly."""
+        estimates = [self.estimate(*self.clause_rows(clause)) for clause in clauses]
+        columns, params = [self.rows_sql], []
+        for clause, estimate in zip(clauses, estimates, strict=True):
+            if estimate < COUNT_CAP:
+                sql, clause_params = self.clause_rows(clause)
+                columns.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS c)")
+                params += [*clause_params, COUNT_CAP]
+        rows, *counted = self.run("SELECT " + ", ".join(columns), params)[0]
+        counted = iter(counted)
+        found = [e if e >= COUNT_CAP else next(counted) for e in estimates]
+        return int(rows), found
 
     def estimate(self, sql, params):
         (plan,) = self.run(f"EXPLAIN (FORMAT JSON) {sql}", params)[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
-
-    def score_at(self, candidates, plan, depth):
-        """The depth-th best score among the matches in ``candidates`` (minus infinity if fewer)."""
-        scores = (
-            candidates.filter(self.match(plan.match))
-            .annotate(score=self.score(plan))
-            .order_by("-score")
-            .values_list("score", flat=True)
-        )
-        found = list(scores[depth - 1 : depth])
-        return found[0] if found else float("-inf")
 
     def score(self, plan):
         """A match's score (see ``ranking``): its prior, the text rank of every word looked
@@ -324,39 +338,36 @@ class PostgresBackend(Backend):
             output_field=BooleanField(),
         )
 
-    def page(self, filtered, plan, sort, total, offset, limit):
-        """[(entry id, document id, snippet, *HIT_FIELDS)] for one page of the documents in
-        ``filtered`` (visible, faceted) that ``plan`` (an ``engine.Plan``) matches, in
-        ``sort`` order."""
-        if plan is None:
-            return self.browse(filtered, sort, offset, limit)
+    def page_of(self, candidates, plan, sort, offset, limit, matched=False):
+        """(rows, their scores) of one page of ``candidates`` (``matched``: all matches
+        already) in ``sort`` order: one statement, the page of matches, then a headline for
+        each of its rows only, marking every word looked for."""
         columns = ("id", "document_id", *HIT_FIELDS)
+        found = candidates if matched else candidates.filter(self.match(plan.match))
         if sort == "relevance":
-            filtered = self.candidates(filtered, plan, total, offset + limit)
-        matched = filtered.filter(self.match(plan.match))
-        if sort == "relevance":
-            matched = matched.annotate(score=self.score(plan)).order_by("-score", "-id")
+            found = found.annotate(score=self.score(plan)).order_by("-score", "-id")
+            columns += ("score",)
         else:
-            matched = matched.order_by(*ORDER[sort])
-        page_sql, page_params = matched.values_list(*columns)[
+            found = found.order_by(*ORDER[sort])
+        page_sql, page_params = found.values_list(*columns)[
             offset : offset + limit
         ].query.sql_with_params()
-        # One statement: the page of matches, then a headline for each of its rows only,
-        # marking every word looked for.
         sql, params = self.tsquery(plan.text)
         options = (
             f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
             'MaxFragments=2, FragmentDelimiter=" … "'
         )
+        score = "hit.score" if sort == "relevance" else "NULL"
         rows = self.run(
-            f"SELECT hit.id, hit.document_id, ts_headline('english', t.summary, {sql}, %s), "
+            f"SELECT {score}, hit.id, hit.document_id, "
+            f"ts_headline('english', t.summary, {sql}, %s), "
             + ", ".join(f"hit.{name}" for name in HIT_FIELDS)
             + ", t.listing "
             f"FROM (SELECT p.*, row_number() OVER () AS position FROM ({page_sql}) AS p) AS hit "
             "JOIN search_searchtext AS t ON t.entry_id = hit.id ORDER BY hit.position",
             [*params, options, *page_params],
         )
-        return self.decoded(rows)
+        return self.decoded([row[1:] for row in rows]), [row[0] for row in rows]
 
     def known_words(self, words):
         ids, params = _in(words)
@@ -371,9 +382,9 @@ class PostgresBackend(Backend):
         # The most alike, and among the nearly alike the commonest in the bank: "treatmnet"
         # is "treatment", not "treat".
         rows = self.run(
-            "SELECT word FROM search_searchterm WHERE word %% %s "
-            "ORDER BY similarity(word, %s) + %s * ln(frequency + 1) DESC, length(word), word "
-            "LIMIT 1",
+            "SELECT word FROM search_searchterm WHERE lower(word) %% %s "
+            "ORDER BY similarity(lower(word), %s) + %s * ln(frequency + 1) DESC, length(word), "
+            "word LIMIT 1",
             [word, word, FREQUENCY_WEIGHT],
         )
         return rows[0][0] if rows else None
@@ -429,18 +440,6 @@ class SQLiteBackend(Backend):
         so that bm25 weighs the optional words too (any of them is always present)."""
         text = self.clause_fts(plan.text.clauses[0])
         return f"({self.fts_query(plan.match)}) AND {text}"
-
-    def score_at(self, candidates, plan, depth):
-        """The depth-th best score among the matches in ``candidates`` (minus infinity if fewer)."""
-        base_sql, base_params = candidates.order_by().values("id", "prior").query.sql_with_params()
-        score_sql, score_params = self.score(plan)
-        rows = self.run(
-            f"SELECT {score_sql} FROM search_fts JOIN ({base_sql}) AS e "
-            "ON e.id = search_fts.rowid WHERE search_fts MATCH %s ORDER BY 1 DESC "
-            "LIMIT 1 OFFSET %s",
-            [*score_params, *base_params, self.scored_fts(plan), depth - 1],
-        )
-        return rows[0][0] if rows else float("-inf")
 
     def score(self, plan):
         """A match's score (see ``ranking``) as SQL over ``e`` (the index row) joined to
@@ -506,33 +505,35 @@ class SQLiteBackend(Backend):
             output_field=BooleanField(),
         )
 
-    def page(self, filtered, plan, sort, total, offset, limit):
-        if plan is None:
-            return self.browse(filtered, sort, offset, limit)
-        if sort == "relevance":
-            filtered = self.candidates(filtered, plan, total, offset + limit)
+    def page_of(self, candidates, plan, sort, offset, limit, matched=False):
+        """(rows, their scores) of one page of ``candidates`` in ``sort`` order, with their
+        snippets, then the listing of each of its rows only. The MATCH is always applied:
+        FTS5 scores and snippets only what it matches."""
         base_sql, base_params = (
-            filtered.order_by()
+            candidates.order_by()
             .values("id", "document_id", "prior", *HIT_FIELDS)
             .query.sql_with_params()
         )
         score_sql, score_params = self.score(plan)
-        order, order_params = {
-            "relevance": (f"{score_sql} DESC, e.id DESC", score_params),
-            "newest": ("e.year IS NULL, e.year DESC, e.id DESC", []),
-            "oldest": ("e.year IS NULL, e.year, e.id", []),
+        if sort != "relevance":
+            score_sql, score_params = "NULL", []
+        order = {
+            "relevance": "score DESC, e.id DESC",
+            "newest": "e.year IS NULL, e.year DESC, e.id DESC",
+            "oldest": "e.year IS NULL, e.year, e.id",
         }[sort]
-        # The page of matches with their snippets, then the listing of each of its rows only.
         fields = ", ".join(f"e.{name}" for name in HIT_FIELDS)
         rows = self.run(
             "SELECT hit.*, t.listing FROM (SELECT p.*, row_number() OVER () AS position FROM ("
             "SELECT e.id, e.document_id, snippet(search_fts, 2, char(2), char(3), ' … ', 24), "
-            f"{fields} FROM search_fts JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
+            f"{fields}, {score_sql} AS score "
+            f"FROM search_fts JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
             f"WHERE search_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s) AS p) AS hit "
             "JOIN search_searchtext AS t ON t.entry_id = hit.id ORDER BY hit.position",
-            [*base_params, self.scored_fts(plan), *order_params, limit, offset],
+            [*score_params, *base_params, self.scored_fts(plan), limit, offset],
         )
-        return self.decoded([row[:-2] + row[-1:] for row in rows])  # without the position
+        # Without the score and position columns.
+        return self.decoded([row[:-3] + row[-1:] for row in rows]), [row[-3] for row in rows]
 
     def known_words(self, words):
         ids, params = _in(words)

@@ -59,9 +59,17 @@ def plan_for(query, engine, relaxed=False):
     coverage = [(c, ranking.COVERAGE_WEIGHT * w) for c, w in zip(required, weights, strict=True)]
     # The text weighs as the commonest word: relaxed, coverage orders first.
     plan = Plan(query.any_of(required), text, ranking.TEXT_WEIGHT * min(weights), coverage, True)
-    cap = ranking.SCORE_ALL_UP_TO
-    rare = [c for c, f in zip(required, frequencies, strict=True) if f <= cap]
-    common = [cw for cw, f in zip(coverage, frequencies, strict=True) if f > cap]
+    # The rarest words, as long as their matches together are few enough to score them all;
+    # the rest are common.
+    rare, common, scored = [], [], 0
+    for (clause, weight), frequency in sorted(
+        zip(coverage, frequencies, strict=True), key=lambda pair: pair[1]
+    ):
+        scored += frequency
+        if scored <= ranking.SCORE_ALL_UP_TO:
+            rare.append(clause)
+        else:
+            common.append((clause, weight))
     if common:
         plan.all_common = ParsedQuery(query.text, [c for c, _ in common] + query.negative)
         plan.common_weight = sum(w for _, w in common)

@@ -288,4 +288,5 @@ def rebuild(stdout=None):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchentry")
+            cursor.execute("ANALYZE search_searchterm")
     return len(document_ids)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from matrix.models import BiteSection, CellEntry, CellLabel, Role
+from ops.addresses import address
 from studies.models import Document, DocumentAuthor
 
 from . import backends
@@ -66,7 +66,7 @@ class TopicHit:
     is_public: bool
 
     def get_absolute_url(self):
-        return reverse("topics:topic", args=[self.slug])
+        return address("topics:topic", (self.slug,), ("zq0slug",))
 
 
 class Hit(NamedTuple):

@@ -9,7 +9,6 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from taggit.managers import TaggableManager
 
@@ -18,6 +17,7 @@ from editorial.left_out import left_out
 from editorial.places import places
 from editorial.visibility import VisibleQuerySet, Workflow
 from markup.models import MarkupOwner
+from ops.addresses import address
 
 from .appraisal import (  # noqa: F401 (the appraisal's models are the bank's)
     Country,
@@ -311,7 +311,7 @@ class Document(Workflow, MarkupOwner):
 
     @staticmethod
     def address(slug):
-        return reverse("studies:document", args=[slug])
+        return address("studies:document", (slug,), ("zq0slug",))
 
     def left_out_for_readers(self):
         """What the preview of this document would not show readers, and why: read from the

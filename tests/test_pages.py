@@ -616,7 +616,7 @@ def test_search_finds_documents_for_mutual_aid(client, demo):
     assert "/documents/manning-2012-active-referral/" in hrefs
     assert "/documents/timko-debenedetti-2007-intensive-referral/" in hrefs
     assert count.startswith(f"{len(results)} documents")
-    groups = tree.find("section", class_="result-groups")
+    groups = tree.find("aside", class_="search-places")
     assert groups.find("a", href=E4)
     assert groups.find("a", href="/topics/twelve-step-mutual-aid/")
     assert tree.find("input", name="q")["value"] == "mutual aid"
@@ -625,7 +625,7 @@ def test_search_finds_documents_for_mutual_aid(client, demo):
 def test_search_with_no_results_says_so(client, demo):
     response, tree = get_page(client, "/search/?q=xylophone")
     assert tree.find("p", class_="result-count").clean_text == (
-        "No document in the bank matches “xylophone”."
+        "The bank has no document on “xylophone” yet."
     )
     assert tree.find_all("ol", class_="results") == []
     # Never a bare "no results": ways on are offered.
