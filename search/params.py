@@ -34,7 +34,10 @@ class SearchParams:
         return f"SearchParams({self.as_dict()!r})"
 
     def __eq__(self, other):
-        return isinstance(other, SearchParams) and vars(self) == vars(other)
+        return isinstance(other, SearchParams) and self._state() == other._state()
+
+    def _state(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
     @classmethod
     def from_query_dict(cls, data):
@@ -81,16 +84,28 @@ class SearchParams:
         return self.sort or ("relevance" if self.q else "newest")
 
     def as_dict(self, **changes):
-        values = {
-            "q": self.q,
-            **{p.name: p.address_value(getattr(self, p.attr)) for p in facet_params()},
-            "sort": self.sort,
-            "page": self.page if self.page > 1 else "",
-        }
+        values = dict(self._address())
         values.update(changes)
         if "page" not in changes and any(k != "sort" for k in changes):
             values["page"] = ""  # a new filter starts again at page 1
         return {k: v for k, v in values.items() if v not in ("", None, False)}
+
+    def _address(self):
+        """This search's parameters as its address names them, worked out once for as long
+        as nothing changes (a page of results asks for a hundred links to variants of it)."""
+        state = tuple(vars(self).get(p.attr) for p in facet_params())
+        state += (self.q, self.sort, self.page)
+        cached = self.__dict__.get("_address_cache")
+        if cached is None or cached[0] != state:
+            values = {
+                "q": self.q,
+                **{p.name: p.address_value(getattr(self, p.attr)) for p in facet_params()},
+                "sort": self.sort,
+                "page": self.page if self.page > 1 else "",
+            }
+            cached = (state, values)
+            self.__dict__["_address_cache"] = cached
+        return cached[1]
 
     def hidden(self, *leave_out):
         """(name, value) of this search's parameters but ``leave_out``, for a form's hidden
