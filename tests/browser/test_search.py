@@ -66,3 +66,34 @@ def test_the_search_form_keeps_the_filters_and_reads_on_a_phone(new_context):
     expect(phone).to_have_url(re.compile(r"q=referral.*kind=study|kind=study.*q=referral"))
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=str
+)
+@pytest.mark.parametrize(
+    "query", ["mutual+aid", "does+linking+patients+to+mutual+aid+groups+work"], ids=str
+)
+def test_the_first_document_is_on_the_first_screen(new_context, viewport, query):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(f"/search/?q={query}")
+    first = page.locator(RESULTS).first
+    box = first.bounding_box()
+    assert box and box["y"] + min(box["height"], 60) <= viewport["height"], box
+    if viewport["width"] < 600:
+        # Above the results on a phone, folded into at most three lines; opened, it lists
+        # the cells, sections and topics.
+        folded = page.locator("details.search-places-folded")
+        assert folded.bounding_box()["y"] < box["y"]
+        assert folded.bounding_box()["height"] <= 3 * 26
+        assert page.locator("aside.search-places").is_hidden()
+        folded.locator("summary").first.click()
+        expect(folded.get_by_role("link", name="Alcohol E4").first).to_be_visible()
+    else:
+        # Beside them on a wide screen.
+        places = page.locator("aside.search-places").bounding_box()
+        assert places["x"] > box["x"] + box["width"] - 5
+        assert page.locator("details.search-places-folded").is_hidden()
+    # Follow, cite and feed come after the results.
+    follow = page.locator("form.follow-form").last.bounding_box()
+    assert follow["y"] > page.locator(RESULTS).last.bounding_box()["y"]
