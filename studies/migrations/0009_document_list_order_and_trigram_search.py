@@ -1,0 +1,48 @@
+"""The admin at 100,000 documents: an index in the list's order, and on PostgreSQL trigram
+indexes for the editors' search ("contains" of title, DOI, source and authors' names; see
+DocumentQuerySet.matching). Django's icontains compares UPPER(column), so the indexes are on
+that expression. SQLite has no trigram indexes: there the search reads the table."""
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations, models
+
+TRIGRAM_INDEXES = [
+    ("document_title_trgm", "studies_document", "title"),
+    ("document_doi_trgm", "studies_document", "doi"),
+    ("document_source_trgm", "studies_document", "source"),
+    ("document_author_name_trgm", "studies_documentauthor", "name"),
+    ("document_author_given_trgm", "studies_documentauthor", "given"),
+]
+
+
+def add_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, table, column in TRIGRAM_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
+        )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, _, _ in TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("studies", "0008_countries_and_vocabularies"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(fields=["-year", "title", "-id"], name="document_list_order"),
+        ),
+        TrigramExtension(),  # does nothing on other databases
+        migrations.RunPython(add_trigram_indexes, drop_trigram_indexes, elidable=False),
+    ]
