@@ -4,7 +4,8 @@ An exact ``COUNT(*)`` reads every row its filter matches, and an unfiltered list
 whole table, so Django's paginator costs more than the page it counts for. ``EstimatingPaginator``
 asks PostgreSQL's planner how many rows an unfiltered table holds, and counts a filtered list
 only as far as ``COUNT_UP_TO``: past that it says "more than", and any later page can still be
-asked for.
+asked for. Asked for a page before its count (as the admin's autocomplete does), it reads one
+row past the page instead of counting.
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -34,8 +35,9 @@ def table_estimate(model, using="default"):
 
 
 class EstimatingPaginator(Paginator):
-    """A paginator whose count reads at most ``COUNT_UP_TO`` rows. ``estimated`` says whether
-    ``count`` is a guess ("about 100,000") or a floor ("more than 1,000")."""
+    """A paginator whose count reads at most ``COUNT_UP_TO`` rows (one more, to know there are
+    more), and asked for a page first, counts nothing. ``estimated`` says whether ``count`` is
+    a guess ("about 100,000") or a floor ("more than 1,000")."""
 
     estimated = False
     more_than = False
@@ -51,17 +53,20 @@ class EstimatingPaginator(Paginator):
             if estimate is not None and estimate >= ESTIMATE_FROM:
                 self.estimated = True
                 return estimate
-        found = queryset.order_by()[: COUNT_UP_TO + 1].count()
-        if found > COUNT_UP_TO:
+        # Never fewer than a page, so a list that says "more than" always has a next page.
+        self.counted_up_to = max(COUNT_UP_TO, self.per_page)
+        found = queryset.order_by()[: self.counted_up_to + 1].count()
+        if found > self.counted_up_to:
             self.estimated = self.more_than = True
-            return COUNT_UP_TO
         return found
 
     def validate_number(self, number):
-        self.count  # noqa: B018 (counting is what tells whether the count is a guess)
-        if not self.estimated:
-            return super().validate_number(number)
-        # Past an estimate there may still be rows: a page beyond them is simply empty.
+        if "count" not in self.__dict__ or self.estimated:
+            # Past an estimate there may still be rows: a page beyond them is simply empty.
+            return self._positive(number)
+        return super().validate_number(number)
+
+    def _positive(self, number):
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -72,22 +77,24 @@ class EstimatingPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if "count" not in self.__dict__:
+            # A page asked for before any count (the picker's): one row past it says whether
+            # another page follows, and nothing is counted.
+            rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+            self.__dict__["count"] = bottom + len(rows)
+            self.estimated = self.more_than = len(rows) > self.per_page
+            self.counted_up_to = bottom + self.per_page
+            return self._get_page(rows[: self.per_page], number, self)
         if not self.estimated:
             return super().page(number)
-        bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
-
-    @cached_property
-    def num_pages(self):
-        pages = super().num_pages
-        # "More than 1,000": one page more than those counted, so "next" is offered.
-        return pages + 1 if self.more_than else pages
 
     @property
     def count_words(self):
         """The count as a list shows it: "42", "about 99,800", "more than 1,000"."""
         if self.more_than:
-            return f"more than {self.count:,}"
+            return f"more than {self.counted_up_to:,}"
         if self.estimated:
             return f"about {self.count:,}"
         return f"{self.count:,}"

@@ -1,5 +1,5 @@
-"""The admin at 100,000 documents: an index in the list's order, and on PostgreSQL trigram
-indexes for the editors' search ("contains" of title, DOI, source and authors' names; see
+"""The admin at 100,000 documents: an index in the list's order, indexes for a PMID or
+accession number typed whole, and on PostgreSQL trigram indexes for the editors' search ("contains" of title, DOI, source and authors' names; see
 DocumentQuerySet.matching). Django's icontains compares UPPER(column), so the indexes are on
 that expression. SQLite has no trigram indexes: there the search reads the table."""
 
@@ -23,12 +23,17 @@ def add_trigram_indexes(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
             f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
         )
+    # A word too short for trigrams finds authors by the start of their cited name.
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS document_author_name_prefix ON studies_documentauthor "
+        "((UPPER(name::text)) text_pattern_ops)"
+    )
 
 
 def drop_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _, _ in TRIGRAM_INDEXES:
+    for name in [name for name, _, _ in TRIGRAM_INDEXES] + ["document_author_name_prefix"]:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
@@ -42,6 +47,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="document",
             index=models.Index(fields=["-year", "title", "-id"], name="document_list_order"),
+        ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(fields=["pmid"], name="document_pmid"),
+        ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(fields=["accession_number"], name="document_accession_number"),
         ),
         TrigramExtension(),  # does nothing on other databases
         migrations.RunPython(add_trigram_indexes, drop_trigram_indexes, elidable=False),
