@@ -85,7 +85,8 @@ class DocumentQuerySet(VisibleQuerySet):
         return queryset
 
     # A word more documents than this match is found by reading the list in its order (the
-    # first page's matches come soon); a rarer one from the trigram indexes (migration 0009).
+    # first page's matches come soon); a rarer one from the trigram indexes (on PostgreSQL;
+    # migration 0009_admin_indexes).
     COMMON_WORD = 2000
 
     def _word_condition(self, word):
@@ -347,6 +348,17 @@ class Document(Workflow, MarkupOwner):
             # The editors' search finds a PMID or accession number typed whole.
             models.Index(fields=["pmid"], name="document_pmid"),
             models.Index(fields=["accession_number"], name="document_accession_number"),
+            # The editors' dashboard: out for consultation, and scheduled (a few of the bank).
+            models.Index(
+                fields=["consultation_closes"],
+                condition=Q(status="consultation"),
+                name="document_in_consultation",
+            ),
+            models.Index(
+                fields=["publish_at"],
+                condition=Q(publish_at__isnull=False),
+                name="document_scheduled",
+            ),
         ]
 
     def __str__(self):

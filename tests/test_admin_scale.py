@@ -87,8 +87,8 @@ def test_the_document_list_runs_the_same_queries_at_any_size(editor_client, demo
     counts = [sql for sql in many if "COUNT(" in sql.upper()]
     assert len(counts) == 1 and "LIMIT 1001" in counts[0]
     (shown,) = [sql for sql in many if "LIMIT 100" in sql and "COUNT(" not in sql]
-    assert re.search(r'ORDER BY "studies_document"."year" DESC(?: NULLS FIRST)?, '
-                     r'"studies_document"."title" ASC, "studies_document"."id" DESC', shown)  # fmt: skip
+    in_order = r'ORDER BY "\w+"."year" DESC(?: NULLS FIRST)?, "\w+"."title" ASC, "\w+"."id" DESC'
+    assert re.search(in_order, shown)
     total = Document.objects.count()
     assert f"{total:,} documents" in response.content.decode()
 

@@ -1,5 +1,6 @@
 """The admin at 100,000 documents: an index in the list's order, indexes for a PMID or
-accession number typed whole, and on PostgreSQL trigram indexes for the editors' search ("contains" of title, DOI, source and authors' names; see
+accession number typed whole, partial indexes for the dashboard's documents out for
+consultation and scheduled, and on PostgreSQL trigram indexes for the editors' search ("contains" of title, DOI, source and authors' names; see
 DocumentQuerySet.matching). Django's icontains compares UPPER(column), so the indexes are on
 that expression. SQLite has no trigram indexes: there the search reads the table."""
 
@@ -55,6 +56,22 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="document",
             index=models.Index(fields=["accession_number"], name="document_accession_number"),
+        ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(
+                condition=models.Q(("status", "consultation")),
+                fields=["consultation_closes"],
+                name="document_in_consultation",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(
+                condition=models.Q(("publish_at__isnull", False)),
+                fields=["publish_at"],
+                name="document_scheduled",
+            ),
         ),
         TrigramExtension(),  # does nothing on other databases
         migrations.RunPython(add_trigram_indexes, drop_trigram_indexes, elidable=False),
