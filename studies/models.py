@@ -81,7 +81,8 @@ class DocumentQuerySet(VisibleQuerySet):
         for word in smart_split(search):
             if word[0] in "\"'" and word[0] == word[-1]:
                 word = unescape_string_literal(word)  # "a quoted phrase", as Django's admin
-            queryset = queryset.filter(self._word_condition(word))
+            if word.strip():
+                queryset = queryset.filter(self._word_condition(word))
         return queryset
 
     # A word more documents than this match is found by reading the list in its order (the

@@ -150,6 +150,9 @@ def test_search_matches_authors_once_without_distinct(editor_client, demo):
     assert list_rows(editor_client.get(LIST + "?q=okonkwo+answered")) == [other.title]
     assert list_rows(editor_client.get(LIST + '?q="question,+answered"')) == [other.title]
     assert list_rows(editor_client.get(LIST + "?q=okonkwo+qqxj")) == []
+    # A lone quote, or quotes around nothing, is no word: the whole list, never an error.
+    for nothing in ('"', '""', "%20'%20"):
+        assert len(list_rows(editor_client.get(LIST + f"?q={nothing}"))) == Document.objects.count()
 
 
 def test_the_list_search_runs_the_same_queries_at_any_size(editor_client, demo):
