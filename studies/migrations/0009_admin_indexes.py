@@ -4,7 +4,6 @@ consultation and scheduled, and on PostgreSQL trigram indexes for the editors' s
 DocumentQuerySet.matching). Django's icontains compares UPPER(column), so the indexes are on
 that expression. SQLite has no trigram indexes: there the search reads the table."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 TRIGRAM_INDEXES = [
@@ -19,6 +18,8 @@ TRIGRAM_INDEXES = [
 def add_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Left in place on the way back: the search's "did you mean" uses pg_trgm too.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in TRIGRAM_INDEXES:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
@@ -73,6 +74,5 @@ class Migration(migrations.Migration):
                 name="document_scheduled",
             ),
         ),
-        TrigramExtension(),  # does nothing on other databases
         migrations.RunPython(add_trigram_indexes, drop_trigram_indexes, elidable=False),
     ]
