@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -114,12 +115,38 @@ class CellEntryAdminForm(CellEntryForm, EditorialForm):
     """The same, on an entry's own page, with the editorial fields."""
 
 
+class DocumentPicker(AutocompleteSelect):
+    """An entry's document picker, labelled from the documents read with the entries (the
+    formset gives them: ``known``) instead of one query per entry row."""
+
+    known = None  # {str(pk): document}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or any(pk not in self.known for pk in chosen):
+            return super().optgroups(name, value, attr)  # a document typed in, not yet read
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance
+        for pk in chosen[:1]:
+            options.append(self.create_option(name, pk, label(self.known[pk]), True, len(options)))
+        return [(None, options, 0)]
+
+
 class PagedEntryFormSet(ProtectLinkedInlineFormSet):
-    """A cell's entries, a page at a time: a cell with hundreds of entries stays editable."""
+    """A cell's entries, a page at a time: a cell with hundreds of entries stays editable.
+    Each row's document picker is labelled from the rows' own documents (read with them)."""
 
     def __init__(self, *args, page=None, **kwargs):
         self.page = page
         super().__init__(*args, **kwargs)
+        known = {str(entry.document_id): entry.document for entry in self.get_queryset()}
+        for form in self.forms:
+            picker = form.fields["document"].widget
+            picker = getattr(picker, "widget", picker)  # inside the admin's add/change links
+            if isinstance(picker, DocumentPicker):
+                picker.known = known
 
 
 def note_certainty_judged(entry, changed, editor):
@@ -153,6 +180,11 @@ class CellEntryInline(CertaintyJudgedMixin, MarkupAdminMixin, admin.StackedInlin
     ordering = ["order", "pk"]
     readonly_fields = ["certainty_judged"]
     fields = [*CellEntryForm.Meta.fields[:-1], "certainty_judged", "order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "document":
+            kwargs["widget"] = DocumentPicker(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CellVerdictForm(forms.ModelForm):
@@ -270,17 +302,27 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
     def entries_count(self, cell):
         return cell.entries_total
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A column or row is named with its matrix: read with it, not once per option.
+        if db_field.name in ("column", "row"):
+            kwargs["queryset"] = db_field.related_model.objects.select_related("matrix")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def entries_page(self, request, cell, inline):
-        entries = super().inline_rows(request, cell, inline).order_by("order", "pk")
-        paginator = Paginator(entries, settings.ADMIN_ENTRIES_PER_PAGE)
-        return paginator.get_page(request.GET.get("entries_page"))
+        pages = request.__dict__.setdefault("cell_entries_pages", {})  # asked for twice
+        if cell.pk not in pages:
+            entries = super().inline_rows(request, cell, inline).order_by("order", "pk")
+            paginator = Paginator(entries, settings.ADMIN_ENTRIES_PER_PAGE)
+            pages[cell.pk] = paginator.get_page(request.GET.get("entries_page"))
+        return pages[cell.pk]
 
     def inline_rows(self, request, obj, inline):
         if isinstance(inline, CellEntryInline):
             page = self.entries_page(request, obj, inline)
-            # Who judged each entry's certainty is shown beside it: fetched with the rows.
+            # Each entry's document (its picker's label) and who judged its certainty are
+            # shown beside it: fetched with the rows.
             return CellEntry.objects.filter(pk__in=[e.pk for e in page.object_list]).select_related(
-                "certainty_judged_by"
+                "document", "certainty_judged_by"
             )
         return super().inline_rows(request, obj, inline)
 

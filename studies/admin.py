@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from taggit.models import TaggedItem
 
 from citations.names import Name, parse_name
@@ -16,6 +17,7 @@ from markup.admin import (
     ProtectLinkedAdminMixin,
     ProtectLinkedInlineFormSet,
 )
+from ops.paging import EstimatingPaginator
 
 from .appraisal import Country, EffectMeasure, Population, Setting
 from .duplicates import find_duplicates
@@ -203,24 +205,51 @@ class VocabularyAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
+class DecadeFilter(admin.SimpleListFilter):
+    """Documents by decade: fixed choices, so listing them reads nothing (a year filter
+    would read every year in the bank first)."""
+
+    title = "decade"
+    parameter_name = "decade"
+    EARLIEST = 1950
+
+    def lookups(self, request, model_admin):
+        latest = timezone.localdate().year // 10 * 10
+        decades = [(str(d), f"{d}s") for d in range(latest, self.EARLIEST - 1, -10)]
+        return [*decades, ("earlier", f"Before {self.EARLIEST}"), ("none", "No year")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(year__isnull=True)
+        if value == "earlier":
+            return queryset.filter(year__lt=self.EARLIEST)
+        if value and value.isdigit():
+            return queryset.filter(year__gte=int(value), year__lt=int(value) + 10)
+        return queryset
+
+
 @admin.register(Document)
 class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):
     preview = True
     form = DocumentForm
     change_list_template = "admin/studies/document/change_list.html"
     list_display = ("title", "kind", "year", "status", "first_published")
-    list_filter = ("kind", "status", "tags", "year")
-    search_fields = (
-        "title",
-        "slug",
-        "authorships__name",
-        "authorships__given",
-        "source",
-        "doi",
-        "pmid",
-        "accession_number",
+    # Kinds, statuses and decades are fixed choices; subjects are read from their own table.
+    # No date drill-down: it would read every document's date to offer its years.
+    list_filter = ("kind", "status", "tags", DecadeFilter)
+    # Declared for the picker (which needs search fields); what they search is
+    # get_search_results's: Document.objects.matching.
+    search_fields = ("title", "authorships__name", "doi", "source", "slug", "pmid")
+    search_help_text = (
+        "Words of the title, an author's name, the DOI or the source; a slug, PMID or "
+        "accession number typed whole."
     )
-    date_hierarchy = "first_published"
+    # The list's index order (document_list_order); a page is 100 rows of it, never counted
+    # in full (ops.paging).
+    ordering = ("-year", "title", "-pk")
+    paginator = EstimatingPaginator
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "tags"]}),
         ("Publishing", {"fields": ["status", "publish_at", "consultation_closes"]}),
@@ -285,6 +314,10 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
     ]
     pending_text_fields = ("standfirst", "key_points", "abstract", "commentary", "body")
     pending_anchor_fields = ("anchor",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Document.objects.matching: authors through EXISTS, so never a DISTINCT.
+        return queryset.matching(search_term), False
 
     def save_model(self, request, obj, form, change):
         reason = getattr(form, "duplicate_reason", "")

@@ -7,9 +7,10 @@ from urllib.parse import quote
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Prefetch, Q
+from django.db import connections, models
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.dateformat import format as format_date
+from django.utils.text import smart_split, unescape_string_literal
 from taggit.managers import TaggableManager
 
 from citations.dates import PartialDate
@@ -70,6 +71,63 @@ class DocumentQuerySet(VisibleQuerySet):
             featured=[link.study for link in document.featured_links.all()],
             appearances=places(document, user, readers_pages_only=True),
         )
+
+    def matching(self, search):
+        """The editors' search (the document list and the document picker): every word of
+        ``search`` in the title, DOI, source or an author's name, or typed whole as the
+        slug, PMID or accession number. A document comes once however many of its authors
+        match, so no DISTINCT is needed."""
+        queryset = self
+        for word in smart_split(search):
+            if word[0] in "\"'" and word[0] == word[-1]:
+                word = unescape_string_literal(word)  # "a quoted phrase", as Django's admin
+            if word.strip():
+                queryset = queryset.filter(self._word_condition(word))
+        return queryset
+
+    # A word more documents than this match is found by reading the list in its order (the
+    # first page's matches come soon); a rarer one from the trigram indexes (on PostgreSQL;
+    # migration 0009_admin_indexes).
+    COMMON_WORD = 2000
+
+    def _word_condition(self, word):
+        in_documents = (
+            Q(title__icontains=word)
+            | Q(doi__icontains=word)
+            | Q(source__icontains=word)
+            | Q(slug=word.lower())
+            | Q(pmid=word)
+            | Q(accession_number=word)
+        )
+        if len(word) < 3:
+            # Too short for a trigram, and a "contains" would match most names: an author
+            # whose cited name starts with it ("Li X.", "Wu Y.").
+            by_author = Q(name__istartswith=f"{word} ")
+        else:
+            by_author = Q(name__icontains=word) | Q(given__icontains=word)
+        authors = DocumentAuthor.objects.filter(by_author)
+        connection = connections[self.db]
+        if connection.vendor == "postgresql" and len(word) >= 3:
+            documents = Document.objects.filter(in_documents).values("pk")
+            by_authors = authors.values("document_id")
+            if not self._common(connection, documents, by_authors):
+                # Rare: the ids from the indexes, each document read once.
+                return Q(pk__in=documents.union(by_authors, all=True))
+        # Common (or no trigram indexes): each document in the list's order is tested,
+        # authors through EXISTS, until the page is full.
+        return in_documents | Exists(authors.filter(document=OuterRef("pk")))
+
+    def _common(self, connection, *branches):
+        """Whether one of ``branches`` (querysets) has more than COMMON_WORD rows: at most
+        that many read from each."""
+        parts, params = [], []
+        for branch in branches:
+            sql, branch_params = branch.order_by()[: self.COMMON_WORD + 1].query.sql_with_params()
+            parts.append(f"(SELECT count(*) FROM ({sql}) AS branch)")
+            params.extend(branch_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT GREATEST({', '.join(parts)})", params)
+            return cursor.fetchone()[0] > self.COMMON_WORD
 
     def for_pickers(self, words, limit=12):
         """Documents an editor may mean by ``words`` (title, slug, author or DOI), with what
@@ -283,7 +341,26 @@ class Document(Workflow, MarkupOwner):
 
     class Meta:
         ordering = ["-year", "title"]
-        indexes = [models.Index(fields=["-first_published"])]
+        indexes = [
+            models.Index(fields=["-first_published"]),
+            # The admin's list, in its order (the pk last makes it total): a page of 100 is
+            # read from the index, not sorted out of the whole table.
+            models.Index(fields=["-year", "title", "-id"], name="document_list_order"),
+            # The editors' search finds a PMID or accession number typed whole.
+            models.Index(fields=["pmid"], name="document_pmid"),
+            models.Index(fields=["accession_number"], name="document_accession_number"),
+            # The editors' dashboard: out for consultation, and scheduled (a few of the bank).
+            models.Index(
+                fields=["consultation_closes"],
+                condition=Q(status="consultation"),
+                name="document_in_consultation",
+            ),
+            models.Index(
+                fields=["publish_at"],
+                condition=Q(publish_at__isnull=False),
+                name="document_scheduled",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title

@@ -47,6 +47,7 @@ ADMIN_PAGES = [
     "/admin/studies/document/{timko}/change/",
     "/admin/studies/document/{timko}/history/",
     "/admin/studies/document/import/",
+    "/admin/studies/document/?q=timko&decade=2000",
     "/admin/guide/markup/",
     "/admin/guide/links/?q=timko",
     "/admin/readers/bulletin/add/",
