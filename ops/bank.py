@@ -38,6 +38,7 @@ MODELS = [
     "taggit.tag",
     "subjects.subjectredirect",
     "search.synonymgroup",
+    "search.rankingboosts",
     "markup.anchor",
     "markup.link",
     "studies.setting",

@@ -225,6 +225,9 @@ def _mark_prefixes(clauses, known):
             and not clause.optional
             and len(word) >= PREFIX_MIN
             and word.isalpha()
+            # A word with an ending of its own ("manning") is whole: and SQLite's stemmer would
+            # cut the prefix to its stem ("man*").
+            and stem(word) == word
             and (known is None or word not in known or clause is required[-1])
         )
         marked.append(replace(clause, prefixes=(word,)) if cut_short else clause)

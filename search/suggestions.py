@@ -4,6 +4,7 @@ nothing, and where studies on it would sit in the matrices."""
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef
@@ -117,11 +118,17 @@ class Placement:
         return f"matrix:{self.matrix_slug}"
 
 
-def _uses(stems, terms):
-    """The terms (each a run of words) that ``stems``, the search's stemmed words, spell."""
+@lru_cache(maxsize=256)
+def _stemmed(covers):
+    """A row's or column's ``covers`` as (term, its stemmed words), worked out once."""
+    return tuple((term, tuple(stem(w) for w in words_of(term))) for term in covered_terms(covers))
+
+
+def _uses(stems, covers):
+    """The terms of ``covers`` (each a run of words) that ``stems``, the search's stemmed
+    words, spell."""
     found = []
-    for term in terms:
-        run = tuple(stem(w) for w in words_of(term))
+    for term, run in _stemmed(covers):
         n = len(run)
         if n and any(tuple(stems[i : i + n]) == run for i in range(len(stems) - n + 1)):
             found.append(term)
@@ -140,7 +147,7 @@ def where_it_sits(query, cells):
     rows = Row.objects.exclude(covers="").order_by().values_list(number, *fields)
     columns = Column.objects.exclude(covers="").order_by().values_list("code", *fields)
     for key, name, covers, slug, matrix_name in rows.union(columns, all=True).order_by():
-        used = _uses(stems, covered_terms(covers))
+        used = _uses(stems, covers)
         if not used:
             continue
         found = placements.setdefault(slug, Placement(matrix_name, slug))
