@@ -25,7 +25,15 @@ from django.db import connection  # noqa: E402
 from django.test.runner import DiscoverRunner  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench import admin_bench, appraisal_bench, mail_bench, markup_bench, search_bench, serve_bench  # noqa: E402
+from bench import (  # noqa: E402
+    admin_bench,
+    appraisal_bench,
+    mail_bench,
+    markup_bench,
+    relevance_bench,
+    search_bench,
+    serve_bench,
+)
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
@@ -93,6 +101,8 @@ def main(sections):
     old = runner.setup_databases()
     try:
         call_command("load_demo", verbosity=0)
+        if "relevance" in sections:
+            relevance_bench.run()  # on the demo as it is, before anything is added
         if "pages" in sections:
             pages_and_markup()
         if "appraisal" in sections:
@@ -146,8 +156,8 @@ def pages_and_markup():
 
 
 if __name__ == "__main__":
-    # make bench runs every section; name some to run only those: serve, admin, pages,
+    # make bench runs every section; name some to run only those: serve, admin, relevance, pages,
     # appraisal, search, mail.
     # BENCH_ONLY=search (or any section) does the same from make.
     chosen = sys.argv[1:] or os.environ.get("BENCH_ONLY", "").split() or None
-    main(chosen or ["serve", "admin", "pages", "appraisal", "search", "mail"])
+    main(chosen or ["serve", "admin", "relevance", "pages", "appraisal", "search", "mail"])

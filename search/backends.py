@@ -162,7 +162,7 @@ class Backend:
         best = Q(self.match(plan.all_common), prior__gte=floor)
         chosen = filtered.filter(Q(self.match(plan.rare)) | best if plan.rare else best)
         top_prior = filtered.order_by("-prior", "-id").values_list("prior", flat=True).first()
-        outside = (top_prior or 0) + plan.text_weight + plan.common_weight - plan.least_common
+        outside = (top_prior or 0) + plan.bound + plan.common_weight - plan.least_common
         return chosen, outside, True
 
     def browse(self, filtered, sort, offset, limit):
@@ -262,6 +262,21 @@ class PostgresBackend(Backend):
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
 
+    def field_sql(self, clause):
+        """Where a row has the clause's words, as ``ranking.FIELDS`` weighs it: a tsquery per
+        weight label (to_tsquery's ``word:A``; words are letters and digits only)."""
+        cases, params = [], []
+        for label, _, value in ranking.FIELDS:
+            leaves = []
+            for alt in clause.alternatives:
+                leaves.append("to_tsquery('english', %s)")
+                params.append(" <-> ".join(f"{word}:{label}" for word in alt))
+            for prefix in clause.prefixes:
+                leaves.append("to_tsquery('simple', %s)")
+                params.append(f"{prefix}:*{label}")
+            cases.append(f"WHEN {ENTRY}.vector @@ ({' || '.join(leaves)}) THEN {value}")
+        return f"(CASE {' '.join(cases)} ELSE 0 END)", params
+
     def score(self, plan):
         """A match's score (see ``ranking``): its prior, the text rank of every word looked
         for (ts_rank_cd, normalised by length and squashed into [0, 1)) and, relaxed, its
@@ -269,6 +284,10 @@ class PostgresBackend(Backend):
         text_sql, text_params = self.tsquery(plan.text)
         sql = f"{ENTRY}.prior + %s * ts_rank_cd({ENTRY}.vector, {text_sql}, 33)"
         params = [plan.text_weight, *text_params]
+        for clause, weight in plan.fields:
+            part, part_params = self.field_sql(clause)
+            sql += f" + %s * {part}"
+            params += [weight, *part_params]
         for clause, weight in plan.coverage:
             part, part_params = self.clause_tsquery(clause)
             sql += f" + CASE WHEN {ENTRY}.vector @@ {part} THEN %s ELSE 0 END"
@@ -441,11 +460,28 @@ class SQLiteBackend(Backend):
         text = self.clause_fts(plan.text.clauses[0])
         return f"({self.fts_query(plan.match)}) AND {text}"
 
+    def field_sql(self, clause):
+        """Where a row (``e``) has the clause's words, as ``ranking.FIELDS`` weighs it: an
+        FTS5 column filter per field."""
+        terms = self.clause_fts(clause)
+        cases, params = [], []
+        for _, column, value in ranking.FIELDS:
+            cases.append(
+                "WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+                f"THEN {value}"
+            )
+            params.append(f"{column} : {terms if terms.startswith('(') else '(' + terms + ')'}")
+        return f"(CASE {' '.join(cases)} ELSE 0 END)", params
+
     def score(self, plan):
         """A match's score (see ``ranking``) as SQL over ``e`` (the index row) joined to
         ``search_fts``: bm25 squashed into [0, 1) for the text."""
-        sql = f"e.prior + %s * (-{self.BM25}) / (1 - {self.BM25})"
+        sql = f"e.prior + %s * (-{self.BM25}) / ({ranking.BM25_HALF} - {self.BM25})"
         params = [plan.text_weight]
+        for clause, weight in plan.fields:
+            part, part_params = self.field_sql(clause)
+            sql += f" + %s * {part}"
+            params += [weight, *part_params]
         for clause, weight in plan.coverage:
             sql += (
                 " + CASE WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "

@@ -32,6 +32,7 @@ class Plan:
     text: ParsedQuery  # every word looked for, any of them: the text score and the snippets
     text_weight: float  # TEXT_WEIGHT × how specific the words are
     coverage: list  # [(clause, weight)]: relaxed, the words each document has count
+    fields: list = None  # [(clause, weight)]: where each word is (title, headlines…) counts
     relaxed: bool = False
     # Relaxed: the words few documents have (their matches are all scored) and the common
     # ones (whose matches are read in prior order), each as a query for any of them.
@@ -43,22 +44,35 @@ class Plan:
     @property
     def bound(self):
         """The most a match can score above its prior, beyond what all matches have alike:
-        its text (relaxed, among matches with every common word)."""
-        return self.text_weight
+        its text and where its words are (relaxed, among matches with every common word)."""
+        return self.text_weight + sum(weight for _, weight in self.fields or ())
 
 
-def plan_for(query, engine, relaxed=False):
+def plan_for(query, engine, relaxed=False, total=0):
     """The plan of ``query``: strict (every required word) or relaxed (any of them, those
     with most of them, and the rarest, first)."""
     required = query.required
     rows, frequencies = engine.frequencies(required)
     weights = [ranking.specificity(f, rows) for f in frequencies]
     text = ParsedQuery(query.text, query.any_of(query.positive).positive)
+    # Where each word is (title, headlines…) is weighed while every match is scored; past
+    # that, testing each match's fields costs more than the early stop saves, and its bound
+    # would let most matches through (see ``ranking``).
+    fields = [(c, ranking.FIELD_WEIGHT * w) for c, w in zip(required, weights, strict=True)]
+    if total > ranking.FIELDS_UP_TO:
+        fields = []
     if not relaxed:
-        return Plan(query.strict(), text, ranking.TEXT_WEIGHT * sum(weights), [])
+        return Plan(query.strict(), text, ranking.TEXT_WEIGHT * sum(weights), [], fields=fields)
     coverage = [(c, ranking.COVERAGE_WEIGHT * w) for c, w in zip(required, weights, strict=True)]
     # The text weighs as the commonest word: relaxed, coverage orders first.
-    plan = Plan(query.any_of(required), text, ranking.TEXT_WEIGHT * min(weights), coverage, True)
+    plan = Plan(
+        query.any_of(required),
+        text,
+        ranking.TEXT_WEIGHT * min(weights),
+        coverage,
+        fields=fields,
+        relaxed=True,
+    )
     # The rarest words, as long as their matches together are few enough to score them all;
     # the rest are common.
     rare, common, scored = [], [], 0
@@ -128,7 +142,7 @@ def search_page(user, params, browse=False, listing=False):
     build_facets(page, rows, params, cells)
     if page.total:
         offset = (page.pager.number - 1) * PAGE_SIZE
-        plan = None if query.is_empty else plan_for(query, engine, relaxed)
+        plan = None if query.is_empty else plan_for(query, engine, relaxed, page.total)
         hits = engine.page(documents, plan, params.effective_sort, page.total, offset, PAGE_SIZE)
         page.results = results_of([Hit(*row) for row in hits], cells, listing)
     if not query.is_empty and page.pager.number == 1:

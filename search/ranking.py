@@ -2,10 +2,16 @@
 
 A document's score for a search is
 
-    prior + TEXT_WEIGHT × specificity × text  (+ COVERAGE_WEIGHT × coverage when relaxed)
+    prior + Σ over the words: FIELD_WEIGHT × specificity × field
+          + TEXT_WEIGHT × Σ specificity × text  (+ COVERAGE_WEIGHT × coverage when relaxed)
 
 - ``prior``: what it brings whatever is searched for (``RankingBoosts``: S and K roles, reviews
   and guidance, recency, certainty), stored on its index row.
+- ``field`` (up to FIELDS_UP_TO matches, while every match is scored): where the
+  document has the word, the best of its title (1), the headlines of
+  the cells citing it and its subjects (0.4), its summary, abstract and citation (0.2) or the
+  rest (0.1): tested the same way on both databases (a tsquery with weight labels on
+  PostgreSQL, an FTS5 column filter on SQLite), so that they agree on what comes first.
 - ``text``: the database's own measure of how well the words match, field weights included,
   squashed into [0, 1): PostgreSQL's ``ts_rank_cd`` with length normalisation, SQLite's FTS5
   ``bm25``.
@@ -15,18 +21,25 @@ A document's score for a search is
 - ``coverage``: when no document has every word, the sum of the specificity of the words each
   has, so those with most of the words, and the rarest, come first.
 
-Because ``text`` < 1, no document can gain more than ``TEXT_WEIGHT × specificity`` over its
+Because ``field`` ≤ 1 and ``text`` < 1, no document can gain more than a known bound over its
 prior: a search matching most of the bank reads its matches in prior order from an index and
 only scores those that could still reach the page (``backends.Backend.threshold``).
 """
 
 import math
 
-TEXT_WEIGHT = 4.0
+FIELD_WEIGHT = 10.0
+TEXT_WEIGHT = 3.0
+FIELDS = (("A", "title", 1.0), ("B", "labels", 0.4), ("C", "summary", 0.2), ("D", "body", 0.1))
+# SQLite's bm25 (column weights 10, 4, 2, 1) is squashed as s / (s + BM25_HALF): a match worth
+# BM25_HALF counts half. Title matches score tens; one in the body, about one.
+BM25_HALF = 1.0
 COVERAGE_WEIGHT = 10.0
 # Above this many matches, scoring every match costs more than reading the best candidates
 # in prior order: the early stop takes over.
 SCORE_ALL_UP_TO = 3000
+# Up to this many matches, where each word is (``field``) counts too.
+FIELDS_UP_TO = 3000
 
 
 def prior(boosts, kind, year, placements, this_year):

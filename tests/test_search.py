@@ -159,6 +159,7 @@ def test_many_matches_are_counted_from_a_sample_and_say_about(client, demo, monk
     assert not count.startswith("About") and not tree.find_all("p", class_="facet-note")
     # Past the threshold, counts come from a sample; in a bank this small the sample is every
     # row, so the estimate equals the exact count, and the same documents are listed.
+    monkeypatch.setattr(ranking, "FIELDS_UP_TO", 3)  # scored as a search with many matches
     ranked = all_found({"q": "alcohol"})
     monkeypatch.setattr(facets, "ESTIMATE_ABOVE", 3)
     # Past this many, relevance reads the best candidates in prior order and stops early:
