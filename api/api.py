@@ -8,9 +8,15 @@ revalidated with its ETag (Cache-Control: public, no-cache); it may be read from
 (CORS, see settings).
 """
 
+from django.http import HttpRequest
+from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.decorators import decorate_view
 
+from . import errors
+from .common import absolute, cacheable
 from .routers import documents, matrices, search, subjects, topics
+from .schemas import ApiRoot
 
 
 class EvidenceBankAPI(NinjaAPI):
@@ -31,6 +37,25 @@ api = EvidenceBankAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+errors.install(api)
+
+
+@api.get("/", response=errors.responses(ApiRoot), url_name="root", tags=["api"])
+@decorate_view(*cacheable)
+def root(request: HttpRequest):
+    """What the API offers: its version, each collection, this description and its docs."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "collections": {
+            name: absolute(request, reverse(f"api:{name}"))
+            for name in ("matrices", "documents", "topics", "subjects", "search")
+        },
+        "openapi": absolute(request, reverse("api:openapi-json")),
+        "docs": absolute(request, reverse("api:openapi-view")),
+    }
+
 
 # In the order the OpenAPI description lists them.
 for router in (matrices, documents, topics, subjects, search):

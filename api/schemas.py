@@ -3,8 +3,8 @@ its OpenAPI description (rendered at /api/v1/docs)."""
 
 from typing import Annotated, Literal
 
-from ninja import Schema
-from pydantic import BeforeValidator, Field, create_model
+from ninja import Path, Schema
+from pydantic import BeforeValidator, Field, WithJsonSchema, create_model
 
 from citations.exporting.formats import formats
 from ops.inputs import whole_number
@@ -17,6 +17,38 @@ from studies.appraisal import (
     RiskOfBias,
 )
 from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+# Text parameters hold no control characters (tab and line breaks aside): such an address is
+# refused with 400 (config/middleware.py).
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# The path parameters, described as the site's addresses take them: a request the description
+# allows is answered, or refused with a documented 404 when nothing has that name.
+Slug = Annotated[str, Path(pattern=SLUG, min_length=1, max_length=50, description="A slug.")]
+DocumentSlug = Annotated[
+    str, Path(pattern=SLUG, min_length=1, max_length=120, description="A document's slug.")
+]
+SubjectSlug = Annotated[
+    str, Path(pattern=SLUG, min_length=1, max_length=100, description="A subject's slug.")
+]
+CellCode = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Ea-e][1-5]$",
+        description="A cell's code: its column letter (A-E) and row number (1-5), e.g. E4.",
+    ),
+]
+
+
+class ApiRoot(Schema):
+    """What the API offers: its version, a link to each collection, its OpenAPI description
+    and its documentation page."""
+
+    name: str
+    version: str
+    collections: dict[str, str]
+    openapi: str
+    docs: str
 
 
 class Link(Schema):
@@ -207,6 +239,9 @@ class FacetValueOut(Schema):
 
 
 class Page(Schema):
+    # A search that cannot run (no usable words, only excluded words, too many terms) is
+    # answered with no results and this note saying why.
+    notice: str | None = None
     count: int
     page: int
     pages: int
@@ -250,8 +285,9 @@ def whole_number_between(low, high):
             raise ValueError(f"Expected a whole number from {low} to {high}, in digits 0-9.")
         return number
 
-    # Field's bounds only describe the parameter in the OpenAPI document; read() checks them.
-    return Annotated[int, BeforeValidator(read), Field(ge=low, le=high)]
+    # The bounds only describe the parameter in the OpenAPI document; read() checks them.
+    described = WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
+    return Annotated[int, BeforeValidator(read), described]
 
 
 SearchPageNumber = whole_number_between(1, MAX_PAGE)
@@ -269,7 +305,7 @@ def _facet_field(param):
     elif param.pattern:
         kind = Annotated[str, Field(pattern=param.pattern.replace("^", "^$|^", 1))]
     else:
-        kind = str
+        kind = Annotated[str, Field(pattern=TEXT)]
     if param.description:
         kind = Annotated[kind, Field(description=param.description)]
     return kind, ""
@@ -280,8 +316,30 @@ def _facet_field(param):
 SearchFilters = create_model(
     "SearchFilters",
     __base__=Schema,
-    q=(str, ""),
+    q=(
+        Annotated[
+            str,
+            Field(
+                max_length=200,
+                pattern=TEXT,
+                description=(
+                    "Words to look for (up to 200 characters; longer is cut). Words are "
+                    "letters and digits; punctuation and very common words (the, of…) are left "
+                    "out, and question words (does, work…) only rank. A q with no usable words "
+                    "is answered with no results and a `notice` saying why, as is one that only "
+                    "excludes (-word) or has more than 32 terms."
+                ),
+            ),
+        ],
+        "",
+    ),
     **{param.attr: _facet_field(param) for param in facet_params()},
-    sort=(str, ""),
+    sort=(
+        Annotated[
+            Literal["", "relevance", "newest", "oldest"],
+            Field(description="Relevance (the default with words), newest or oldest first."),
+        ],
+        "",
+    ),
     page=(SearchPageNumber, 1),
 )

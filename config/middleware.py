@@ -14,7 +14,7 @@ from django.urls import reverse
 from markup.texts import normalise_line_endings
 from ops.inputs import CONTROL_RE, PATH_CONTROL_RE
 
-# Addresses answered in JSON, whose errors keep the API's shape ({"detail": ...}).
+# Addresses answered in JSON, whose errors keep the API's shape ({"code", "message", "fields"}).
 JSON_PATHS = ("/api/",)
 
 
@@ -56,8 +56,21 @@ class StripControlCharactersMiddleware:
     def __call__(self, request):
         if PATH_CONTROL_RE.search(request.path_info):
             if request.path_info.startswith(JSON_PATHS):
-                return JsonResponse({"detail": "The address holds control characters."}, status=400)
+                # The API's one error shape (api/errors.py).
+                message = "The address holds control characters."
+                return JsonResponse(
+                    {"code": "bad_request", "message": message, "fields": []}, status=400
+                )
             raise BadRequest("Control characters in the path")  # the site's own 400 page
+        if request.path_info.startswith(JSON_PATHS) and any(
+            CONTROL_RE.search(k) or any(CONTROL_RE.search(v) for v in vs)
+            for k, vs in request.GET.lists()
+        ):
+            # The API's parameters are described without them: refused, not quietly cleaned.
+            message = "The address's parameters hold control characters."
+            return JsonResponse(
+                {"code": "bad_request", "message": message, "fields": []}, status=400
+            )
         request.GET = strip_controls(request.GET)
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
@@ -140,10 +153,8 @@ class RequestBodyLimitMiddleware:
     def refuse(self, request, limit):
         request.body_limit = limit  # the 413 page quotes the limit that applied
         if request.path_info.startswith(JSON_PATHS):
-            return JsonResponse(
-                {"detail": f"The request body is over the {limit} bytes this site accepts."},
-                status=413,
-            )
+            message = f"The request body is over the {limit} bytes this site accepts."
+            return JsonResponse({"code": "too_large", "message": message, "fields": []}, status=413)
         raise RequestDataTooBig("Request body over the limit")  # the site's own 413 page
 
 

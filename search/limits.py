@@ -168,7 +168,7 @@ def time_limit(seconds):
 
 def guarded(kind):
     """Limit a search view; refusals are a page (``"html"``), JSON (``"json"``, the API's
-    ``{"detail": …}``) or plain text (``"text"``: feeds and exports)."""
+    ``{"code": …, "message": …}``) or plain text (``"text"``: feeds and exports)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -210,7 +210,9 @@ def refusal(request, kind, reason, retry_after=None):
         context = {"page": page, "params": params, "sorts": {}}
         response = render(request, "search/search.html", context, status=status)
     elif kind == "json":
-        response = JsonResponse({"detail": message}, status=status)
+        # The API's one error shape (api/errors.py): a code for programs, a message for people.
+        code = {429: "too_many_requests", 503: "unavailable"}.get(status, "error")
+        response = JsonResponse({"code": code, "message": message, "fields": []}, status=status)
     else:
         response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
     if retry_after:

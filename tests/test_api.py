@@ -45,8 +45,17 @@ def test_api_search_and_document_list_take_the_facets(client, demo):
     assert everything["count"] == Document.objects.count() and everything["next"]
     second = client.get(everything["next"].replace("http://testserver", "")).json()
     assert second["page"] == 2 and second["previous"]
-    assert client.get(f"{API}/search", {"q": "-x"}).status_code == 400
-    assert client.get(f"{API}/documents", {"year_from": "abc"}).status_code == 422
+    # A search that cannot run is answered, with no results and a notice saying why.
+    only_excludes = client.get(f"{API}/search", {"q": "-x"})
+    assert only_excludes.status_code == 200
+    assert (
+        only_excludes.json()["results"] == []
+        and "cannot only exclude" in (only_excludes.json()["notice"])
+    )
+    refused = client.get(f"{API}/documents", {"year_from": "abc"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_parameters"
+    assert refused.json()["fields"][0]["field"] == "year_from"
 
 
 def test_api_is_cacheable_cross_origin_and_described(client, demo):
@@ -82,3 +91,41 @@ def test_api_never_shows_what_readers_may_not_see(client, admin_client, demo):
     assert client.get(f"{API}/matrices/alcohol/cells/E4").status_code == 404
     row = client.get(f"{API}/matrices/alcohol").json()["rows"][3]
     assert next(c for c in row if c["code"] == "E4")["counts"][0]["count"] == 0
+
+
+def test_every_error_has_one_shape_and_every_status_is_described(client, demo):
+    schema = client.get(f"{API}/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        responses = operations["get"]["responses"]
+        assert {"200", "304", "400", "404", "422", "429", "503"} <= set(responses), path
+        error = responses["404"]["content"]["application/json"]["schema"]["$ref"]
+        assert error.endswith("/ApiError")
+    shape = schema["components"]["schemas"]["ApiError"]["properties"]
+    assert {"code", "message", "fields"} <= set(shape)
+    answers = {
+        f"{API}/documents/no-such-document": (404, "not_found"),
+        f"{API}/matrices/alcohol/cells/Z9": (422, "invalid_parameters"),
+        f"{API}/documents/%00": (400, "bad_request"),
+        f"{API}/topics/a%01b": (400, "bad_request"),
+        f"{API}/search?q=aid%01": (400, "bad_request"),
+        f"{API}/search?page=0": (422, "invalid_parameters"),
+        f"{API}/search?sort=sideways": (422, "invalid_parameters"),
+    }
+    for address, (status, code) in answers.items():
+        response = client.get(address)
+        assert response.status_code == status, address
+        body = response.json()
+        assert body["code"] == code and body["message"], address
+
+
+def test_the_api_root_says_what_it_offers_and_every_link_answers(client, demo):
+    root = client.get(f"{API}/")
+    assert root.status_code == 200
+    answer = root.json()
+    assert answer["version"] == "1"
+    assert set(answer["collections"]) == {"matrices", "documents", "topics", "subjects", "search"}
+    links = [*answer["collections"].values(), answer["openapi"], answer["docs"]]
+    for link in links:
+        assert client.get(link.replace("http://testserver", "")).status_code == 200, link
+    schema = client.get(f"{API}/openapi.json").json()
+    assert "/api/v1/" in schema["paths"]

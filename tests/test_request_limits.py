@@ -132,7 +132,8 @@ def test_the_api_answers_413_in_json(client, db):
     response = post_stream(client, "/api/v1/documents", sender, length=10 * 1024 * 1024)
     assert response.status_code == 413
     assert response.headers["Content-Type"] == "application/json"
-    assert "2621440 bytes" in json.loads(response.content)["detail"]
+    body = json.loads(response.content)
+    assert body["code"] == "too_large" and "2621440 bytes" in body["message"]
     assert sender.taken == 0
 
 

@@ -4,11 +4,11 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Query, Router
 from ninja.decorators import decorate_view
-from ninja.errors import HttpError
 
 from api.common import READER, absolute, appraisal, cacheable, document_summary, iso_date
-from api.routers.search import facets_of, page_links, params_of
-from api.schemas import DocumentDetail, DocumentPage, SearchFilters
+from api.errors import responses
+from api.routers.search import NOTHING, facets_of, page_links, params_of
+from api.schemas import DocumentDetail, DocumentPage, DocumentSlug, SearchFilters
 from citations.exporting.csl import csl_item
 from citations.exporting.formats import formats
 from citations.exporting.styles import formatted
@@ -19,14 +19,16 @@ from studies.models import Document
 router = Router()
 
 
-@router.get("/documents", response=DocumentPage, url_name="documents", tags=["documents"])
+@router.get(
+    "/documents", response=responses(DocumentPage), url_name="documents", tags=["documents"]
+)
 @decorate_view(*cacheable, guarded("json"))  # it runs the search engine
 def documents(request: HttpRequest, filters: Query[SearchFilters]):
     """Documents, 20 a page, filtered by the same facets as the search page (and words)."""
     params = params_of(filters)
     page = SearchEntry.objects.search_page(READER, params, browse=True, listing=True)
     if page.error:
-        raise HttpError(400, page.error)
+        return {**NOTHING, "notice": page.error}
     return {
         **page_links(request, params, page.pager),
         "results": [document_summary(request, r.document) for r in page.results],
@@ -34,9 +36,11 @@ def documents(request: HttpRequest, filters: Query[SearchFilters]):
     }
 
 
-@router.get("/documents/{slug}", response=DocumentDetail, url_name="document", tags=["documents"])
+@router.get(
+    "/documents/{slug}", response=responses(DocumentDetail), url_name="document", tags=["documents"]
+)
 @decorate_view(*cacheable)
-def document(request: HttpRequest, slug: str):
+def document(request: HttpRequest, slug: DocumentSlug):
     """A document with its full citation: CSL-JSON, APA, Vancouver and every export format
     the site offers (RIS, BibTeX...)."""
     try:

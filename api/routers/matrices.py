@@ -15,13 +15,16 @@ from api.common import (
     iso_date,
     verdict,
 )
-from api.schemas import CellDetail, MatrixDetail, MatrixSummary
+from api.errors import responses
+from api.schemas import CellCode, CellDetail, MatrixDetail, MatrixSummary, Slug
 from matrix.models import Cell, Matrix
 
 router = Router()
 
 
-@router.get("/matrices", response=list[MatrixSummary], url_name="matrices", tags=["matrices"])
+@router.get(
+    "/matrices", response=responses(list[MatrixSummary]), url_name="matrices", tags=["matrices"]
+)
 @decorate_view(*cacheable)
 def matrices(request: HttpRequest):
     return [
@@ -35,9 +38,11 @@ def matrices(request: HttpRequest):
     ]
 
 
-@router.get("/matrices/{slug}", response=MatrixDetail, url_name="matrix", tags=["matrices"])
+@router.get(
+    "/matrices/{slug}", response=responses(MatrixDetail), url_name="matrix", tags=["matrices"]
+)
 @decorate_view(*cacheable)
-def matrix(request: HttpRequest, slug: str):
+def matrix(request: HttpRequest, slug: Slug):
     """A matrix's grid: rows of cells with the S/K/R/G counts readers see."""
     try:
         grid = Matrix.objects.grid_page(READER, slug)
@@ -53,10 +58,13 @@ def matrix(request: HttpRequest, slug: str):
 
 
 @router.get(
-    "/matrices/{slug}/cells/{code}", response=CellDetail, url_name="cell", tags=["matrices"]
+    "/matrices/{slug}/cells/{code}",
+    response=responses(CellDetail),
+    url_name="cell",
+    tags=["matrices"],
 )
 @decorate_view(*cacheable)
-def cell(request: HttpRequest, slug: str, code: str):
+def cell(request: HttpRequest, slug: Slug, code: CellCode):
     """A cell with its verdict card and its entries in order, each with its roles,
     headline, annotation and certainty, and its document's appraisal."""
     try:

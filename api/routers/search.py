@@ -5,15 +5,18 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
-from ninja.errors import HttpError
 
 from api.common import READER, absolute, cacheable, document_summary, place
+from api.errors import responses
 from api.schemas import SearchAnswer, SearchFilters
 from search.limits import guarded
 from search.models import SearchEntry
 from search.params import SearchParams, facet_params
 
 router = Router()
+# A search that cannot run: no results, and a notice saying why.
+NOTHING = {"count": 0, "page": 1, "pages": 1, "next": None, "previous": None, "results": [],
+           "facets": {}}  # fmt: skip
 
 
 def page_links(request, params, pager):
@@ -43,14 +46,17 @@ def facets_of(page):
     }
 
 
-@router.get("/search", response=SearchAnswer, url_name="search", tags=["search"])
+@router.get("/search", response=responses(SearchAnswer), url_name="search", tags=["search"])
 @decorate_view(*cacheable, guarded("json"))
 def search(request: HttpRequest, filters: Query[SearchFilters]):
     """The search page as JSON: same words, syntax, synonyms, facets, sort and pages."""
     params = params_of(filters)
     page = SearchEntry.objects.search_page(READER, params, listing=True)
     if page.error:
-        raise HttpError(400, page.error)
+        return {
+            **NOTHING, "query": params.q, "understood_as": "", "cells": [], "bite_sections": [],
+            "topics": [], "did_you_mean": None, "notice": page.error,
+        }  # fmt: skip
 
     def link(obj, title):
         return {"title": title, "url": absolute(request, obj.get_absolute_url())}

@@ -5,13 +5,16 @@ from ninja import Router
 from ninja.decorators import decorate_view
 
 from api.common import READER, absolute, cacheable, document_summary, subject_summary
-from api.schemas import SubjectPage, SubjectPageNumber, SubjectSummary
+from api.errors import responses
+from api.schemas import SubjectPage, SubjectPageNumber, SubjectSlug, SubjectSummary
 from subjects.models import Subject
 
 router = Router()
 
 
-@router.get("/subjects", response=list[SubjectSummary], url_name="subjects", tags=["subjects"])
+@router.get(
+    "/subjects", response=responses(list[SubjectSummary]), url_name="subjects", tags=["subjects"]
+)
 @decorate_view(*cacheable)
 def subjects(request: HttpRequest):
     """Every subject readers see, A–Z, with how many documents carry it."""
@@ -22,9 +25,11 @@ def subjects(request: HttpRequest):
     ]
 
 
-@router.get("/subjects/{slug}", response=SubjectPage, url_name="subject", tags=["subjects"])
+@router.get(
+    "/subjects/{slug}", response=responses(SubjectPage), url_name="subject", tags=["subjects"]
+)
 @decorate_view(*cacheable)
-def subject(request: HttpRequest, slug: str, page: SubjectPageNumber = 1):
+def subject(request: HttpRequest, slug: SubjectSlug, page: SubjectPageNumber = 1):
     """Exactly the documents carrying a subject, newest first, 50 a page."""
     try:
         found = Subject.objects.subject_page(READER, slug, page)

@@ -6,13 +6,14 @@ from ninja import Router
 from ninja.decorators import decorate_view
 
 from api.common import READER, absolute, cacheable, document_summary
-from api.schemas import TopicDetail, TopicSummary
+from api.errors import responses
+from api.schemas import Slug, TopicDetail, TopicSummary
 from topics.models import HotTopic
 
 router = Router()
 
 
-@router.get("/topics", response=list[TopicSummary], url_name="topics", tags=["topics"])
+@router.get("/topics", response=responses(list[TopicSummary]), url_name="topics", tags=["topics"])
 @decorate_view(*cacheable)
 def topics(request: HttpRequest):
     return [
@@ -26,9 +27,9 @@ def topics(request: HttpRequest):
     ]
 
 
-@router.get("/topics/{slug}", response=TopicDetail, url_name="topic", tags=["topics"])
+@router.get("/topics/{slug}", response=responses(TopicDetail), url_name="topic", tags=["topics"])
 @decorate_view(*cacheable)
-def topic(request: HttpRequest, slug: str):
+def topic(request: HttpRequest, slug: Slug):
     try:
         page = HotTopic.objects.topic_page(READER, slug)
     except HotTopic.DoesNotExist:
