@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 export DJANGO_SETTINGS_MODULE := config.settings
 TEST_SETTINGS := config.test_settings
 
-.PHONY: run test test-browser lint check-python install install-test migrate demo bench soak clean
+.PHONY: run test test-api test-browser lint check-python install install-test migrate demo bench soak clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if v >= (3, 12) else "Python 3.12 or newer is needed (3.13 recommended); found %d.%d. Set PYTHON=/path/to/python3.13." % v[:2])'
@@ -64,6 +64,11 @@ test-browser: install-test node_modules/.installed
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## test-api: Schemathesis against a running site on a throwaway database (DATABASE_URL picks
+## PostgreSQL), every check, stateful tests, a fixed and a random seed, 100 examples an operation
+test-api: install-test
+	$(PY) scripts/test_api.py
 
 ## bench: time the main screens and the markup renderer (measures, asserts nothing)
 bench: install-test
