@@ -56,7 +56,7 @@ class RowAdmin(ProtectLinkedAdminMixin, MarkupAdminMixin, EditorialAdmin):
     list_display = ("__str__", "course_title")
     list_filter = ("matrix",)
     list_select_related = ("matrix",)
-    fields = ["name", "description", "course_title", "introduction"]
+    fields = ["name", "description", "course_title", "introduction", "covers"]
 
     def has_add_permission(self, request):
         return False  # every matrix has its five rows

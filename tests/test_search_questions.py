@@ -92,6 +92,9 @@ def test_where_it_sits_is_editable_vocabulary(client, demo, admin_client):
 
     row = Row.objects.get(matrix__slug="alcohol", number=3)
     assert "naltrexone" in row.covers
+    # Editors change it in the admin.
+    form = admin_client.get(f"/admin/matrix/row/{row.pk}/change/").content.decode()
+    assert 'name="covers"' in form and "naltrexone" in form
     row.covers = "acamprosate"
     row.save()
     _, tree = found(client, "?q=naltrexone")
