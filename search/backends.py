@@ -554,22 +554,33 @@ class SQLiteBackend(Backend):
         if sort != "relevance":
             score_sql, score_params = "NULL", []
         order = {
-            "relevance": "score DESC, e.id DESC",
-            "newest": "e.year IS NULL, e.year DESC, e.id DESC",
-            "oldest": "e.year IS NULL, e.year, e.id",
+            "relevance": "r.score DESC, r.id DESC",
+            "newest": "r.year IS NULL, r.year DESC, r.id DESC",
+            "oldest": "r.year IS NULL, r.year, r.id",
         }[sort]
         fields = ", ".join(f"e.{name}" for name in HIT_FIELDS)
+        shown = ", ".join(f"p.{name}" for name in HIT_FIELDS)
+        # The matches with their scores (r), the page of them in order (p), then a snippet
+        # for each row of the page only: SQLite would otherwise work out every match's
+        # snippet before sorting them.
+        match = self.scored_fts(plan)
         rows = self.run(
-            "SELECT hit.*, t.listing FROM (SELECT p.*, row_number() OVER () AS position FROM ("
-            "SELECT e.id, e.document_id, snippet(search_fts, 2, char(2), char(3), ' … ', 24), "
-            f"{fields}, {score_sql} AS score "
-            f"FROM search_fts JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s) AS p) AS hit "
-            "JOIN search_searchtext AS t ON t.entry_id = hit.id ORDER BY hit.position",
-            [*score_params, *base_params, self.scored_fts(plan), limit, offset],
+            f"WITH r AS (SELECT e.id, e.document_id, {fields}, {score_sql} AS score "
+            # CROSS JOIN: the matches outside, each looking up its index row, never the
+            # full-text query run again for each of thousands of filtered rows.
+            f"FROM search_fts CROSS JOIN ({base_sql}) AS e ON e.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s), "
+            f"p AS (SELECT r.*, row_number() OVER (ORDER BY {order}) AS position FROM r "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) "
+            f"SELECT p.id, p.document_id, s.snip, {shown}, p.score, t.listing FROM p "
+            "JOIN (SELECT rowid AS id, snippet(search_fts, 2, char(2), char(3), ' … ', 24) "
+            "AS snip FROM search_fts WHERE search_fts MATCH %s AND rowid IN (SELECT id FROM p)) "
+            "AS s ON s.id = p.id JOIN search_searchtext AS t ON t.entry_id = p.id "
+            "ORDER BY p.position",
+            [*score_params, *base_params, match, limit, offset, match],
         )
-        # Without the score and position columns.
-        return self.decoded([row[:-3] + row[-1:] for row in rows]), [row[-3] for row in rows]
+        # Without the score column.
+        return self.decoded([row[:-2] + row[-1:] for row in rows]), [row[-2] for row in rows]
 
     def known_words(self, words):
         ids, params = _in(words)

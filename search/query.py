@@ -35,10 +35,9 @@ FILLER_WORDS = frozenset(
     study studies research researched outcome impact improve improves improving benefit benefits
     beneficial value worth helpful successful success approach approaches""".split()
 )
-# A typed word the bank does not hold, or the last word typed, this long or longer, may be
-# cut short ("rehab", "naltrex"): it also matches words beginning with it. (Not a shorter
-# stem of it: a typo such as "treatmnet" would then match "treatment" silently, where a reader
-# should be asked.)
+# A typed word the bank does not hold, this long or longer, may be cut short ("rehab",
+# "naltrex"): it also matches words beginning with it. (Not a shorter stem of it: a typo such
+# as "treatmnet" would then match "treatment" silently, where a reader should be asked.)
 PREFIX_MIN = 4
 WORD_RE = re.compile(r"[^\W_]+")
 # A quoted phrase (possibly unclosed at the end), or a run of anything but space and quotes.
@@ -139,8 +138,8 @@ def _show(words):
 
 def parse(text, synonym_groups=(), known=None):
     """Parse ``text``; ``synonym_groups`` is a list of lists of terms (strings); ``known``,
-    the set of typed words the bank holds (None: not looked up, every word), says which
-    words may be cut short: any word it does not hold, and the last word typed."""
+    the set of typed words the bank holds, says which words may be cut short: any word it
+    does not hold (without ``known``, the last word typed)."""
     query = ParsedQuery(text=text)
     items = []  # (alternatives, negated, quoted); "or" markers as None
     for m in CHUNK_RE.finditer(text or ""):
@@ -228,7 +227,7 @@ def _mark_prefixes(clauses, known):
             # A word with an ending of its own ("manning") is whole: and SQLite's stemmer would
             # cut the prefix to its stem ("man*").
             and stem(word) == word
-            and (known is None or word not in known or clause is required[-1])
+            and (word not in known if known is not None else clause is required[-1])
         )
         marked.append(replace(clause, prefixes=(word,)) if cut_short else clause)
     return marked

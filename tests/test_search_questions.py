@@ -65,9 +65,8 @@ def test_abbreviations_and_words_cut_short(client, demo):
     # Without the vocabulary, a word the bank does not hold still matches as a prefix.
     SynonymGroup.objects.all().delete()
     assert "residential-placement-criteria-2001" in all_found({"q": "rehab"})
-    # A known word is cut short only as the last word typed.
-    assert parse("care home", known={"care", "home"}).clauses[0].prefixes == ()
-    assert parse("care home", known={"care", "home"}).clauses[1].prefixes == ("home",)
+    # A word the bank holds is whole.
+    assert parse("care home", known={"care", "home"}).clauses[1].prefixes == ()
     assert parse("rehab care", known={"care"}).clauses[0].prefixes == ("rehab",)
 
 
