@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -28,9 +29,22 @@ urlpatterns = [
         # Every public page: stored, and dropped when any is added, deleted, shown or hidden.
         shows_lists(
             "studies.document", "matrix.cell", "matrix.matrix", "topics.hottopic", "taggit.tag"
-        )(sitemap),
-        {"sitemaps": SITEMAPS},
+        )(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        shows_lists(
+            "studies.document",
+            "matrix.cell",
+            "matrix.matrix",
+            "topics.hottopic",
+            "taggit.tag",
+            "taggit.taggeditem",
+        )(sitemap),  # fmt: skip
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
     path("api/v1/", api.urls),

@@ -314,7 +314,7 @@ def load_appraisal(document, item):
 
 def load_documents(data, report):
     documents = data["documents"]
-    existing = set(Document.objects.values_list("slug", flat=True))
+    existing = _slugs_in_bank(Document, [item["slug"] for item in documents])
     problems = [
         problem
         for item in documents
@@ -357,7 +357,7 @@ def load_documents(data, report):
             AbstractTranslation(document=document, language=t["language"], text=_text(t["text"]))
             for t in item.get("translations") or []
         )
-    by_slug = {d.slug: d for d in Document.objects.all()}
+    by_slug = _documents_named(slug for _, item in created for slug in item.get("featured") or [])
     for analysis, item in created:
         FeaturedStudy.objects.bulk_create(
             FeaturedStudy(
@@ -365,6 +365,27 @@ def load_documents(data, report):
             )
             for i, slug in enumerate(item.get("featured") or [])
         )
+
+
+def _slugs_in_bank(model, slugs):
+    """Which of ``slugs`` the bank already holds: asked of the fixtures' own slugs, so the
+    memory it takes does not grow with the bank (100,000 slugs took megabytes each time)."""
+    slugs = list(slugs)
+    found = set()
+    for start in range(0, len(slugs), 500):  # SQLite's limit on parameters, with room
+        chunk = slugs[start : start + 500]
+        found.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    return found
+
+
+def _documents_named(slugs):
+    """{slug: document} for the documents the fixtures name, not for the whole bank."""
+    slugs = list(dict.fromkeys(slugs))
+    found = {}
+    for start in range(0, len(slugs), 500):
+        for document in Document.objects.filter(slug__in=slugs[start : start + 500]):
+            found[document.slug] = document
+    return found
 
 
 def _document(by_slug, slug, where):
@@ -375,7 +396,9 @@ def _document(by_slug, slug, where):
 
 
 def load_charts(data, report):
-    by_slug = {d.slug: d for d in Document.objects.all()}
+    by_slug = _documents_named(
+        item["source"] for item in data.get("charts") or [] if item.get("source")
+    )
     existing = set(Chart.objects.values_list("slug", flat=True))
     for item in data.get("charts") or []:
         if item["slug"] in existing:
@@ -401,7 +424,9 @@ def load_charts(data, report):
 
 
 def load_topics(data, report):
-    by_slug = {d.slug: d for d in Document.objects.all()}
+    by_slug = _documents_named(
+        slug for item in data.get("topics") or [] for slug in item.get("documents") or []
+    )
     existing = set(HotTopic.objects.values_list("slug", flat=True))
     for item in data.get("topics") or []:
         if item["slug"] in existing:
@@ -451,8 +476,11 @@ def load_cell(data, report):
     _save(cell)
     report.made(cell, "cell contents")
     report.keep_history(cell)
-    by_slug = {d.slug: d for d in Document.objects.all()}
     verdict = data.get("verdict") or {}
+    by_slug = _documents_named(
+        [item["document"] for item in data.get("entries") or []]
+        + list(verdict.get("economic_evaluations") or [])
+    )
     certainty_problems(where, data.get("entries") or [], verdict)
     # The entries' certainty was judged when the cell was appraised (by the editors, not a
     # user account: the demo has none).

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.db.models import F, Prefetch
-from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -59,16 +58,7 @@ class DocumentsFeed(Feed):
         return reverse("search") + "?sort=newest"
 
     def items(self):
-        return _with_authors(
-            Document.objects.visible_to(None)
-            .annotate(
-                changed=Coalesce(
-                    Greatest("last_revised", "first_published"), "first_published",
-                    "last_revised", F("created__date"),
-                )
-            )
-            .order_by("-changed", "-pk")
-        )[:FEED_SIZE]  # fmt: skip
+        return Document.objects.newest_changes(None, FEED_SIZE)
 
     def item_title(self, item):
         return f"{item.title} ({item.year})" if item.year else item.title

@@ -1,7 +1,19 @@
-"""sitemap.xml: every page readers can open, and nothing they cannot (visible_to(None))."""
+"""sitemap.xml: an index of sitemaps, each at most 10,000 addresses (the protocol allows
+50,000), of every page readers can open and nothing they cannot (visible_to(None)).
+
+The documents' sitemaps are pages of primary keys, not of a count: page n holds the public
+documents whose keys fall in its range of 10,000, so neither the index nor a page counts or
+skips through the bank (their cost does not grow with it). A range whose documents were all
+deleted or are drafts is an empty sitemap, which the protocol allows.
+"""
+
+import math
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from matrix.models import Cell, Matrix, Row
 from studies.models import Document
@@ -35,18 +47,56 @@ class CellSitemap(Sitemap):
         return item.last_revised
 
 
+class KeyRangePage:
+    def __init__(self, object_list):
+        self.object_list = object_list
+
+
+class KeyRangePaginator:
+    """The part of Django's Paginator a sitemap uses, paging by ranges of primary keys."""
+
+    def __init__(self, queryset, per_page):
+        self.queryset = queryset
+        self.per_page = per_page
+
+    @cached_property
+    def num_pages(self):
+        highest = self.queryset.aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, math.ceil(highest / self.per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage("That page contains no results")
+        low = (number - 1) * self.per_page
+        return KeyRangePage(
+            self.queryset.filter(pk__gt=low, pk__lte=low + self.per_page).order_by("pk")
+        )
+
+
 class DocumentSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return (
-            Document.objects.visible_to(None)
-            .only("slug", "last_revised", "first_published")
-            .order_by("pk")
-        )
+        return Document.objects.visible_to(None).only("slug", "last_revised", "first_published")
+
+    @property
+    def paginator(self):
+        return KeyRangePaginator(self.items(), self.limit)
 
     def lastmod(self, item):
         return item.last_revised or item.first_published
+
+    def get_latest_lastmod(self):
+        # Two index reads (Django's default would load every document to compare).
+        latest = self.items().aggregate(
+            revised=Max("last_revised"), published=Max("first_published")
+        )
+        dates = [value for value in latest.values() if value is not None]
+        return max(dates) if dates else None
 
 
 class TopicSitemap(Sitemap):
@@ -61,7 +111,7 @@ class SubjectSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Subject.objects.with_visible_counts(None).order_by("slug")
+        return Subject.objects.with_public_counts().order_by("slug")
 
 
 SITEMAPS = {

@@ -378,6 +378,9 @@ class CellQuerySet(VisibleQuerySet):
         only entries whose document has it or one of its parts count. A cell the user may
         not see shows nothing."""
         staff = sees_unpublished(user)
+        if not staff and not country:
+            yield from self._for_grid_tallied(matrices, today)
+            return
         visible = Q() if staff else Document.public_q("entries__document__")
         if country:
             # A subquery, not a join: a document of England and the UK must count once.
@@ -401,30 +404,54 @@ class CellQuerySet(VisibleQuerySet):
             .order_by("matrix__position", "row__number", "column__code")
         )
         for cell in cells:
-            cell.shown = staff or cell.is_public
-            if not cell.shown:
-                # Only its place shows: its own words (a label of its own), counts and dates
-                # are the unpublished cell's, named by its column and row alone.
-                cell.label_override = ""
-                cell.last_revised = None
-                cell.entry_count = 0
-                cell.newest_study = None
-            _appraise_for_grid(cell, today or timezone.localdate())
-            cell.role_counts = [
-                (role, getattr(cell, f"count_{role.value}") if cell.shown else 0) for role in Role
-            ]
-            # The badges shown: (role, count, how it reads aloud), roles with entries only.
-            cell.badges = [
-                (role, count, role.count_label(count)) for role, count in cell.role_counts if count
-            ]
-            cell.coverage = (
-                "empty"
-                if not cell.entry_count
-                else "thin"
-                if cell.entry_count <= THIN_UP_TO
-                else "covered"
-            )
-            yield cell
+            yield self._shown_on_grid(cell, staff, today)
+
+    def _for_grid_tallied(self, matrices, today):
+        """``for_grid`` for a reader without a country: the counts are the cells' kept
+        tallies (``CellTally``), so the grid costs the same at 1,000 documents or 100,000."""
+        cells = (
+            self.filter(matrix__in=matrices)
+            .select_related("matrix", "column", "row", "verdict", "tally")
+            .order_by("matrix__position", "row__number", "column__code")
+        )
+        rows = list(cells)
+        if any(not hasattr(cell, "tally") for cell in rows):  # never tallied: count them once
+            CellTally.objects.count_missing()
+            rows = list(cells.all())
+        for cell in rows:
+            tally = cell.tally
+            cell.entry_count = tally.entries
+            cell.newest_study = tally.newest_study
+            for code in ROLE_ORDER:
+                setattr(cell, f"count_{code}", getattr(tally, code.lower()))
+            yield self._shown_on_grid(cell, False, today)
+
+    @staticmethod
+    def _shown_on_grid(cell, staff, today):
+        cell.shown = staff or cell.is_public
+        if not cell.shown:
+            # Only its place shows: its own words (a label of its own), counts and dates
+            # are the unpublished cell's, named by its column and row alone.
+            cell.label_override = ""
+            cell.last_revised = None
+            cell.entry_count = 0
+            cell.newest_study = None
+        _appraise_for_grid(cell, today or timezone.localdate())
+        cell.role_counts = [
+            (role, getattr(cell, f"count_{role.value}") if cell.shown else 0) for role in Role
+        ]
+        # The badges shown: (role, count, how it reads aloud), roles with entries only.
+        cell.badges = [
+            (role, count, role.count_label(count)) for role, count in cell.role_counts if count
+        ]
+        cell.coverage = (
+            "empty"
+            if not cell.entry_count
+            else "thin"
+            if cell.entry_count <= THIN_UP_TO
+            else "covered"
+        )
+        return cell
 
     def _with_entries(self, user, matrix_slug, code, *prefetches, entries=()):
         """The cell ``user`` may see with its entries (those ``user`` may see), their
@@ -747,6 +774,65 @@ class Cell(Workflow, MarkupOwner):
             "down": (col, row + 1),
         }
         return {direction: cells_by_code.get(f"{c}{r}") for direction, (c, r) in steps.items()}
+
+
+class CellTallyQuerySet(models.QuerySet):
+    def recount(self, cell_ids=None):
+        """Count again what readers see in each of ``cell_ids`` (every cell if None) and
+        store it: its entries, by role, and the year of its newest study."""
+        public = Document.public_q("entries__document__")
+        study = public & Q(entries__document__kind=Document.Kind.STUDY)
+        cells = Cell.objects.all() if cell_ids is None else Cell.objects.filter(pk__in=cell_ids)
+        counted = cells.annotate(
+            entry_count=Count("entries", filter=public),
+            newest=Max("entries__document__year", filter=study),
+            **{
+                f"n_{code}": Count("entries", filter=public & Q(entries__roles__contains=code))
+                for code in ROLE_ORDER
+            },
+        ).values("pk", "entry_count", "newest", *(f"n_{code}" for code in ROLE_ORDER))
+        rows = [
+            CellTally(
+                cell_id=row["pk"],
+                entries=row["entry_count"],
+                newest_study=row["newest"],
+                **{code.lower(): row[f"n_{code}"] for code in ROLE_ORDER},
+            )
+            for row in counted
+        ]
+        self.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["cell"],
+            update_fields=["entries", "newest_study", *(code.lower() for code in ROLE_ORDER)],
+        )
+
+    def count_missing(self):
+        """Tally the cells never tallied (new cells, a restored bank, rows written in bulk
+        outside the write path): one small anti-join when there are none."""
+        missing = list(Cell.objects.filter(tally__isnull=True).values_list("pk", flat=True))
+        if missing:
+            self.recount(missing)
+
+
+class CellTally(models.Model):
+    """What readers see in a cell, kept current by the matrices' refresher, so the grids
+    (home page and matrix pages) read 50 rows instead of counting every entry of the bank."""
+
+    cell = models.OneToOneField(
+        Cell, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    entries = models.PositiveIntegerField(default=0)
+    s = models.PositiveIntegerField(default=0)
+    k = models.PositiveIntegerField(default=0)
+    r = models.PositiveIntegerField(default=0)
+    g = models.PositiveIntegerField(default=0)
+    newest_study = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = CellTallyQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.cell_id}: {self.entries}"
 
 
 class CellEntryQuerySet(VisibleQuerySet):

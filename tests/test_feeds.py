@@ -53,8 +53,16 @@ def test_pages_link_their_feeds(client, demo):
 
 
 def sitemap_urls(client):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    return {loc.text.replace("http://testserver", "") for loc in root.iter(f"{SITEMAP}loc")}
+    """Every address in the sitemaps the index names."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = set()
+    for section in index.iter(f"{SITEMAP}loc"):
+        response = client.get(section.text.replace("http://testserver", ""))
+        assert response.status_code == 200, section.text
+        root = ET.fromstring(response.content)
+        urls.update(loc.text.replace("http://testserver", "") for loc in root.iter(f"{SITEMAP}loc"))
+    return urls
 
 
 def test_sitemap_lists_every_public_page_and_nothing_hidden(client, demo):

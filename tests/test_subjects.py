@@ -122,7 +122,7 @@ def test_a_subjects_first_and_last_visible_document_drop_the_stored_lists(demo):
     assert [fetch(url).status_code for url in pages[1:]] == [404, 404]
 
     # A published document given a subject only drafts carried brings it into sight too.
-    lists = {"/subjects/": "Harbour pilots", "/sitemap.xml": "/subjects/harbour-pilots/"}
+    lists = {"/subjects/": "Harbour pilots", "/sitemap-subjects.xml": "/subjects/harbour-pilots/"}
     shown = Document.objects.public().exclude(tags__name="Harbour pilots").first()
     for url, words in lists.items():
         assert words not in fetch(url).text and fetch(url).headers["X-Page-Cache"] == "hit"
