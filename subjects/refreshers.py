@@ -37,29 +37,32 @@ def tally_subjects(writes):
     """Keep each subject's count of documents readers see (``SubjectTally``) current: a
     subject's links added or removed, a document published, withdrawn or deleted, subjects
     merged. Only the subjects touched are counted again."""
-    tags, everything = set(), False
-    document_type = None
+    tags = set()
     for write in writes:
-        instance = write.instance
-        if isinstance(instance, TaggedItem):
-            if document_type is None:
-                document_type = ContentType.objects.get_for_model(Document).pk
-            if instance.content_type_id == document_type:
-                tags.add(instance.tag_id)
-        elif isinstance(instance, Tag):
-            if not write.deleted:
-                tags.add(instance.pk)
-        elif isinstance(instance, Document):
-            if write.related:
-                model, keys = write.related
-                if model is Tag:
-                    if keys:
-                        tags.update(keys)
-                    else:  # all cleared at once: which ones is not said
-                        everything = True
-            elif write.visibility_changed and not write.deleted:
-                tags.update(instance.tags.values_list("pk", flat=True))
-    if everything:
-        SubjectTally.objects.recount()
-    elif tags:
+        touched = _subjects_touched(write)
+        if touched is None:  # all of a document's subjects cleared at once: which is not said
+            SubjectTally.objects.recount()
+            return
+        tags.update(touched)
+    if tags:
         SubjectTally.objects.recount(tags)
+
+
+def _subjects_touched(write):
+    """The subjects whose count ``write`` may change (None: any of them)."""
+    instance = write.instance
+    if isinstance(instance, TaggedItem):
+        document_type = ContentType.objects.get_for_model(Document).pk
+        return [instance.tag_id] if instance.content_type_id == document_type else []
+    if isinstance(instance, Tag):
+        return [] if write.deleted else [instance.pk]
+    if not isinstance(instance, Document):
+        return []
+    if write.related:
+        model, keys = write.related
+        if model is not Tag:
+            return []
+        return list(keys) if keys else None
+    if write.visibility_changed and not write.deleted:
+        return list(instance.tags.values_list("pk", flat=True))
+    return []
