@@ -1,12 +1,14 @@
-"""Benchmark the main screens and the markup renderer (make bench). Measures; asserts nothing.
+"""make bench: every benchmark, each measured against a baseline timed alternately with it.
+Measures; asserts only that each page holds what its label says.
 
-Runs against a throwaway SQLite database (or DATABASE_URL's server, in a test database), loads
-the demo content, adds a cell with 150 entries, then times each page over repeated requests
-and reports queries per request and peak Python memory.
+Runs against a throwaway SQLite database (or DATABASE_URL's server, in a test database) and
+loads the demo content. Nothing here calls ``setup_test_environment()``: it would instrument
+every template render (the test client's context copies) and run background tasks in this
+process, so pages are timed as gunicorn serves them and mail is sent by real workers.
 """
 
+import io
 import os
-import statistics
 import sys
 import time
 import tracemalloc
@@ -21,13 +23,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test.runner import DiscoverRunner  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench import (  # noqa: E402
     admin_bench,
     appraisal_bench,
+    growth_bench,
     mail_bench,
     markup_bench,
     relevance_bench,
@@ -39,16 +40,21 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
 
 def big_cell():
-    """Fill Drug D3 with 150 entries, each with an annotation full of links and notes."""
+    """Fill Drug D3 with 150 entries on published documents readers see, each with an
+    annotation full of links and notes."""
     from matrix.models import Cell, CellEntry
     from studies.models import Document
 
     cell = Cell.objects.with_labels().by_key("drug", "D3")
     cell.scope = "A synthetic cell for the benchmark."
+    cell.status = Cell.Status.PUBLISHED
     cell.save()
     for i in range(150):
         document = Document.objects.create(
-            slug=f"bench-{i}", title=f"Benchmark study {i}", year=2000 + i % 25
+            slug=f"bench-{i}",
+            title=f"Benchmark study {i}",
+            year=2000 + i % 25,
+            status=Document.Status.PUBLISHED,
         )
         CellEntry.objects.create(
             cell=cell,
@@ -64,27 +70,10 @@ def big_cell():
     return cell
 
 
-def measure(client, url):
-    client.get(url)  # warm caches and templates
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        client.get(url)
-    tracemalloc.start()
-    client.get(url)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), max(times), len(queries), peak / 1024
+def holds_big_cell(content):
+    """The 150-entry page shows every entry to readers (its documents are published)."""
+    missing = [i for i in range(150) if f"Benchmark headline {i}<".encode() not in content]
+    assert not missing, f"the big cell's page lacks entries {missing[:5]}"
 
 
 def main(sections):
@@ -96,7 +85,6 @@ def main(sections):
         admin_bench.run()  # its own databases, timed before setup_test_environment()
         if sections == ["admin"]:
             return
-    setup_test_environment()
     runner = DiscoverRunner(verbosity=0)
     old = runner.setup_databases()
     try:
@@ -111,33 +99,66 @@ def main(sections):
             search_bench.run()
         if "mail" in sections:
             mail_bench.run()
+        if "growth" in sections:
+            growth_bench.run()  # last: it fills the bank to 100,000 documents
     finally:
         runner.teardown_databases(old)
 
 
 def pages_and_markup():
     from django.conf import settings
-    from django.test import Client
+
+    from bench.wsgi import Paired, Server, paired, replay, statements_of, timed
 
     settings.PAGE_CACHE_ENABLED = False  # here: the cost of building each page
 
     from markup.render import _render, render
 
     big_cell()
-    client = Client()
+    server = Server()
     pages = [
-        ("home", "/"),
-        ("alcohol grid", "/matrices/alcohol/"),
-        ("cell E4 (16 entries)", "/matrices/alcohol/E4/?bite=open"),
-        ("cell D3 (150 entries)", "/matrices/drug/D3/"),
-        ("row page", "/matrices/alcohol/rows/4/"),
-        ("document page", "/documents/timko-debenedetti-2007-intensive-referral/"),
-        ("search", "/search/?q=mutual+aid"),
+        ("home", "/", b"grid"),
+        ("alcohol grid", "/matrices/alcohol/", b"grid"),
+        ("cell E4 (16 entries)", "/matrices/alcohol/E4/?bite=open", b'id="bite"'),
+        ("cell D3 (150 entries)", "/matrices/drug/D3/", holds_big_cell),
+        ("row page", "/matrices/alcohol/rows/4/", b"Psychosocial"),
+        ("document page", "/documents/timko-debenedetti-2007-intensive-referral/", b"Timko"),
+        ("search", "/search/?q=mutual+aid", b"mutual aid"),
     ]
-    print(f"{'screen':28} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak KiB':>9}")
-    for name, url in pages:
-        median, worst, queries, peak = measure(client, url)
-        print(f"{name:28} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.0f}")
+    print(
+        "\nPages through the WSGI handler (page cache off), each request paired with a replay "
+        f"of its own SQL on a cursor ({REPEAT} pairs):"
+    )
+    print(
+        f"{'screen':24} {'p50 ms':>7} {'p95':>6} {'SQL p50':>8} {'page/SQL':>8} "
+        f"{'(min–max)':>15} {'queries':>7} {'KiB':>5} {'peak KiB':>8}"
+    )
+    for name, url, holds in pages:
+        content = server.get(url)
+        if callable(holds):
+            holds(content)
+        else:
+            assert holds in content, (name, holds)
+        statements = statements_of(server, url)
+
+        def page(url=url):
+            return timed(lambda: server.get(url))
+
+        def sql(statements=statements):
+            return replay(statements)
+
+        result = Paired.of(paired(page, sql, REPEAT))
+        tracemalloc.start()
+        server.get(url)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        low, high = result.ratio_range()
+        print(
+            f"{name:24} {result.p50:7.1f} {result.p95:6.1f} {result.baseline_p50:8.2f} "
+            f"{result.ratio:8.1f} {f'({low:.1f}–{high:.1f})':>15} {len(statements):7d} "
+            f"{len(content) / 1024:5.0f} {peak / 1024:8.0f}",
+            flush=True,
+        )
 
     from matrix.models import BiteSection
 
@@ -150,14 +171,16 @@ def pages_and_markup():
     size = len(longest.body)
     print(f"\nmarkup render of the longest bite section ({size} chars): {per:.1f} ms")
     start = time.perf_counter()
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
     print(f"load_demo (second run, everything in place): {time.perf_counter() - start:.2f} s")
     markup_bench.run()
 
 
 if __name__ == "__main__":
     # make bench runs every section; name some to run only those: serve, admin, relevance, pages,
-    # appraisal, search, mail.
+    # appraisal, search, mail, growth.
     # BENCH_ONLY=search (or any section) does the same from make.
     chosen = sys.argv[1:] or os.environ.get("BENCH_ONLY", "").split() or None
-    main(chosen or ["serve", "admin", "relevance", "pages", "appraisal", "search", "mail"])
+    main(
+        chosen or ["serve", "admin", "relevance", "pages", "appraisal", "search", "mail", "growth"]
+    )

@@ -91,11 +91,17 @@ class DocumentSitemap(Sitemap):
         return item.last_revised or item.first_published
 
     def get_latest_lastmod(self):
-        # Two index reads (Django's default would load every document to compare).
-        latest = self.items().aggregate(
-            revised=Max("last_revised"), published=Max("first_published")
-        )
-        dates = [value for value in latest.values() if value is not None]
+        # Two index reads, each the first row in an index's order (Django's default loads
+        # every document to compare; MAX() with the visibility filter scans on SQLite).
+        dates = [
+            self.items()
+            .filter(**{f"{name}__isnull": False})
+            .order_by(f"-{name}", "-pk")
+            .values_list(name, flat=True)
+            .first()
+            for name in ("last_revised", "first_published")
+        ]
+        dates = [value for value in dates if value is not None]
         return max(dates) if dates else None
 
 

@@ -5,7 +5,7 @@ named as search and the API name them (``country=GB``, ``design=randomised-trial
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from studies.appraisal import Design
+from studies.appraisal import Country, Design
 
 # The jurisdictions documents carried as words before they had countries, and the country
 # each names: old ``?jurisdiction=`` addresses are sent to the country they meant.
@@ -122,6 +122,28 @@ def country_facet(rows, asked, within=None):
         parts = sorted((c for c, p in parents.items() if p == code), key=lambda c: names[c])
         choices += [Choice(p, names[p], counted(p), part_of=names[code]) for p in parts]
     total = len(keys if within is None else keys & within)
+    return Facet("country", "Country", choices, total, country_asked(asked), members)
+
+
+def country_facet_from_counts(counted, asked):
+    """``country_facet`` for a whole grid with nothing chosen, from counts kept per code
+    ({code: entries}, a nation's entries counted in the UK's too) and the entries' total:
+    the same choices in the same order, the countries' names read in one query."""
+    counts, total = counted
+    names, parents = {}, {}
+    for code, name, parent in Country.objects.filter(code__in=counts).values_list(
+        "code", "name", "part_of"
+    ):
+        names[code] = name
+        if parent:
+            parents[code] = parent
+    choices = []
+    for code in sorted((c for c in names if c not in parents), key=lambda c: names[c]):
+        choices.append(Choice(code, names[code], counts[code]))
+        parts = sorted((c for c, p in parents.items() if p == code), key=lambda c: names[c])
+        choices += [Choice(p, names[p], counts[p], part_of=names[code]) for p in parts]
+    # Only the codes matter to ``chosen``, and nothing is chosen on this path.
+    members = {code: frozenset() for code in names}
     return Facet("country", "Country", choices, total, country_asked(asked), members)
 
 

@@ -30,7 +30,13 @@ from studies.appraisal import Certainty, Country, reasons_in_words
 from studies.models import Document
 
 from .evidence import EvidenceRow, parse_sort, sort_rows
-from .filters import EntryFilter, _printable, country_facet, design_facet
+from .filters import (
+    EntryFilter,
+    _printable,
+    country_facet,
+    country_facet_from_counts,
+    design_facet,
+)
 
 
 class Role(models.TextChoices):
@@ -81,9 +87,15 @@ class MatrixQuerySet(models.QuerySet):
         countries to filter by. With a ``country`` present among its entries, only their
         documents of it (or of its parts: the UK's nations) count."""
         matrix = self.prefetch_related("columns").get(slug=slug)
-        rows = CellEntry.objects.country_rows(user, cell__matrix=matrix)
-        countries = country_facet(rows, country)
-        grid = _grids([matrix], user, countries.chosen, today)[0]
+        if not country and not sees_unpublished(user):
+            # A reader's unfiltered grid: the countries' counts are the cells' kept tallies,
+            # so the page costs the same at 1,000 documents or 100,000.
+            grid = _grids([matrix], user, "", today)[0]
+            countries = country_facet_from_counts(_country_counts(grid), country)
+        else:
+            rows = CellEntry.objects.country_rows(user, cell__matrix=matrix)
+            countries = country_facet(rows, country)
+            grid = _grids([matrix], user, countries.chosen, today)[0]
         grid.filter = EntryFilter([countries])
         grid.view = view if view in GRID_VIEWS else DEFAULT_GRID_VIEW
         if view and view not in GRID_VIEWS:  # repeated in a message: printable characters only
@@ -134,6 +146,20 @@ class Grid:
             query = self.filter.query(view="" if view == DEFAULT_GRID_VIEW else view)
             links.append((view, label, self.matrix.get_absolute_url() + query, view == self.view))
         return links
+
+
+def _country_counts(grid):
+    """{code: entries} readers see in the grid's public cells, from their tallies, and the
+    number of those entries."""
+    counts, total = {}, 0
+    for _, cells in grid.rows:
+        for cell in cells:
+            if not cell.shown:
+                continue
+            total += cell.tally.entries
+            for code, n in cell.tally.countries.items():
+                counts[code] = counts.get(code, 0) + n
+    return counts, total
 
 
 def _grids(matrices, user, country="", today=None):
@@ -791,11 +817,20 @@ class CellTallyQuerySet(models.QuerySet):
                 for code in ROLE_ORDER
             },
         ).values("pk", "entry_count", "newest", *(f"n_{code}" for code in ROLE_ORDER))
+        countries = {}  # cell: {code: {entry keys}}
+        placed = CellEntry.objects.filter(cell__in=cells).filter(Document.public_q("document__"))
+        for cell, entry, code, parent in placed.values_list(
+            "cell", "pk", "document__countries__code", "document__countries__part_of"
+        ).order_by():
+            for each in (code, parent):
+                if each:
+                    countries.setdefault(cell, {}).setdefault(each, set()).add(entry)
         rows = [
             CellTally(
                 cell_id=row["pk"],
                 entries=row["entry_count"],
                 newest_study=row["newest"],
+                countries={code: len(keys) for code, keys in countries.get(row["pk"], {}).items()},
                 **{code.lower(): row[f"n_{code}"] for code in ROLE_ORDER},
             )
             for row in counted
@@ -804,7 +839,12 @@ class CellTallyQuerySet(models.QuerySet):
             rows,
             update_conflicts=True,
             unique_fields=["cell"],
-            update_fields=["entries", "newest_study", *(code.lower() for code in ROLE_ORDER)],
+            update_fields=[
+                "entries",
+                "newest_study",
+                "countries",
+                *(code.lower() for code in ROLE_ORDER),
+            ],
         )
 
     def count_missing(self):
@@ -828,6 +868,9 @@ class CellTally(models.Model):
     r = models.PositiveIntegerField(default=0)
     g = models.PositiveIntegerField(default=0)
     newest_study = models.PositiveSmallIntegerField(null=True, blank=True)
+    # {country code: entries}, a document's countries and the countries they are part of
+    # (the UK for its nations), each entry counted once per code: the grid's country filter.
+    countries = models.JSONField(default=dict, blank=True)
 
     objects = CellTallyQuerySet.as_manager()
 

@@ -37,8 +37,9 @@ def refresh_cells_and_charts(writes):
             tally.add(instance.pk)  # a new cell starts with its tally
             continue
         if write.related and isinstance(instance, Document):
-            # Its countries changed: the grid filters by them without loading the document.
-            cells_changed(instance)
+            # Its countries changed: the grid filters by them without loading the document,
+            # and counts them in its tallies.
+            tally.update(cells_changed(instance))
             continue
         if write.deleted or write.rendered_again or write.related:
             continue

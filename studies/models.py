@@ -377,11 +377,13 @@ class Document(Workflow, MarkupOwner):
     class Meta:
         ordering = ["-year", "title"]
         indexes = [
-            models.Index(fields=["-first_published"]),
-            # The documents feed's three first pages (``newest_changes``).
-            models.Index(fields=["-last_revised"], name="document_last_revised"),
+            # The newest on the home page, and the documents feed's three first pages
+            # (``newest_changes``), each read in its order with the key breaking ties (many
+            # documents share a day: without the key, all of that day's were sorted).
+            models.Index(fields=["-first_published", "-id"], name="document_first_published"),
+            models.Index(fields=["-last_revised", "-id"], name="document_last_revised"),
             models.Index(
-                fields=["-created"],
+                fields=["-created", "-id"],
                 name="document_created_undated",
                 condition=models.Q(last_revised__isnull=True, first_published__isnull=True),
             ),

@@ -196,3 +196,38 @@ def test_the_sitemap_is_an_index_of_key_ranges(client, monkeypatch):
     assert client.get(f"/sitemap-documents.xml?p={len(pages) + 1}").status_code == 404
     assert client.get("/sitemap-documents.xml?p=x").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_grids_country_choices_from_tallies_are_the_counted_ones():
+    from matrix.filters import country_facet
+    from matrix.models import CellEntry, Matrix
+
+    matrix = make_matrix()
+    b3, c4 = get_cell(matrix, "B3"), get_cell(matrix, "C4")
+    england = make_entry(b3, document=make_document())
+    england.document.countries.set(["GB-ENG", "US"])
+    both = make_entry(c4, document=make_document())
+    both.document.countries.set(["GB", "GB-SCT"])
+    make_entry(c4, document=make_document())  # no country
+    hidden = make_entry(b3, document=make_document(status=Document.Status.DRAFT))
+    hidden.document.countries.set(["FR"])
+
+    def compare():
+        kept = Matrix.objects.grid_page(None, "alcohol").filter.facets[0]
+        rows = CellEntry.objects.country_rows(None, cell__matrix=matrix)
+        counted = country_facet(rows, "")
+        assert [(c.value, c.count, c.part_of) for c in kept.choices] == [
+            (c.value, c.count, c.part_of) for c in counted.choices
+        ]
+        assert kept.total == counted.total
+        return {c.value: c.count for c in kept.choices}
+
+    assert compare() == {"GB": 2, "GB-ENG": 1, "GB-SCT": 1, "US": 1}
+    hidden.document.status = Document.Status.PUBLISHED
+    hidden.document.save()
+    england.document.countries.remove("US")
+    assert compare() == {"FR": 1, "GB": 2, "GB-ENG": 1, "GB-SCT": 1}
+    c4.status = c4.Status.DRAFT  # a cell readers cannot see counts for nothing
+    c4.save()
+    assert compare() == {"FR": 1, "GB": 1, "GB-ENG": 1}
