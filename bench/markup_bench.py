@@ -1,12 +1,18 @@
 """Markup rendering against text size: realistic texts and hostile shapes (make bench).
 
 A text is rendered and validated as the admin does it (``full_clean`` of a bite section),
-at 50, 100 and 200 KB. Linear means each doubling of the text doubles the time: the ratio
-column is time / time at half the size, and should stay near 2. Python-Markdown's stock
+at 50, 100 and 200 KB. Linear means each doubling of the text doubles the time: a doubling's
+ratio is time / time at half the size, and should stay near 2. Python-Markdown's stock
 processors are timed side by side on the same texts at 8 KB (at 50 KB some take hours).
+
+Each shape is timed in ``BENCH_MARKUP_ROUNDS`` rounds (5), the sizes in alternating order
+round by round and ours alternating with stock, so each ratio is taken within one round;
+printed: the median time, and the median of each round's ratio with its min and max.
 """
 
+import os
 import re
+import statistics
 import time
 from pathlib import Path
 from unittest import mock
@@ -16,6 +22,7 @@ import yaml
 from markup.render import _render
 
 SIZES = (50_000, 100_000, 200_000)
+ROUNDS = max(3, int(os.environ.get("BENCH_MARKUP_ROUNDS", "5")))
 STOCK_SIZE = 8_000
 HOSTILE = {
     "dense emphasis": "*a* ",
@@ -59,23 +66,50 @@ def stock(section, text):
         return time_clean(section, text)
 
 
+def spread(ratios):
+    return f"{statistics.median(ratios):5.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
 def run():
     from matrix.models import BiteSection, Cell
 
     cell = Cell.objects.with_labels().by_key("alcohol", "E3")
     section = BiteSection(cell=cell, kind="about", anchor="bench")
-    print("\nMarkup: render and validate one text (ms); ratio = time / time at half the size")
     print(
-        f"{'text':22} {'50 KB':>7} {'100 KB':>7} {'ratio':>6} {'200 KB':>7} {'ratio':>6}"
-        f" {'8 KB':>6} {'stock 8 KB':>11} {'ours/stock':>11}"
+        f"\nMarkup: render and validate one text; median ms of {ROUNDS} rounds, and each "
+        "doubling's ratio (time / time at half the size) as the median of the rounds' "
+        "ratios (min–max)"
+    )
+    print(
+        f"{'text':22} {'50 KB':>6} {'100 KB':>7} {'200 KB':>7} {'50→100 KB':>18} "
+        f"{'100→200 KB':>18} {'8 KB':>6} {'stock':>7} {'ours/stock':>18}"
     )
     shapes = {"realistic (E4 texts)": realistic_source() + "\n\n"} | HOSTILE
     for name, unit in shapes.items():
-        times = [time_clean(section, sized(unit, size)) * 1000 for size in SIZES]
+        texts = {size: sized(unit, size) for size in SIZES}
         small = sized(unit, STOCK_SIZE)
-        ours, theirs = time_clean(section, small) * 1000, stock(section, small) * 1000
+        times = {size: [] for size in SIZES}
+        first, second, ours, theirs, versus = [], [], [], [], []
+        for round_ in range(ROUNDS):
+            order = SIZES if round_ % 2 == 0 else tuple(reversed(SIZES))
+            took = {size: time_clean(section, texts[size]) * 1000 for size in order}
+            for size in SIZES:
+                times[size].append(took[size])
+            first.append(took[SIZES[1]] / took[SIZES[0]])
+            second.append(took[SIZES[2]] / took[SIZES[1]])
+            if round_ % 2 == 0:
+                a = time_clean(section, small) * 1000
+                b = stock(section, small) * 1000
+            else:
+                b = stock(section, small) * 1000
+                a = time_clean(section, small) * 1000
+            ours.append(a)
+            theirs.append(b)
+            versus.append(a / b)
+        median = {size: statistics.median(times[size]) for size in SIZES}
         print(
-            f"{name:22} {times[0]:7.0f} {times[1]:7.0f} {times[1] / times[0]:6.2f} "
-            f"{times[2]:7.0f} {times[2] / times[1]:6.2f} {ours:6.0f} {theirs:11.0f} "
-            f"{ours / theirs:11.2f}"
+            f"{name:22} {median[SIZES[0]]:6.0f} {median[SIZES[1]]:7.0f} {median[SIZES[2]]:7.0f} "
+            f"{spread(first):>18} {spread(second):>18} {statistics.median(ours):6.0f} "
+            f"{statistics.median(theirs):7.0f} {spread(versus):>18}",
+            flush=True,
         )
