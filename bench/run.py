@@ -7,10 +7,8 @@ every template render (the test client's context copies) and run background task
 process, so pages are timed as gunicorn serves them and mail is sent by real workers.
 """
 
-import io
 import os
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -112,8 +110,6 @@ def pages_and_markup():
 
     settings.PAGE_CACHE_ENABLED = False  # here: the cost of building each page
 
-    from markup.render import _render, render
-
     big_cell()
     server = Server()
     pages = [
@@ -160,19 +156,6 @@ def pages_and_markup():
             flush=True,
         )
 
-    from matrix.models import BiteSection
-
-    longest = max(BiteSection.objects.all(), key=lambda s: len(s.body))
-    start = time.perf_counter()
-    for _ in range(REPEAT):
-        _render.cache_clear()  # one admin save renders a text once; time each render
-        render(longest.body, "cell:alcohol/E4")
-    per = (time.perf_counter() - start) * 1000 / REPEAT
-    size = len(longest.body)
-    print(f"\nmarkup render of the longest bite section ({size} chars): {per:.1f} ms")
-    start = time.perf_counter()
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    print(f"load_demo (second run, everything in place): {time.perf_counter() - start:.2f} s")
     markup_bench.run()
 
 
