@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import brotli
@@ -54,11 +55,17 @@ def pinned():
 def wrk(port, path, seconds=SECONDS, connections=CONNECTIONS, headers=None):
     """requests per second, p50 ms, p99 ms, errors."""
     extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
-    result = subprocess.run(
-        [*pinned(), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "--timeout", "10s", *extra, f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    command = [*pinned(), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "--timeout", "10s", *extra, f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    for _attempt in range(3):
+        # wrk gives up at once if a connection is refused (a gunicorn worker recycled at
+        # the moment it connects): a moment later it is served again.
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode == 0:
+            break
+        time.sleep(1)
+    else:
+        raise RuntimeError(f"wrk failed three times on {path}: {result.stdout}{result.stderr}")
     out = result.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 

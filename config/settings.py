@@ -326,7 +326,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 # A cell's admin page shows this many entries at a time, so its form stays within the limit.
-ADMIN_ENTRIES_PER_PAGE = 40
+ADMIN_ENTRIES_PER_PAGE = 20
 
 # Mail. Absolute links in emails start with SITE_URL. SMTP is configured from the environment;
 # without EMAIL_HOST, mail is written to files in EMAIL_FILE_PATH (development: read it there

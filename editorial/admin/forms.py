@@ -4,6 +4,8 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
+from markup.admin import QuietErrorList
+
 from ..visibility import Publishable, Workflow
 from .hiding import HideConfirmationFormMixin
 from .stale import StaleSaveFormMixin
@@ -46,6 +48,7 @@ class EditorialForm(HideConfirmationFormMixin, StaleSaveFormMixin, forms.ModelFo
     editorial_request = None
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
         self.stale_message = ""
         self.hide_places = []
