@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from api.api import api
 from feeds.sitemaps import SITEMAPS
-from feeds.views import robots_txt
+from feeds.views import favicon, robots_txt
 from frontpage import views as frontpage
 from mail.anymail import webhook_urls
 from ops.health import healthz, healthz_worker
@@ -47,6 +47,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("", include("feedback.urls")),
     path("", include("readers.urls")),

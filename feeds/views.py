@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -24,3 +25,14 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+FAVICON = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60 * 24)
+def favicon(request):
+    """``/favicon.ico``, which browsers and tools ask for whatever the pages' ``<link
+    rel="icon">`` says (the site's SVG icon, drawn at 16, 32 and 48 pixels)."""
+    return HttpResponse(FAVICON, content_type="image/vnd.microsoft.icon")

@@ -104,6 +104,7 @@ def search_page(user, params, browse=False, listing=False):
     ]
     if params.is_blank and not browse:
         return page
+    page.shown = True
     groups = synonym_groups()
     engine = backends.backend()
     query = understand(params.q, engine, groups)

@@ -52,6 +52,7 @@ class Pager:
 class SearchPage:
     params: SearchParams
     query: object = None
+    shown: bool = False  # results to show: words or filters, or the whole bank browsed
     error: str = ""
     total: int = 0
     estimated: bool = False  # total and facet counts are estimates ("about")

@@ -88,6 +88,12 @@ class DocumentQuerySet(VisibleQuerySet):
                         study__in=Document.objects.visible_to(user)
                     )
                     .select_related("study")
+                    .prefetch_related(
+                        Prefetch(
+                            "study__authorships",
+                            queryset=DocumentAuthor.objects.order_by("position", "pk"),
+                        )
+                    )
                     .order_by("position", "pk"),
                 ),
                 "translations",

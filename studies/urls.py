@@ -5,5 +5,6 @@ from . import views
 app_name = "studies"
 
 urlpatterns = [
+    path("", views.bank, name="bank"),
     path("<slug:slug>/", views.document_detail, name="document"),
 ]

@@ -1,10 +1,17 @@
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from editorial.preview import previewed
 
 from . import page_extras
 from .models import Document
+
+
+def bank(request):
+    """``/documents/``, the address above every document's: the bank's own list, which is the
+    search page with no words, every document newest first (the breadcrumb's "The bank")."""
+    return redirect(reverse("search") + "?sort=newest")
 
 
 def document_detail(request, slug):
