@@ -153,14 +153,21 @@ def run():
         counts[name, "after"] = queries(server, after_url)
         check(name, before, after, shown)
     pairs = PAIRS
+    ratios = {name: [] for name, *_ in PAIRS}  # each turn: after's median / before's
     for _ in range(ROUNDS):
+        turn = {key: [] for key in times}
         with transaction.atomic():
             remove_appraisal()
             for name, before_url, _after, _shown in pairs:
-                timed(server, before_url, times[name, "before"])
+                timed(server, before_url, turn[name, "before"])
             transaction.set_rollback(True)
         for name, _before, after_url, _shown in pairs:
-            timed(server, after_url, times[name, "after"])
+            timed(server, after_url, turn[name, "after"])
+        for key, values in turn.items():
+            times[key] += values
+        for name in ratios:
+            after = statistics.median(turn[name, "after"])
+            ratios[name].append(after / statistics.median(turn[name, "before"]))
 
     print(f"\nBefore and after appraisal ({ROUNDS} turns of {PER_ROUND} requests each, alternated)")
     print(f"{'screen':14} {'state':7} {'median ms':>10} {'max ms':>8} {'queries':>8}  address")
@@ -171,3 +178,6 @@ def run():
                 f"{name:14} {state:7} {statistics.median(values):10.1f} {max(values):8.1f} "
                 f"{counts[name, state]:8d}  {url}"
             )
+    print(f"after / before, the median of the {ROUNDS} turns' ratios (min–max):")
+    for name, values in ratios.items():
+        print(f"  {name:14} {statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})")
