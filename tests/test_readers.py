@@ -212,6 +212,34 @@ def test_a_bulletin_carries_one_click_unsubscribe_and_works_in_mail_clients(smtp
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
 
 
+# Markup syntax that must never reach a reader's plain-text email.
+MARKUP_SYNTAX = re.compile(r"\]\(|\[[^\]]*\]\^|\^\[|\*\*|(doc|cell|topic|chart):[a-z]")
+
+
+def test_a_bulletins_plain_part_reads_as_words_and_addresses(smtp, demo):
+    reader("cell@example.org", follows=["cell:alcohol/E4"])
+    revise(Document.objects.get(slug=TIMKO), "added the three-year follow-up")
+    bulletin = Bulletin.objects.create(
+        title="Weekly bulletin",
+        introduction=(
+            "This week **two** changes. Read the [trial of referral](doc:timko-debenedetti-2007-"
+            "intensive-referral) and [cell E4](cell:alcohol/E4), with [a phrase]^[and its "
+            "note].\n\n- one point\n- another"
+        ),
+    )
+    assert bulletins.send(bulletin) == 1
+    deliver()
+    text = smtp.messages[-1].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert not MARKUP_SYNTAX.search(text), text
+    assert (
+        "trial of referral <https://evidence.example.org/documents/"
+        "timko-debenedetti-2007-intensive-referral/>" in text
+    )
+    assert "cell E4 <https://evidence.example.org/matrices/alcohol/E4/>" in text
+    assert "a phrase (and its note)" in text
+    assert "* one point\n\n* another" in text
+
+
 def test_an_unsubscribe_link_opened_in_a_browser_asks_first(client, demo):
     from readers.tokens import unsubscribe_token
 
@@ -247,6 +275,8 @@ def test_managing_preferences_and_deleting_everything(client, smtp, demo):
     }
     assert OutboxMessage.objects.filter(to_email=subscriber.email).exists()
 
+    # Leaving is a destructive action, styled unlike "Save my choices".
+    assert 'class="button-danger">Delete everything</button>' in client.get(url).text
     response = client.post(url, {"delete": "1"})
     assert "everything we held about you have been deleted" in response.text
     assert not Subscriber.objects.exists() and not Follow.objects.exists()

@@ -89,3 +89,26 @@ def test_a_chart_pointed_at_shows_the_highlight(page):
 def test_a_whole_section_pointed_at_is_not_highlighted(page):
     page.goto(CELL + "#entries")
     assert background(page, "#entries") == "rgba(0, 0, 0, 0)"
+
+
+def test_the_editors_dashboard_fits_a_phone(new_context, site):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("phone-ed", password="a long pass phrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    page = new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True).new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "phone-ed")
+    page.fill("#id_password", "a long pass phrase")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width <= inner, f"the dashboard is {width}px wide in a {inner}px window"
+    # Column headers keep their words whole ("E N T RI E S" was one per line).
+    heights = page.locator(".dashboard-table th").evaluate_all(
+        "cells => cells.map(th => [th.textContent, th.getClientRects()[0].height,"
+        " parseFloat(getComputedStyle(th).lineHeight) || 20])"
+    )
+    assert heights
+    for text, height, line in heights:
+        assert height < 2.5 * line, f"the header {text!r} takes {height}px"
