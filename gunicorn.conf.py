@@ -31,7 +31,9 @@ worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # longer than the proxy keeps an idle connection to us (see above)
-max_requests = 5000  # recycle workers now and then
+# Recycle workers now and then (0: never; the serving benchmark sets it, since a worker
+# starting again mid-measurement costs its neighbours a second of both cores).
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 accesslog = "-"  # access log to stdout; the application logs JSON to stderr
 errorlog = "-"

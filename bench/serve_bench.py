@@ -127,6 +127,7 @@ def run():
         SEARCH_CONCURRENCY="8",
         SEARCH_MACHINE_CONCURRENCY="64",
         SEARCH_MACHINE_SHARE="1",
+        WEB_MAX_REQUESTS="0",  # no worker starts again in the middle of a measurement
     )
     print(
         f"\nServing: gunicorn, production settings, {site.database}, page cache in "

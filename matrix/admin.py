@@ -193,6 +193,7 @@ class CellEntryInline(CertaintyJudgedMixin, MarkupAdminMixin, admin.StackedInlin
     autocomplete_fields = ["document"]
     ordering = ["order", "pk"]
     readonly_fields = ["certainty_judged"]
+    classes = ["collapse"]  # folded, headed with its count (CellAdmin.get_inline_instances)
     fields = [*CellEntryForm.Meta.fields[:-1], "certainty_judged", "order"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -273,6 +274,7 @@ class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
     formset = ProtectLinkedInlineFormSet
     extra = 0
     ordering = ["order", "pk"]
+    classes = ["collapse"]  # folded, headed with its count (CellAdmin.get_inline_instances)
 
 
 @admin.register(Cell)
@@ -321,6 +323,24 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
         if db_field.name in ("column", "row"):
             kwargs["queryset"] = db_field.related_model.objects.select_related("matrix")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        """The entries and the Matrix Bite's sections fold away (``<details>``, open when a
+        row has an error), each headed with how many it holds: E4's form ran to 17,000 px,
+        and an editor wants one of them at a time. Inline instances are made per request,
+        so each carries its own heading."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or not obj.pk:
+            return inlines
+        for inline in inlines:
+            if isinstance(inline, CellEntryInline):
+                count = self.entries_page(request, obj, inline).paginator.count
+                inline.verbose_name_plural = f"entries ({count})"
+                if "entries_page" in request.GET:  # paging through them: keep them open
+                    inline.classes = []
+            elif isinstance(inline, BiteSectionInline):
+                inline.verbose_name_plural = f"Matrix Bite sections ({obj.bite_sections.count()})"
+        return inlines
 
     def entries_page(self, request, cell, inline):
         pages = request.__dict__.setdefault("cell_entries_pages", {})  # asked for twice

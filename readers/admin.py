@@ -1,6 +1,8 @@
 """Editors run bulletins here: gathered from the "what changed" record, an introduction to
 write, a preview as any reader would get it, a test to themselves, then schedule or send."""
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from mail.registry import kind as mail_kind
 from mail.sending import queue
@@ -124,7 +127,15 @@ class BulletinAdmin(admin.ModelAdmin):
             messages.success(request, f"Gathered {bulletin.changes.count()} change(s).")
         elif action == "test":
             if not request.user.email:
-                messages.error(request, "Add an email address to your account to get a test.")
+                where = reverse("admin:own_email") + "?next=" + quote(back)
+                messages.error(
+                    request,
+                    format_html(
+                        'Your account has no email address to send a test to: <a href="{}">'
+                        "add your email address</a>, then send the test again.",
+                        where,
+                    ),
+                )
             else:
                 changes = [c.pk for c in bulletins.covered(bulletin)]
                 queue(

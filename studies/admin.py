@@ -386,6 +386,9 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
             context.update(done=done, formset=formset, remaining=remaining)
             if done and not remaining:
                 messages.success(request, f"{len(done)} record(s) done: see the list below.")
+                # Nothing is left to create: the page shows what was made and the way to
+                # read more records, not a "Create the drafts" that would find no fields.
+                context.update(formset=None, read_form=ReadRecordsForm())
         return TemplateResponse(request, "admin/studies/document/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):

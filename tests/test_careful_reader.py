@@ -100,3 +100,83 @@ def test_an_analysis_lists_its_featured_studies_in_full(client, demo):
     items = [li.clean_text for li in tree.find("section", class_="featured").find_all("li")]
     assert items[0].startswith("Fiorentine R., et al. Drug treatment and 12-step")
     assert items[0].endswith("Journal of Substance Abuse Treatment, 18, 65-74 (2000).")
+
+
+def test_the_imports_done_page_offers_no_create_button(editor_client):
+    from tests.test_citation_record import PSYCINFO_RIS
+    from tests.test_import import review_forms
+
+    url = "/admin/studies/document/import/"
+    data = review_forms(editor_client.post(url, {"records": PSYCINFO_RIS, "_read": "1"}))
+    data["_create"] = "1"
+    done = editor_client.post(url, data)
+    assert done.status_code == 200
+    text = done.content.decode()
+    assert "Done" in text and "A record from a database (test record)" in text
+    assert "Create the drafts" not in text
+    assert "Read the records" in text  # the way to import more
+
+
+def test_the_admins_own_pages_use_the_admins_breadcrumbs(editor_client):
+    """Django's admin styles an <ol class="breadcrumbs"> of items; a bare div of links
+    showed unstyled, flush left (Import and Compare)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    templates = [
+        path
+        for folder in ("templates/admin", "editorial/templates", "workplace/templates")
+        for path in (root / folder).rglob("*.html")
+    ]
+    old = [
+        str(p.relative_to(root)) for p in templates if '<div class="breadcrumbs">' in p.read_text()
+    ]
+    assert old == []
+    tree = page(editor_client.get("/admin/studies/document/import/"))
+    crumbs = tree.find("ol", class_="breadcrumbs").find_all("li")
+    assert [li.clean_text for li in crumbs] == ["Home", "Documents", "Import citations"]
+
+
+def test_an_editor_without_an_email_is_shown_where_to_add_one(editor_client, editor):
+    from mail.models import OutboxMessage
+    from readers.models import Bulletin
+
+    bulletin = Bulletin.objects.create(title="Weekly bulletin")
+    act = f"/admin/readers/bulletin/{bulletin.pk}/act/"
+    response = editor_client.post(act, {"action": "test"}, follow=True)
+    text = response.content.decode()
+    assert "add your email address</a>" in text
+    link = next(
+        a["href"] for a in page(response).find_all("a") if a.clean_text == "add your email address"
+    )
+    assert link.startswith("/admin/account/email/?next=")
+    form = editor_client.get(link)
+    assert form.status_code == 200
+    refused = editor_client.post(link, {"email": "not an address"})
+    assert refused.status_code == 200 and "not an address" in refused.content.decode()
+    saved = editor_client.post(link, {"email": "ed@example.org"})
+    assert saved.status_code == 302
+    assert saved["Location"] == f"/admin/readers/bulletin/{bulletin.pk}/change/"
+    editor.refresh_from_db()
+    assert editor.email == "ed@example.org"
+    editor_client.post(act, {"action": "test"})
+    assert OutboxMessage.objects.filter(to_email="ed@example.org").exists()
+
+
+def test_a_cells_form_folds_its_entries_and_bite_headed_with_their_counts(editor_client):
+    from matrix.models import BiteSection, CellEntry
+
+    cell = Cell.objects.with_labels().by_key("alcohol", "E4")
+    url = f"/admin/matrix/cell/{cell.pk}/change/"
+    tree = page(editor_client.get(url))
+    summaries = [s.clean_text for s in tree.find_all("summary")]
+    entries = CellEntry.objects.filter(cell=cell).count()
+    sections = BiteSection.objects.filter(cell=cell).count()
+    assert f"Entries ({entries})" in summaries
+    assert f"Matrix Bite sections ({sections})" in summaries
+    # The verdict card stays open: it is what readers see first.
+    verdict = tree.find("div", id="verdict-group")
+    assert not verdict.find_all("details")
+    # Paging through the entries keeps them open.
+    paged = page(editor_client.get(url + "?entries_page=1"))
+    assert f"Entries ({entries})" not in [s.clean_text for s in paged.find_all("summary")]

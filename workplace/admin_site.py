@@ -1,13 +1,16 @@
 """The admin site editors work in: their dashboard, pickers that tell documents apart, the
 markup guide with live examples, and a search for what to link to."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.validators import MaxLengthValidator
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from markup.guide import guide_parts
 from markup.lookup import find_targets
@@ -42,6 +45,14 @@ class SignInForm(AdminAuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
+class OwnEmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="Where tests of bulletins and the editors' notices reach you.",
+    )
+
+
 class EvidenceAdminSite(admin.AdminSite):
     site_header = "Evidence Bank editors"
     site_title = "Evidence Bank editors"
@@ -56,6 +67,7 @@ class EvidenceAdminSite(admin.AdminSite):
         return [
             path("guide/markup/", self.admin_view(self.markup_guide), name="markup_guide"),
             path("guide/links/", self.admin_view(self.link_lookup), name="link_lookup"),
+            path("account/email/", self.admin_view(self.own_email), name="own_email"),
             *super().get_urls(),
         ]
 
@@ -72,6 +84,27 @@ class EvidenceAdminSite(admin.AdminSite):
             "parts": guide_parts(),
         }
         return TemplateResponse(request, "admin/markup_guide.html", context)
+
+    def own_email(self, request):
+        """Any signed-in editor sets their own email address here (changing user accounts
+        is an administrator's permission; this is one's own address only)."""
+        user = request.user
+        form = OwnEmailForm(request.POST or None, initial={"email": user.email})
+        back = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = ""
+        if request.method == "POST" and form.is_valid():
+            user.email = form.cleaned_data["email"]
+            user.save(update_fields=["email"])
+            messages.success(request, f"Your email address is now {user.email}.")
+            return redirect(back or "admin:index")
+        context = {
+            **self.each_context(request),
+            "title": "Your email address",
+            "form": form,
+            "back": back,
+        }
+        return TemplateResponse(request, "admin/own_email.html", context)
 
     def link_lookup(self, request):
         query = request.GET.get("q", "")[:100]
