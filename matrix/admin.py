@@ -339,7 +339,10 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
                 if "entries_page" in request.GET:  # paging through them: keep them open
                     inline.classes = []
             elif isinstance(inline, BiteSectionInline):
-                inline.verbose_name_plural = f"Matrix Bite sections ({obj.bite_sections.count()})"
+                counts = request.__dict__.setdefault("cell_bite_counts", {})  # asked for twice
+                if obj.pk not in counts:
+                    counts[obj.pk] = obj.bite_sections.count()
+                inline.verbose_name_plural = f"Matrix Bite sections ({counts[obj.pk]})"
         return inlines
 
     def entries_page(self, request, cell, inline):

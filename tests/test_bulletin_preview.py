@@ -85,7 +85,9 @@ def test_preview_shows_what_the_form_holds_and_saves_nothing(editor_client, draf
     assert "As it stands in your form, not saved." in tree.find(id="content-main").clean_text
     assert "As r@example.org would get it" in response.text
     text = tree.find("pre", class_="mail-text").text
-    assert "Words typed, *not* saved." in text and "added the three-year follow-up" in text
+    # The plain part reads the markup as words (issue 21: it showed the raw markup).
+    assert "Words typed, not saved." in text and "added the three-year follow-up" in text
+    assert "*not*" not in text
     assert "a revision since it was gathered" in text  # gathered again, as saving would
     email = parse(html.unescape(tree.find("iframe", class_="mail-frame")["srcdoc"]))
     assert email.find("em").text == "not"

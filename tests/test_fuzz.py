@@ -293,6 +293,7 @@ def site(demo, settings):
         "api:subject:slug": subject.slug,
         "api:matrix:slug": "alcohol",
         "api:cell:slug": "alcohol",
+        "section": "documents",
         "readers:confirm:token": tokens.confirm_token(reader, "cell:alcohol/E4"),
         "readers:manage:token": tokens.manage_token(reader.pk, reader.key),
         "readers:unsubscribe:token": tokens.unsubscribe_token(reader.pk, reader.key),

@@ -222,11 +222,15 @@ def test_more_link_and_dates_and_actions(e4_page):
     dates = e4_page.find("p", class_="dates").clean_text
     assert "Last revised 20 November 2020" in dates
     assert "First uploaded 1 June 2013" in dates
-    actions = [a["href"] for a in e4_page.find("ul", class_="actions").find_all("a")]
+    footer = e4_page.find("footer", class_="cell-footer")
+    actions = [
+        a["href"] for ul in footer.find_all("ul", class_="actions") for a in ul.find_all("a")
+    ]
     assert actions == [
         "/brief/?cells=alcohol/E4",
         "/matrices/alcohol/E4/comment/",
         "/matrices/alcohol/E4/suggest/",
+        "/subscribe/?follow=cell:alcohol/E4",
         "/matrices/alcohol/#alcohol-cell-E4",
         "/",
     ]
@@ -266,10 +270,10 @@ def test_bite_sections_issues_supplement_charts_and_pull_quotes(e4_page):
     assert bite.find("h3", class_="issues-heading").text == "Issues to consider and discuss"
     issue_headings = [s.find("h4").clean_text for s in sections[3:]]
     assert issue_headings == [
-        "► So fundamental it needs no evidence?",
-        "► How much should be left to services?",
-        "► Build your aftercare system on mutual aid?",
-        "► NICE says support mutual aid",
+        "So fundamental it needs no evidence?",
+        "How much should be left to services?",
+        "Build your aftercare system on mutual aid?",
+        "NICE says support mutual aid",
     ]
     supplement = bite.find("details", class_="supplement")
     assert "open" not in supplement.attrs

@@ -34,13 +34,14 @@ CELL_PAGE_QUERIES = 5
 # Evidence table (the page and its CSV): the cell, its entries with their documents, their
 # countries and their effect measures.
 EVIDENCE_TABLE_QUERIES = 4
-# Grid: the matrix, its cells with their coverage (S/K/R/G counts, newest study), its
-# columns, and the countries of its entries (for the filter links and their counts).
+# Grid: the matrix, its columns, its cells with their kept coverage (S/K/R/G counts, newest
+# study, entries by country: CellTally), and the names of those countries (for the filter
+# links and their counts).
 GRID_QUERIES = 4
-# Document: the document, then its authors, sections, featured studies, translations, tags,
-# countries, settings, populations, effect measures, cell entries (with their cells) and hot
-# topics, one query each.
-DOCUMENT_QUERIES = 12
+# Document: the document, then its authors, sections, featured studies and their authors,
+# translations, tags, countries, settings, populations, effect measures, cell entries (with
+# their cells) and hot topics, one query each.
+DOCUMENT_QUERIES = 13
 # Home: the matrices, their columns, all cells with counts, latest additions, hot topics.
 HOME_QUERIES = 5
 # Row: the row with its matrix, its cells with counts.

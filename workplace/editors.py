@@ -6,6 +6,7 @@ from django.db.models import Q
 EDITORS = "Editors"
 # Subjects are taggit's tags seen through a proxy model, which has permissions of its own.
 CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit", "subjects")
+DERIVED = ("celltally", "subjecttally")
 
 
 def ensure_editors_group(**kwargs):
@@ -14,6 +15,8 @@ def ensure_editors_group(**kwargs):
     group, _ = Group.objects.get_or_create(name=EDITORS)
     permissions = Permission.objects.filter(
         Q(content_type__app_label__in=CONTENT_APPS)
+        # Counts kept from the content (the grids', the subjects'): derived, never edited.
+        & ~Q(content_type__model__in=DERIVED)
         # The list of link targets is derived from content: editors read it, never edit it.
         | Q(content_type__app_label="markup", codename__in=["view_anchor", "view_link"])
         # Synonym groups are typed by editors; the rest of search is derived from content.
