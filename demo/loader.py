@@ -395,6 +395,11 @@ def _document(by_slug, slug, where):
         raise ContentError(f"{where}: there is no document '{slug}'.") from None
 
 
+def _figure(value):
+    """A bar's value in the chart's data; null in the fixture (no figure in the source): "?"."""
+    return "?" if value is None else f"{value:g}"
+
+
 def load_charts(data, report):
     by_slug = _documents_named(
         item["source"] for item in data.get("charts") or [] if item.get("source")
@@ -406,13 +411,14 @@ def load_charts(data, report):
             continue
         header = "label, " + ", ".join(s["name"] for s in item["series"])
         lines = [header] + [
-            ", ".join([label] + [f"{s['values'][i]:g}" for s in item["series"]])
+            ", ".join([label] + [_figure(s["values"][i]) for s in item["series"]])
             for i, label in enumerate(item["labels"])
         ]
         chart = Chart(
             slug=item["slug"],
             title=item["title"],
             caption=_text(item.get("caption")),
+            note=_text(item.get("note")),
             unit=item.get("unit", "%"),
             data="\n".join(lines),
             source=_document(by_slug, item["source"], item["slug"]) if item.get("source") else None,

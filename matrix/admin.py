@@ -23,6 +23,7 @@ from studies.models import Document
 
 from .models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Role, Row
 from .refreshers import restored_certainty_news
+from .widgets import write_widgets_in_python
 
 
 class ColumnInline(admin.TabularInline):
@@ -75,29 +76,16 @@ CERTAINTY_HELP = mark_safe(
 REASONS_HELP = mark_safe(f"What lowered or raised it (GRADE's reasons; see {METHODS}).")
 
 
-class FlatCheckboxes(forms.CheckboxSelectMultiple):
-    """The same check boxes, each written in place instead of through three nested template
-    includes: a cell's form draws hundreds of them (it took 370 ms at 40 entries)."""
-
-    template_name = "matrix/widgets/flat_checkboxes.html"
-
-
-class FlatSelect(forms.Select):
-    """The same select, each option written in place instead of through an include."""
-
-    template_name = "matrix/widgets/flat_select.html"
-
-
 class CellEntryForm(forms.ModelForm):
     """An entry's roles as check boxes, stored in legend order ("SG")."""
 
     roles = forms.MultipleChoiceField(
-        choices=Role.choices, widget=FlatCheckboxes, help_text="One or more."
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="One or more."
     )
     certainty_reasons = forms.TypedMultipleChoiceField(
         label="Why this certainty",
         choices=CertaintyReason.choices,
-        widget=FlatCheckboxes,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=REASONS_HELP,
     )
@@ -114,7 +102,6 @@ class CellEntryForm(forms.ModelForm):
             "order",
         ]
         help_texts = {"certainty": CERTAINTY_HELP}
-        widgets = {"certainty": FlatSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +135,16 @@ class DocumentPicker(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class PagedEntryFormSet(ProtectLinkedInlineFormSet):
+class CellPartFormSet(ProtectLinkedInlineFormSet):
+    """Rows of a cell's form (its verdict, entries, bite sections), their widgets written in
+    Python (matrix.widgets): a page of the form draws some 300 widgets."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # the id, the cell and Delete are widgets too
+        write_widgets_in_python(form)
+
+
+class PagedEntryFormSet(CellPartFormSet):
     """A cell's entries, a page at a time: a cell with hundreds of entries stays editable.
     Each row's document picker is labelled from the rows' own documents (read with them)."""
 
@@ -252,6 +248,7 @@ class CellVerdictInline(MarkupAdminMixin, admin.StackedInline):
 
     model = CellVerdict
     form = CellVerdictForm
+    formset = CellPartFormSet
     extra = 1
     max_num = 1
     can_delete = False
@@ -271,7 +268,7 @@ class CellVerdictInline(MarkupAdminMixin, admin.StackedInline):
 
 class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
     model = BiteSection
-    formset = ProtectLinkedInlineFormSet
+    formset = CellPartFormSet
     extra = 0
     ordering = ["order", "pk"]
     classes = ["collapse"]  # folded, headed with its count (CellAdmin.get_inline_instances)
@@ -323,6 +320,10 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
         if db_field.name in ("column", "row"):
             kwargs["queryset"] = db_field.related_model.objects.select_related("matrix")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        write_widgets_in_python(context["adminform"].form)  # as the rows' (CellPartFormSet)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inline_instances(self, request, obj=None):
         """The entries and the Matrix Bite's sections fold away (``<details>``, open when a
@@ -465,7 +466,7 @@ class ChartAdmin(ProtectLinkedAdminMixin, EditorialAdmin):
     autocomplete_fields = ["source"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("drawn",)
-    fields = ["slug", "title", "caption", "unit", "data", "source", "drawn"]
+    fields = ["slug", "title", "caption", "unit", "data", "note", "source", "drawn"]
 
     @admin.display(description="How it looks (after saving)")
     def drawn(self, chart):

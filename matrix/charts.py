@@ -26,6 +26,12 @@ LABEL_WIDTH, BAR_AREA, BAR_HEIGHT, BAR_GAP, GROUP_GAP = 190, 330, 20, 4, 16
 NARROW_WIDTH, NARROW_BAR_AREA, NARROW_LINE, NARROW_LABEL_CHARS = 340, 240, 18, 40
 
 
+# What an editor types where the source gives no figure for a bar: the bar's group is kept and
+# drawn with "no figure" instead of being dropped, and the chart says which bars lack one.
+UNKNOWN = {"", "?", "-", "–", "—", "n/a", "na", "not given"}
+NO_FIGURE = "no figure"
+
+
 class ChartDataError(ValueError):
     pass
 
@@ -37,10 +43,23 @@ class ChartData:
 
     @property
     def maximum(self):
-        return max((v for _, values in self.groups for v in values), default=0) or 1
+        known = (v for _, values in self.groups for v in values if v is not None)
+        return max(known, default=0) or 1
+
+    @property
+    def missing(self):
+        """[(group label, [series names])] of the bars with no figure."""
+        gaps = []
+        for label, values in self.groups:
+            names = [n for n, v in zip(self.series, values, strict=True) if v is None]
+            if names:
+                gaps.append((label, names))
+        return gaps
 
 
 def _number(cell, number, line):
+    if cell.lower() in UNKNOWN:
+        return None
     try:
         value = float(cell)
     except ValueError:
@@ -98,6 +117,8 @@ def parse_data(text):
 
 
 def format_value(value, unit):
+    if value is None:
+        return NO_FIGURE
     number = f"{value:g}"
     return f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()
 
@@ -113,7 +134,7 @@ def draw(chart):
     for label, values in data.groups:
         group_top = y
         for index, value in enumerate(values):
-            width = round(BAR_AREA * value / data.maximum, 1)
+            width = 0 if value is None else round(BAR_AREA * value / data.maximum, 1)
             bars.append(
                 {
                     "x": LABEL_WIDTH,
@@ -124,6 +145,7 @@ def draw(chart):
                     "text_x": LABEL_WIDTH + width + 6,
                     "text_y": y + BAR_HEIGHT - 6,
                     "value": format_value(value, chart.unit),
+                    "missing": value is None,
                 }
             )
             y += BAR_HEIGHT + BAR_GAP
@@ -162,6 +184,10 @@ def draw(chart):
                 for label, values in data.groups
             ],
             "summary": summary,
+            "missing": [
+                f"{label} ({', '.join(names)})" if len(names) < len(data.series) else label
+                for label, names in data.missing
+            ],
         },
     ).strip()
 
@@ -176,7 +202,7 @@ def _narrow(data, unit):
         )
         y += NARROW_LINE * len(lines) + 4
         for index, value in enumerate(values):
-            width = round(NARROW_BAR_AREA * value / data.maximum, 1)
+            width = 0 if value is None else round(NARROW_BAR_AREA * value / data.maximum, 1)
             bars.append(
                 {
                     "y": y,
@@ -185,6 +211,7 @@ def _narrow(data, unit):
                     "text_x": width + 6,
                     "text_y": y + BAR_HEIGHT - 5,
                     "value": format_value(value, unit),
+                    "missing": value is None,
                 }
             )
             y += BAR_HEIGHT + BAR_GAP

@@ -1075,8 +1075,14 @@ class Chart(models.Model):
     data = models.TextField(
         help_text=(
             "One line per bar group: label, then one value per series, comma-separated. "
-            'The first line names the series and starts with "label".'
+            'The first line names the series and starts with "label". Where the source gives '
+            'no figure for a bar, write "?" (or leave it empty): the bar is marked "no figure" '
+            "and the chart says so, rather than dropping the group."
         )
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Shown under the caption: where the figures come from, what is missing and why.",
     )
     source = models.ForeignKey(
         "studies.Document",

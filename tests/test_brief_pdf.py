@@ -140,7 +140,7 @@ def test_links_say_where_they_go_and_charts_are_there(client, demo):
     assert "(chart)" not in text
     assert "fell short of statistical significance (chart 1)" in text
     chart_at = text.index("Chart 1 ")
-    assert "London detoxification inpatients" in text[chart_at : chart_at + 300]
+    assert "a British inpatient unit" in text[chart_at : chart_at + 300]
     # Every link in the PDF goes somewhere absolute.
     html = client.get("/brief/?cells=alcohol/E4").content.decode()
     assert 'href="#chart-manning-2012-referral-outcomes">chart 1</a>' in html

@@ -8,7 +8,7 @@ import pytest
 from matrix.models import Cell
 from studies.models import Document
 
-from .htmlparse import page
+from .htmlparse import page, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,52 @@ def test_a_cells_form_folds_its_entries_and_bite_headed_with_their_counts(editor
     # Paging through the entries keeps them open.
     paged = page(editor_client.get(url + "?entries_page=1"))
     assert f"Entries ({entries})" not in [s.clean_text for s in paged.find_all("summary")]
+
+
+def test_the_e4_charts_keep_the_sources_groups_and_say_which_bars_lack_a_figure(client, demo):
+    bite = page(client.get(E4))
+    groups = {}
+    for slug in ("timko-2007-referral-outcomes", "manning-2012-referral-outcomes"):
+        figure = bite.find("figure", id=f"chart-{slug}")
+        groups[slug] = [th.clean_text for th in figure.find("tbody").find_all("th")]
+    assert groups["timko-2007-referral-outcomes"] == [
+        "Attended at least once",
+        "Attended at least weekly",
+        "Overall involvement",
+        "Abstinent",
+    ]
+    assert groups["manning-2012-referral-outcomes"] == [
+        "Attended in treatment",
+        "Attended after leaving",
+        "Abstinent",
+    ]
+    note = bite.find("figure", id="chart-manning-2012-referral-outcomes").find(
+        "span", class_="chart-note"
+    )
+    assert note.clean_text.startswith(
+        "No figure is given for Attended in treatment (Peer referral, Doctor referral)"
+    )
+
+
+def test_a_bar_without_a_figure_is_drawn_as_such_not_dropped():
+    from matrix.charts import ChartDataError, parse_data
+    from matrix.models import Chart
+
+    data = parse_data("label, A, B\nOnce, ?, \nWeekly, 70, 61")
+    assert data.groups == [("Once", [None, None]), ("Weekly", [70.0, 61.0])]
+    assert data.missing == [("Once", ["A", "B"])]
+    chart = Chart(slug="gaps", title="Gaps", data="label, A, B\nOnce, ?, n/a\nWeekly, 70, 61")
+    chart.redraw()
+    drawn = parse(chart.html)
+    wide = drawn.find("svg", class_="chart-svg-wide")
+    assert len(wide.find_all("rect")) == 2  # only the bars with figures
+    assert [t.clean_text for t in wide.find_all("text", class_="chart-value-missing")] == [
+        "no figure",
+        "no figure",
+    ]
+    assert "Once: A no figure, B no figure" in wide.find("desc").clean_text
+    assert drawn.find("span", class_="chart-note").clean_text.startswith(
+        "No figure is given for Once:"
+    )
+    with pytest.raises(ChartDataError):
+        parse_data("label, A\nOnce, many")
