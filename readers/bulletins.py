@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from editorial.models import Change
 from editorial.refreshers import Write, refresh
 from mail.models import Mailing
 from mail.sending import queue_many, start_sending
@@ -52,8 +53,23 @@ def gather(bulletin, now=None):
 
 
 def covered(bulletin):
-    """The bulletin's changes readers may still see, oldest first."""
-    return list(visible_changes().filter(pk__in=bulletin.changes.values("pk")).order_by("at", "pk"))
+    """The bulletin's changes readers may still see, oldest first; a thing published more than
+    once in its period (published, withdrawn, published again) is told once, at its last."""
+    changes = list(
+        visible_changes().filter(pk__in=bulletin.changes.values("pk")).order_by("at", "pk")
+    )
+    return without_repeated_publications(changes)
+
+
+def without_repeated_publications(changes):
+    last = {
+        (c.content_type_id, c.object_id): c.pk for c in changes if c.kind == Change.Kind.PUBLISHED
+    }
+    return [
+        c
+        for c in changes
+        if c.kind != Change.Kind.PUBLISHED or last[(c.content_type_id, c.object_id)] == c.pk
+    ]
 
 
 def _chunks(iterable, size):

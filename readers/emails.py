@@ -5,6 +5,7 @@ css-inline), absolute links, and the reader's own manage and unsubscribe links, 
 List-Unsubscribe and List-Unsubscribe-Post (RFC 8058 one-click) headers.
 """
 
+from collections import defaultdict
 from functools import lru_cache
 
 from django.conf import settings
@@ -69,19 +70,68 @@ def render_notice(context):
     return Content(subjects[what], text, html, ONE_CLICK)
 
 
-def change_items(changes):
-    """Each change with the cells it concerns (named, with their addresses)."""
+def change_items(changes, since=None):
+    """Each change with the cells it concerns (named, with their addresses), the standfirst
+    of what changed (where it has one), and whether a publication is a first one ("New") or
+    of something readers were told of before ``since`` (the bulletin's period) and which was
+    withdrawn since ("Published again")."""
     from .targets import describe, keys_of_changes
 
     keys, named = keys_of_changes(changes), {}
+    standfirsts = standfirsts_of(changes)
+    again = published_before(changes, since)
     items = []
     for change in changes:
         cells = sorted(k for k in keys[change.pk] if k.startswith("cell:"))
         for key in cells:
             if key not in named:
                 named[key] = describe(key)
-        items.append({"change": change, "cells": [named[k] for k in cells if named[k]]})
+        items.append(
+            {
+                "change": change,
+                "cells": [named[k] for k in cells if named[k]],
+                "standfirst": standfirsts.get((change.content_type_id, change.object_id), ""),
+                "again": change.pk in again,
+            }
+        )
     return items
+
+
+def standfirsts_of(changes):
+    """{(content type, object id): standfirst HTML} of the changed things that have one (a
+    document, a hot topic), one query per kind of thing."""
+    wanted = defaultdict(set)
+    for change in changes:
+        wanted[change.content_type].add(change.object_id)
+    found = {}
+    for content_type, ids in wanted.items():
+        model = content_type.model_class()
+        if model is None or "standfirst_html" not in {f.name for f in model._meta.fields}:
+            continue
+        for pk, html in model._default_manager.filter(pk__in=ids).values_list(
+            "pk", "standfirst_html"
+        ):
+            if html:
+                found[(content_type.pk, pk)] = html
+    return found
+
+
+def published_before(changes, since):
+    """The publications among ``changes`` of things already published before ``since``:
+    told as "Published again", not "New". (Published, withdrawn and published again all
+    within the period is new to readers: ``bulletins.covered`` tells it once.)"""
+    published = [c for c in changes if c.kind == Change.Kind.PUBLISHED]
+    if not published or since is None:
+        return set()
+    earlier = set(
+        Change.objects.filter(
+            kind=Change.Kind.PUBLISHED,
+            at__lte=since,
+            content_type_id__in={c.content_type_id for c in published},
+            object_id__in={c.object_id for c in published},
+        ).values_list("content_type_id", "object_id")
+    )
+    return {c.pk for c in published if (c.content_type_id, c.object_id) in earlier}
 
 
 def render_bulletin(context):
@@ -89,7 +139,8 @@ def render_bulletin(context):
     from .targets import visible_changes
 
     changes = list(visible_changes().filter(pk__in=context["changes"]).order_by("at", "pk"))
-    text, html = render("bulletin", {"bulletin": bulletin, "items": change_items(changes)})
+    items = change_items(changes, since=bulletin.period_start)
+    text, html = render("bulletin", {"bulletin": bulletin, "items": items})
     subject = f"{bulletin.title}: {len(changes)} update{'s' * (len(changes) != 1)}"
     return Content(subject, text, html, ONE_CLICK)
 

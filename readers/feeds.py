@@ -23,7 +23,10 @@ class BulletinFeed(Feed):
     def item_description(self, bulletin):
         return render_to_string(
             "readers/includes/bulletin_items.html",
-            {"bulletin": bulletin, "items": change_items(covered(bulletin))},
+            {
+                "bulletin": bulletin,
+                "items": change_items(covered(bulletin), since=bulletin.period_start),
+            },
         )
 
     def item_pubdate(self, bulletin):

@@ -86,7 +86,10 @@ class BulletinQuerySet(models.QuerySet):
         from .emails import change_items
 
         bulletin = self.archive().get(pk=pk)
-        return {"bulletin": bulletin, "items": change_items(covered(bulletin))}
+        return {
+            "bulletin": bulletin,
+            "items": change_items(covered(bulletin), since=bulletin.period_start),
+        }
 
 
 class Bulletin(MarkupOwner):
