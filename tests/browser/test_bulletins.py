@@ -56,3 +56,31 @@ def test_preview_saves_nothing_and_the_buttons_do_what_they_say(editor_page, bro
     editor_page.click("button[value=test]")
     assert "A test is on its way to ed@example.org" in editor_page.inner_text(".messagelist")
     assert OutboxMessage.objects.get().to_email == "ed@example.org"
+
+
+def test_a_bulletin_email_fits_a_phone(new_context):
+    """The HTML part as a mail client on a 390 px phone draws it: nothing wider than the
+    screen, the site's own type (not a serif), standfirsts and long addresses included."""
+    for document in Document.objects.filter(
+        slug__in=[TIMKO, "humphreys-2020-twelve-step-six-trials"]
+    ):
+        record(document, Change.Kind.REVISED, note="added a follow-up")
+    bulletin = Bulletin.objects.create(
+        title="Weekly bulletin, with a title long enough to wrap on a phone",
+        introduction="See https://evidence.example.org/documents/a-very-long-address-that-"
+        "does-not-break-by-itself-at-all-anywhere/ for more.",
+    )
+    bulletins.gather(bulletin)
+    changes = [c.pk for c in bulletins.covered(bulletin)]
+    from mail.registry import kind
+
+    html = kind("readers.bulletin").render({"bulletin": bulletin.pk, "changes": changes}).html
+    assert 'class="standfirst"' in html
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.set_content(html)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    family = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    assert "Georgia" not in family and "system-ui" in family
