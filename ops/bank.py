@@ -67,6 +67,7 @@ MODELS = [
     "mail.liftedsuppression",
     "readers.subscriber",
     "readers.follow",
+    "readers.bulletinschedule",
     "readers.bulletin",
     "reversion.revision",
     "reversion.version",
@@ -74,7 +75,12 @@ MODELS = [
 # Models that must already be empty before an import (the bank's own tables).
 # Tables a new database's migrations fill with starting rows (the first synonyms): an import
 # replaces their rows with the bank's.
-REPLACED = ["search.synonymgroup", "studies.setting", "studies.population"]
+REPLACED = [
+    "search.synonymgroup",
+    "studies.setting",
+    "studies.population",
+    "readers.bulletinschedule",
+]
 CONTENT = [m for m in MODELS if not m.startswith(("auth.", "taggit.")) and m not in REPLACED]
 # Everything else in the database, and why it is left out.
 LEFT_OUT = {

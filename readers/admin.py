@@ -16,9 +16,53 @@ from django.utils.html import format_html
 from mail.registry import kind as mail_kind
 from mail.sending import queue
 
-from . import bulletins
-from .models import Bulletin, Subscriber
+from . import bulletins, schedules
+from .models import Bulletin, BulletinSchedule, Subscriber
 from .tasks import send_bulletin
+
+
+@admin.register(BulletinSchedule)
+class BulletinScheduleAdmin(admin.ModelAdmin):
+    """When the weekly and monthly bulletins go by themselves; pause to stop them."""
+
+    list_display = ("__str__", "when", "notice_hours", "paused", "next_prepared")
+    fields = ["weekday", "day_of_month", "time", "notice_hours", "paused"]
+
+    def has_add_permission(self, request):
+        return False  # one weekly, one monthly
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # pause it instead
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            day = "weekday" if obj.frequency == "weekly" else "day_of_month"
+            return [day, "time", "notice_hours", "paused"]
+        return self.fields
+
+    @admin.display(description="Goes")
+    def when(self, schedule):
+        if schedule.frequency == "weekly":
+            day = f"every {schedule.get_weekday_display()}"
+        else:
+            day = f"on day {schedule.day_of_month} of each month"
+        return f"{day} at {schedule.time:%H:%M}"
+
+    @admin.display(description="Next, prepared")
+    def next_prepared(self, schedule):
+        bulletin = schedule.bulletins.filter(status=Bulletin.Status.SCHEDULED).first()
+        if bulletin is None:
+            return "Paused." if schedule.paused else "Not prepared yet."
+        url = reverse("admin:readers_bulletin_change", args=[bulletin.pk])
+        return format_html('<a href="{}">{}</a>', url, bulletin.title)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.paused:
+            held = schedules.hold_prepared(obj)
+            if held:
+                messages.info(request, "The bulletin it had prepared is held, as a draft.")
+        schedules.plan(obj.frequency, force=True)
 
 
 class BulletinForm(forms.ModelForm):
@@ -39,6 +83,9 @@ class BulletinAdmin(admin.ModelAdmin):
         return {"title": bulletins.default_title("weekly")}
 
     def get_readonly_fields(self, request, obj=None):
+        if obj and obj.status == Bulletin.Status.SCHEDULED and obj.schedule_id:
+            # Prepared by its schedule: an introduction may be added before it goes.
+            return [*self.readonly_fields, "frequency", "title", "send_at", "schedule"]
         if obj and obj.status != Bulletin.Status.DRAFT:
             return [*self.readonly_fields, "frequency", "title", "introduction", "send_at"]
         return self.readonly_fields
@@ -72,6 +119,8 @@ class BulletinAdmin(admin.ModelAdmin):
         email = data.get("subscriber", "").strip().lower()
         errors, typed = [], False
         with transaction.atomic():
+            if bulletin.status == Bulletin.Status.SCHEDULED and bulletin.period_end is None:
+                bulletin = bulletins.gather(bulletin)  # as it would go now (rolled back below)
             if request.method == "POST" and bulletin.status == Bulletin.Status.DRAFT:
                 if not self.has_change_permission(request, bulletin):
                     raise PermissionDenied
@@ -120,7 +169,12 @@ class BulletinAdmin(admin.ModelAdmin):
         bulletin = get_object_or_404(Bulletin, pk=pk)
         action = request.POST.get("action")
         back = reverse("admin:readers_bulletin_change", args=[pk])
-        if bulletin.status != Bulletin.Status.DRAFT and action != "test":
+        if action == "hold" and bulletin.status == Bulletin.Status.SCHEDULED:
+            schedules.hold(bulletin)
+            messages.success(
+                request, "Held: it will not go by itself. It is a draft now; send it when ready."
+            )
+        elif bulletin.status != Bulletin.Status.DRAFT and action != "test":
             messages.error(request, "This bulletin has already been scheduled or sent.")
         elif action == "gather":
             bulletins.gather(bulletin)

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def start_bulletin_planners(sender, **kwargs):
+    """After every migrate (each deployment, and `make run`), the weekly and monthly
+    bulletins' planners are queued for the task worker. A task backend that cannot run a task
+    later (the tests' immediate one) has no planner to start."""
+    from django.tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return
+    from .schedules import start
+
+    start()
 
 
 class ReadersConfig(AppConfig):
     name = "readers"
     verbose_name = "Readers and bulletins"
+
+    def ready(self):
+        post_migrate.connect(start_bulletin_planners, sender=self)

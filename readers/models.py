@@ -5,9 +5,11 @@ columns, cells, hot topics, subjects and saved searches, as often as things happ
 or monthly.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -75,6 +77,61 @@ class Follow(models.Model):
         return self.target
 
 
+class BulletinSchedule(models.Model):
+    """When the weekly and the monthly bulletins go out by themselves.
+
+    Each is prepared ``notice_hours`` before its time: from then until it goes, it waits in
+    the bulletins' list as Scheduled, where editors can preview it, add an introduction, or
+    hold it (it then becomes an ordinary draft and does not go by itself). A paused schedule
+    prepares nothing. ``readers.schedules`` runs it, on the task worker.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    frequency = models.CharField(
+        max_length=10,
+        unique=True,
+        choices=[
+            (Subscriber.Frequency.WEEKLY, "Weekly"),
+            (Subscriber.Frequency.MONTHLY, "Monthly"),
+        ],
+    )
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.MONDAY, help_text="The weekly bulletin's day."
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="The monthly bulletin's day (1 to 28, so every month has it).",
+    )
+    time = models.TimeField(default=datetime.time(8, 0), help_text="UK time.")
+    notice_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MaxValueValidator(24 * 27)],
+        help_text="How long before it goes the bulletin is prepared, for editors to preview, "
+        "introduce or hold.",
+    )
+    paused = models.BooleanField(
+        default=False, help_text="Prepare and send nothing by itself until unpaused."
+    )
+    # The planner's next run: a second run for the same moment finds it set and queues no
+    # third (two chains of runs become one).
+    wakes_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["frequency"]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} bulletin"
+
+
 class BulletinQuerySet(models.QuerySet):
     def archive(self):
         """Sent bulletins, newest first, for the public archive and its feed."""
@@ -124,6 +181,15 @@ class Bulletin(MarkupOwner):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    schedule = models.ForeignKey(
+        BulletinSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bulletins",
+        editable=False,
+        help_text="The schedule that prepared it, if it was not made by an editor.",
     )
 
     markup_fields = ("introduction",)

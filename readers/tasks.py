@@ -24,9 +24,31 @@ def release_bite(change_id):
 
 @task()
 def send_bulletin(bulletin_id):
-    """A bulletin an editor scheduled."""
-    from .bulletins import send
+    """A bulletin an editor scheduled, or one a schedule prepared. Held (a draft again) or
+    of a paused schedule, it does not go; prepared by a schedule and with nothing to say, it
+    is dropped and the next one covers its period."""
+    from .bulletins import gather, send
     from .models import Bulletin
 
-    bulletin = Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.SCHEDULED).first()
-    return send(bulletin) if bulletin else 0
+    bulletin = (
+        Bulletin.objects.select_related("schedule")
+        .filter(pk=bulletin_id, status=Bulletin.Status.SCHEDULED)
+        .first()
+    )
+    if bulletin is None or (bulletin.schedule is not None and bulletin.schedule.paused):
+        return 0
+    if bulletin.schedule is not None:
+        gather(bulletin)
+        if not bulletin.changes.exists():
+            bulletin.delete()
+            return 0
+    return send(bulletin)
+
+
+@task()
+def plan_bulletins(frequency):
+    """The weekly or monthly schedule's planner (``readers.schedules.plan``)."""
+    from .schedules import plan
+
+    bulletin = plan(frequency)
+    return bulletin.pk if bulletin else None

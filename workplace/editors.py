@@ -23,6 +23,11 @@ def ensure_editors_group(**kwargs):
         | Q(content_type__app_label="search", content_type__model="synonymgroup")
         # They run bulletins and read outgoing mail; readers' addresses stay with admins.
         | Q(content_type__app_label="readers", content_type__model="bulletin")
+        # …and set when the weekly and monthly ones go by themselves (never add or delete one).
+        | Q(
+            content_type__app_label="readers",
+            codename__in=["view_bulletinschedule", "change_bulletinschedule"],
+        )
         | Q(content_type__app_label="mail", codename__startswith="view_")
         # …and may queue failed messages again and lift a suppression (both kept on record).
         | Q(

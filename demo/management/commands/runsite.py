@@ -30,8 +30,8 @@ def site_url_for(addrport):
 class Command(BaseCommand):
     help = (
         "Run the development server and the task worker (manage.py db_worker) together, so "
-        "scheduled publications happen while you work. Stopping it stops both. Unless "
-        "SITE_URL is set, links in emails and briefs point at the address served on."
+        "scheduled publications and bulletins happen while you work. Stopping it stops both. "
+        "Unless SITE_URL is set, links in emails and briefs point at the address served on."
     )
 
     def add_arguments(self, parser):
@@ -48,6 +48,9 @@ class Command(BaseCommand):
         # The autoreloader runs this command again in a child process (RUN_MAIN set): only
         # the first process starts the worker, which starts its own heartbeat.
         if os.environ.get("RUN_MAIN") != "true":
+            from readers.apps import start_bulletin_planners
+
+            start_bulletin_planners(sender=None)  # the weekly and monthly bulletins' planners
             worker = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--interval", "1"],
                 cwd=os.getcwd(),
