@@ -14,6 +14,20 @@ from search import engine, limits
 from tests.factories import make_document
 from tests.htmlparse import page
 
+
+@pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch):
+    """The limiter's clock held still: a test that crossed a window's edge (a minute, under a
+    loaded machine) had its count start again and saw 200 where 429 was due."""
+    import time
+    from types import SimpleNamespace
+
+    from django_ratelimit import core
+
+    now = time.time()
+    monkeypatch.setattr(core, "time", SimpleNamespace(time=lambda: now))
+
+
 pytestmark = pytest.mark.django_db
 
 # Every view that runs the search engine, and the form its refusals take.
