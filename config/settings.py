@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "feedback",
     "readers",
+    "watch",
     "ops",
     "pagecache",
     # Last of the project's apps: imports every app's hooks.py (see hooks/__init__.py).
@@ -327,6 +328,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 # A cell's admin page shows this many entries at a time, so its form stays within the limit.
 ADMIN_ENTRIES_PER_PAGE = 20
+
+# Living evidence (watch/): the sources' public services by default, each replaceable (a
+# mirror, a proxy, a test server); the contact address they ask clients to send; NCBI's key
+# raises PubMed's limit from 3 to 10 requests a second. The worker runs watches by itself
+# only when WATCH_SCHEDULING is on and an editor has turned scheduling on in the admin.
+PUBMED_EUTILS_URL = os.environ.get(
+    "PUBMED_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+)
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org/")
+OPENALEX_API_URL = os.environ.get("OPENALEX_API_URL", "https://api.openalex.org/")
+WATCH_CONTACT_EMAIL = os.environ.get("WATCH_CONTACT_EMAIL", "")
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+WATCH_SCHEDULING = env_bool("WATCH_SCHEDULING")
 
 # Mail. Absolute links in emails start with SITE_URL. SMTP is configured from the environment;
 # without EMAIL_HOST, mail is written to files in EMAIL_FILE_PATH (development: read it there

@@ -20,7 +20,7 @@ LAYERS = [
     ("matrix", "topics"),
     ("search",),
     ("subjects", "cite"),
-    ("briefs", "feeds", "api", "feedback", "readers"),
+    ("briefs", "feeds", "api", "feedback", "readers", "watch"),
     ("frontpage", "workplace"),  # the public site; the editors' workplace
     ("demo",),  # loads the demo through the workplace's rules
     ("config",),  # wires everything

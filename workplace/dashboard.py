@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from editorial.visibility import Workflow
 from feedback.models import EditorMessage
 from matrix.models import Cell
 from studies.models import Document
+from watch.models import Candidate, Watch, WatchRun
 
 SHOWN = 15
 
@@ -23,6 +24,8 @@ class Dashboard:
     drafts: list
     cells: list
     today: object
+    screening: list
+    failed_watches: list
 
 
 def _both(queryset_of, order):
@@ -68,4 +71,21 @@ def editors_dashboard():
         drafts=drafts[:SHOWN],
         cells=list(Cell.objects.by_freshness(today)[:50]),
         today=today,
+        screening=list(
+            Cell.objects.with_labels()
+            .filter(candidates__status=Candidate.Status.UNSCREENED)
+            .annotate(unscreened=Count("candidates"))
+            .order_by("-unscreened", "matrix__position", "row__number", "column__code")[:SHOWN]
+        ),
+        failed_watches=list(
+            Watch.objects.annotate(
+                last_error=Subquery(
+                    WatchRun.objects.filter(watch=OuterRef("pk"))
+                    .order_by("-started_at", "-pk")
+                    .values("error")[:1]
+                )
+            )
+            .filter(active=True, last_error__gt="")
+            .select_related("cell__matrix", "cell__column", "cell__row")[:SHOWN]
+        ),
     )

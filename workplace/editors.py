@@ -5,7 +5,7 @@ from django.db.models import Q
 
 EDITORS = "Editors"
 # Subjects are taggit's tags seen through a proxy model, which has permissions of its own.
-CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit", "subjects")
+CONTENT_APPS = ("matrix", "studies", "topics", "feedback", "taggit", "subjects", "watch")
 DERIVED = ("celltally", "subjecttally")
 
 

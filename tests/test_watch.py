@@ -1,0 +1,228 @@
+"""Living evidence: cells' watches run against the sources (here a local server speaking
+their formats), what is new joins the screening queue once, a failed run is kept with its
+reason and loses nothing, and editors screen the queue in the admin."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from config.test_settings import DATABASE_TASKS
+from matrix.models import Cell
+from studies.models import Document
+from tests.factories import get_cell
+from tests.fake_literature import EFETCH, ESEARCH, FakeLiterature
+from watch import services
+from watch.models import Candidate, ExclusionReason, Watch, WatchRun, WatchSwitch
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/watch/candidate/"
+
+
+@pytest.fixture
+def fake(settings):
+    with FakeLiterature() as server:
+        settings.PUBMED_EUTILS_URL = server.url + "eutils/"
+        settings.CROSSREF_API_URL = server.url + "crossref/"
+        settings.OPENALEX_API_URL = server.url + "openalex/"
+        yield server
+
+
+def pubmed_watch(cell):
+    services.ensure_watches(cell)
+    return Watch.objects.get(cell=cell, source="pubmed", kind="search")
+
+
+def test_a_cell_with_content_watches_each_source_and_the_works_citing_it(demo):
+    e4 = get_cell("alcohol", "E4")
+    services.ensure_watches(e4)
+    watches = {(w.source, w.kind): w.query for w in e4.watches.all()}
+    assert watches == {
+        ("pubmed", "search"): '"mutual aid"[Title/Abstract]',
+        ("crossref", "search"): "mutual aid",
+        ("openalex", "search"): "mutual aid",
+        ("openalex", "citing"): "",
+    }
+    # An editor's own wording for a source is kept when the watches are ensured again.
+    Watch.objects.filter(cell=e4, source="pubmed").update(query="mutual aid[MeSH]")
+    assert services.ensure_watches(e4) == []
+    assert Watch.objects.get(cell=e4, source="pubmed").query == "mutual aid[MeSH]"
+    assert services.ensure_watches(get_cell("alcohol", "A1")) == []  # nothing to watch
+
+
+def test_a_run_queues_what_is_new_once_and_records_itself(demo, fake):
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    watch = pubmed_watch(get_cell("alcohol", "E4"))
+    run = services.run_watch(watch)
+    assert (run.found, run.new, run.in_bank, run.already_screened, run.error) == (2, 2, 0, 0, "")
+    assert run.query == '"mutual aid"[Title/Abstract]' and run.since is None
+    first = Candidate.objects.get(pmid="9000001")
+    assert first.cell == watch.cell and first.watch == watch and first.source == "pubmed"
+    assert first.found_because == 'Matched "mutual aid"[Title/Abstract]'
+    assert (
+        first.authors.splitlines()[0].startswith("Tester, A")
+        and len(first.authors.splitlines()) == 2
+    )
+    # The next run starts from this one, and finds them already in the queue.
+    again = services.run_watch(Watch.objects.get(pk=watch.pk))
+    assert again.since == run.started_at.date()  # from the last successful run
+    assert fake.requests[-2]["params"]["mindate"] == again.since.strftime("%Y/%m/%d")
+    assert (again.found, again.new, again.already_screened) == (2, 0, 2)
+    # A record the bank already holds is counted, not queued.
+    Candidate.objects.all().delete()
+    Document.objects.filter(slug="timko-debenedetti-2007-intensive-referral").update(pmid="9000002")
+    third = services.run_watch(watch)
+    assert (third.new, third.in_bank) == (1, 1)
+
+
+def test_a_failed_run_keeps_its_reason_and_the_next_starts_where_it_did(demo, fake):
+    watch = pubmed_watch(get_cell("alcohol", "E4"))
+    last_success = timezone.now() - datetime.timedelta(days=8)
+    Watch.objects.filter(pk=watch.pk).update(last_success_at=last_success)
+    watch.refresh_from_db()
+    fake.answer("/eutils/esearch", "<html>maintenance</html>")
+    run = services.run_watch(watch)
+    assert run.failed and run.error == "PubMed's answer was not JSON."
+    assert Candidate.objects.count() == 0
+    watch.refresh_from_db()
+    assert watch.last_success_at == last_success
+    assert watch in services.due_watches()  # due again, from the same place
+
+
+def test_watch_evidence_prints_a_line_a_watch_and_fails_if_one_failed(demo, fake, capsys):
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    call_command("watch_evidence", "--cell", "alcohol/E4", "--source", "pubmed")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"{get_cell('alcohol', 'E4')} · PubMed search: found 2, new 2, in the bank 0, "
+        "already screened 0"
+    ]
+    fake.answer("/crossref/works", "oops", status=404)
+    with pytest.raises(CommandError, match="1 watch"):
+        call_command("watch_evidence", "--cell", "alcohol/E4", "--source", "crossref")
+    assert "failed: Crossref answered 404." in capsys.readouterr().out
+    assert WatchRun.objects.filter(error="").count() == 1
+    with pytest.raises(CommandError, match="No cell 'alcohol/Z9'"):
+        call_command("watch_evidence", "--cell", "alcohol/Z9")
+
+
+def test_import_candidates_fills_the_queue_offline(demo, tmp_path, capsys):
+    path = tmp_path / "found.nbib"
+    path.write_text(EFETCH, encoding="utf-8")
+    call_command("import_candidates", str(path), "--cell", "alcohol/E4")
+    assert "found.nbib: 2 record(s), 2 new, 0 in the bank, 0 already in the queue" in (
+        capsys.readouterr().out
+    )
+    call_command("import_candidates", str(path))
+    assert "0 new, 0 in the bank, 2 already in the queue" in capsys.readouterr().out
+    assert set(Candidate.objects.values_list("cell__column__code", flat=True)) == {"E"}
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("import_candidates", str(tmp_path / "missing.ris"))
+
+
+@pytest.fixture
+def queued(demo, tmp_path):
+    path = tmp_path / "found.nbib"
+    path.write_text(EFETCH, encoding="utf-8")
+    call_command("import_candidates", str(path), "--cell", "alcohol/E4")
+    return list(Candidate.objects.order_by("pmid"))
+
+
+def act(editor_client, action, candidates, **extra):
+    data = {"action": action, "_selected_action": [c.pk for c in candidates], **extra}
+    return editor_client.post(QUEUE, data, follow=True)
+
+
+def test_the_queue_highlights_the_cells_search_and_filters(editor_client, queued):
+    page = editor_client.get(QUEUE + "?status__exact=unscreened").content.decode()
+    assert "<mark>Mutual</mark> <mark>aid</mark> meetings and outcomes" in page
+    assert 'name="reason"' in page  # the reason beside the actions
+    cell = Cell.objects.with_labels().by_key("alcohol", "E4")
+    filtered = editor_client.get(QUEUE + f"?cell__id__exact={cell.pk}&source__exact=pubmed")
+    assert filtered.status_code == 200
+
+
+def test_screening_decisions_are_signed_dated_and_undoable(editor_client, editor, queued):
+    trial, cohort = queued
+    page = act(editor_client, "include_them", [trial]).content.decode()
+    trial.refresh_from_db()
+    assert trial.status == "included" and trial.decided_by == editor
+    draft = trial.document
+    assert draft.status == "draft" and draft.pmid == "9000001" and draft.doi == "10.5555/test.0001"
+    assert list(draft.authorships.values_list("family", flat=True))[:1] == ["Tester"]
+    assert "is a draft, suggested for Alcohol" in page and "as K" in page
+
+    refused = act(editor_client, "exclude_them", [cohort]).content.decode()
+    assert "Choose a reason beside the action" in refused
+    assert Candidate.objects.get(pk=cohort.pk).status == "unscreened"
+    design = ExclusionReason.objects.get(name="Wrong study design")
+    act(editor_client, "exclude_them", [cohort], reason=design.pk)
+    cohort.refresh_from_db()
+    assert cohort.status == "excluded" and cohort.reason == design
+    assert cohort.decided_at is not None
+
+    act(editor_client, "undo_them", [trial, cohort])
+    assert set(Candidate.objects.values_list("status", flat=True)) == {"unscreened"}
+    assert not Document.objects.filter(pk=draft.pk).exists()  # the untouched draft goes
+    act(editor_client, "maybe_them", [cohort])
+    assert Candidate.objects.get(pk=cohort.pk).status == "maybe"
+
+
+def test_a_flow_count_per_cell(editor_client, queued):
+    trial, cohort = queued
+    act(editor_client, "include_them", [trial])
+    design = ExclusionReason.objects.get(name="Wrong study design")
+    act(editor_client, "exclude_them", [cohort], reason=design.pk)
+    flow = services.flow(get_cell("alcohol", "E4"))
+    assert flow["included"] == 1 and flow["screened"] == 2
+    assert flow["excluded"] == [("Wrong study design", 1)]
+
+
+def test_scheduling_is_off_until_the_setting_and_an_editor_turn_it_on(
+    editor_client, demo, settings, fake
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from watch.tasks import run_due_watches
+
+    settings.TASKS = DATABASE_TASKS
+    settings.WATCH_SCHEDULING = False
+    switch = WatchSwitch.current()
+    assert not switch.on and run_due_watches.call() == []
+    url = f"/admin/watch/watchswitch/{switch.pk}/change/"
+    assert "Off on this server: the WATCH_SCHEDULING setting is off." in (
+        editor_client.get(url).content.decode()
+    )
+    editor_client.post(url, {"on": "on"})
+    assert WatchSwitch.current().on and not DBTaskResult.objects.exists()  # the setting rules
+    settings.WATCH_SCHEDULING = True
+    editor_client.post(url, {"on": "on"})
+    assert DBTaskResult.objects.filter(task_path__endswith="run_due_watches").count() == 1
+    # The worker's run: each due watch, then itself again in a day.
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    fake.answer("/crossref/works", "down", status=404)
+    fake.answer("/openalex/", "down", status=404)
+    services.ensure_watches(get_cell("alcohol", "E4"))
+    Watch.objects.exclude(source="pubmed").update(active=False)
+    runs = run_due_watches.call()
+    assert [WatchRun.objects.get(pk=pk).new for pk in runs] == [2]
+    later = DBTaskResult.objects.filter(task_path__endswith="run_due_watches").order_by(
+        "-run_after"
+    )[0]
+    assert later.run_after > timezone.now() + datetime.timedelta(hours=23)
+    assert services.due_watches() == []  # weekly: not due again today
+
+
+def test_the_dashboard_lists_cells_to_screen_and_failed_watches(editor_client, queued, fake):
+    watch = pubmed_watch(get_cell("alcohol", "E4"))
+    fake.answer("/eutils/esearch", "busy", status=404)
+    services.run_watch(watch)
+    page = editor_client.get("/admin/").content.decode()
+    assert "Literature watch: to screen" in page
+    assert "E4</a>: 2 records not screened" in page
+    assert "Watches whose last run failed" in page and "PubMed answered 404." in page

@@ -1,0 +1,187 @@
+"""The literature sources' clients against a local server speaking their formats: what they
+send (queries, dates, the contact address, the API key), what they read back, and how they
+behave when the service is slow, refusing or answering nonsense."""
+
+import datetime
+import time
+
+import pytest
+
+from tests.fake_literature import (
+    CROSSREF_NOTICES,
+    CROSSREF_WORKS,
+    EFETCH,
+    ESEARCH,
+    OPENALEX_CITING,
+    OPENALEX_WORK,
+    FakeLiterature,
+)
+from watch.sources import SourceAnswerInvalid, SourceUnavailable
+from watch.sources.crossref import Crossref
+from watch.sources.http import PoliteClient
+from watch.sources.openalex import OpenAlex
+from watch.sources.pubmed import PubMed
+
+SINCE = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def fake(settings):
+    with FakeLiterature() as server:
+        settings.PUBMED_EUTILS_URL = server.url + "eutils/"
+        settings.CROSSREF_API_URL = server.url + "crossref/"
+        settings.OPENALEX_API_URL = server.url + "openalex/"
+        settings.WATCH_CONTACT_EMAIL = "watch@example.org"
+        settings.NCBI_API_KEY = ""
+        yield server
+
+
+def quick(fake, prefix, name="PubMed", **options):
+    """A client that retries twice, briefly: the failures' tests stay fast."""
+    options = {"min_interval": 0, "retries": 2, "backoff": 0.05, **options}
+    return PoliteClient(name, fake.url + prefix, **options)
+
+
+def test_pubmed_searches_since_the_last_run_and_reads_medline(fake):
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    records = PubMed().records('"mutual aid"[Title/Abstract]', SINCE)
+    assert [(r.title, r.pmid, r.year) for r in records] == [
+        ("A trial of linking patients to peer groups after treatment", "9000001", 2026),
+        ("Mutual aid meetings and outcomes: a cohort", "9000002", 2025),
+    ]
+    assert records[0].doi == "10.5555/test.0001"
+    search, fetch = fake.requests
+    assert search["params"]["term"] == '"mutual aid"[Title/Abstract]'
+    assert search["params"]["mindate"] == "2026/11/01" and search["params"]["datetype"] == "edat"
+    assert search["params"]["email"] == "watch@example.org"
+    assert search["params"]["tool"] == "evidencebank"
+    assert "api_key" not in search["params"]
+    assert "mailto:watch@example.org" in search["headers"]["User-Agent"]
+    assert fetch["params"]["id"] == "9000001,9000002"
+    assert fetch["params"]["rettype"] == "medline"
+
+
+def test_pubmed_keeps_to_three_a_second_and_sends_its_key(fake, settings):
+    settings.NCBI_API_KEY = "k123"
+    fake.answer("/eutils/esearch", {"esearchresult": {"idlist": []}})
+    keyed = PubMed()
+    assert keyed.client.min_interval == 0.1
+    keyed.search("x")
+    assert fake.requests[-1]["params"]["api_key"] == "k123"
+    settings.NCBI_API_KEY = ""
+    plain = PubMed()
+    assert plain.client.min_interval == 0.34
+    for _ in range(3):
+        plain.search("x")
+    last = fake.requests[-3:]
+    gaps = [b["at"] - a["at"] for a, b in zip(last, last[1:], strict=False)]
+    assert min(gaps) >= 0.3, gaps
+
+
+def test_crossref_finds_works_indexed_since_and_notices_about_a_doi(fake):
+    fake.answer("/crossref/works", CROSSREF_WORKS)
+    records = Crossref().records("mutual aid referral", SINCE)
+    assert [r.doi for r in records] == ["10.5555/test.0003", "10.5555/test.0004"]
+    assert records[0].title == "Peer referral to mutual aid: a test record"
+    sent = fake.requests[0]["params"]
+    assert sent["query.bibliographic"] == "mutual aid referral"
+    assert sent["filter"] == "from-index-date:2026-11-01"
+    assert sent["mailto"] == "watch@example.org"
+    fake.answer("/crossref/works", CROSSREF_NOTICES)
+    fake._answers["/crossref/works"].pop(0)  # the next answers are the notices
+    notices = Crossref().updates("10.5555/test.0001")
+    assert notices == [
+        {
+            "kind": "retraction",
+            "notice_doi": "10.5555/notice.0001",
+            "date": "2026-05-04",
+            "source": "retraction-watch",
+        }
+    ]
+    assert fake.requests[-1]["params"]["filter"] == "updates:10.5555/test.0001"
+
+
+def test_openalex_finds_works_citing_a_doi_and_whether_it_is_retracted(fake):
+    fake.answer("/openalex/works/https://doi.org/", OPENALEX_WORK)
+    fake.answer("/openalex/works", OPENALEX_CITING)
+    openalex = OpenAlex()
+    works = openalex.citing("10.5555/test.0001", SINCE)
+    assert fake.requests[-1]["params"]["filter"] == "cites:W100,from_created_date:2026-11-01"
+    [record] = openalex.records_from(works)
+    assert record.title == "A later test study that cites the trial"
+    assert (record.doi, record.pmid, record.year) == ("10.5555/test.0005", "9000009", 2026)
+    assert [n.inverted for n in record.authors] == ["Citer, Cara"]
+    assert record.journal == "Test Journal"
+    assert "Linking patients helped." in record.abstract
+    assert openalex.is_retracted("10.5555/test.0001") is True
+
+
+def test_openalex_answers_none_for_a_doi_it_does_not_know(fake):
+    fake.answer("/openalex/works/https://doi.org/", {"error": "not found"}, status=404)
+    assert OpenAlex().work_by_doi("10.5555/unknown") is None
+    assert OpenAlex().citing("10.5555/unknown") == []
+
+
+def test_429_with_retry_after_is_waited_for_then_retried(fake):
+    fake.answer("/eutils/esearch", "slow down", status=429, headers={"Retry-After": "1"})
+    fake.answer("/eutils/esearch", ESEARCH)
+    started = time.monotonic()
+    assert PubMed(client=quick(fake, "eutils/")).search("x") == ["9000001", "9000002"]
+    assert time.monotonic() - started >= 1.0
+    assert len(fake.requests) == 2
+
+
+def test_503_twice_then_an_answer_succeeds(fake):
+    fake.answer("/crossref/works", "busy", status=503)
+    fake.answer("/crossref/works", "busy", status=503)
+    fake.answer("/crossref/works", CROSSREF_WORKS)
+    assert len(Crossref(client=quick(fake, "crossref/", "Crossref")).works("x")) == 2
+    assert len(fake.requests) == 3
+
+
+def test_a_service_that_keeps_failing_says_so(fake):
+    fake.answer("/crossref/works", "broken", status=500)
+    with pytest.raises(SourceUnavailable, match="Crossref answered 500 after 2 retries"):
+        Crossref(client=quick(fake, "crossref/", "Crossref")).works("x")
+    assert len(fake.requests) == 3  # the first try and two retries
+
+
+def test_a_service_slower_than_the_timeout_says_so(fake):
+    fake.answer("/eutils/esearch", ESEARCH, delay=2)
+    client = quick(fake, "eutils/", timeout=(1, 0.5), retries=0)
+    with pytest.raises(SourceUnavailable, match="PubMed did not answer within 0.5 s"):
+        PubMed(client=client).search("x")
+
+
+def test_an_unreachable_service_says_so(settings):
+    client = PoliteClient("OpenAlex", "http://127.0.0.1:9/", min_interval=0, retries=0)
+    with pytest.raises(SourceUnavailable, match="OpenAlex could not be reached"):
+        OpenAlex(client=client).citing("10.5555/x")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "body", "call", "message"),
+    [
+        ("/eutils/esearch", "<html>maintenance</html>", lambda: PubMed().search("x"), "not JSON"),
+        ("/eutils/esearch", {"esearchresult": {"ERROR": "bad term"}},
+         lambda: PubMed().search("x"), "not a list of PMIDs: bad term"),
+        ("/eutils/efetch", "<html>no</html>", lambda: PubMed().fetch(["1"]), "MEDLINE"),
+        ("/crossref/works", {"status": "failed", "message": "x"},
+         lambda: Crossref().works("x"), "no list of works"),
+        ("/openalex/works/https://doi.org/", {"unexpected": True},
+         lambda: OpenAlex().work_by_doi("10.5555/x"), "not a work"),
+    ],
+)  # fmt: skip
+def test_nonsense_answers_are_refused_with_a_reason(fake, prefix, body, call, message):
+    fake.answer(prefix, body)
+    with pytest.raises(SourceAnswerInvalid, match=message):
+        call()
+
+
+def test_a_long_retry_after_is_capped_and_a_single_timeout_is_both(fake):
+    """A service asking for an hour's wait is not waited on for an hour: the run fails and is
+    due again."""
+    client = PoliteClient("Crossref", fake.url, min_interval=0, timeout=5, backoff_max=60)
+    assert client.session.get_adapter("http://").max_retries.parse_retry_after("3600") == 60
+    assert client.timeout == (5, 5)

@@ -1,0 +1,286 @@
+"""Running watches, filling the screening queue, and the editors' decisions on it.
+
+Every multi-step write is here: a run is recorded whatever happens, and its candidates are
+saved with it or not at all; a decision and its undoing change the candidate and, when it
+is included, make the draft document in one transaction.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from citations.normalise import normalise_doi, normalise_title
+from studies.duplicates import find_duplicates
+from studies.services import create_draft
+
+from .models import Candidate, ExclusionReason, Source, Watch, WatchRun
+from .sources import SourceError
+
+# The role an included record is suggested for, by the kind the import mapping gave it.
+SUGGESTED_ROLE = {"review": "R", "guidance": "G"}
+
+
+def query_for(cell, source):
+    """The cell's MORE search as a source reads it: PubMed looks for the phrase in titles and
+    abstracts; Crossref and OpenAlex take the words."""
+    words = " ".join((cell.more_query or "").split())
+    if not words:
+        return ""
+    if source == Source.PUBMED:
+        return f'"{words}"[Title/Abstract]'
+    return words
+
+
+def ensure_watches(cell):
+    """A cell with content watches each source for its search, and OpenAlex for works citing
+    its S and K studies. Existing watches (and editors' edits to them) are kept."""
+    made = []
+    if cell.more_query:
+        for source in Source:
+            watch, created = Watch.objects.get_or_create(
+                cell=cell,
+                source=source,
+                kind=Watch.Kind.SEARCH,
+                defaults={"query": query_for(cell, source)},
+            )
+            if created:
+                made.append(watch)
+    if cell.entries.filter(roles__regex=r"[SK]").exists():
+        watch, created = Watch.objects.get_or_create(
+            cell=cell, source=Source.OPENALEX, kind=Watch.Kind.CITING
+        )
+        if created:
+            made.append(watch)
+    return made
+
+
+def cited_studies(cell):
+    """The cell's S and K studies that have a DOI: what a "citing" watch follows."""
+    from studies.models import Document
+
+    return list(
+        Document.objects.filter(
+            cell_entries__cell=cell, cell_entries__roles__regex=r"[SK]", doi__gt=""
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def fetch_records(watch, since):
+    """[(record, why it was found)] from the watch's source. Raises SourceError."""
+    from .sources.crossref import Crossref
+    from .sources.openalex import OpenAlex
+    from .sources.pubmed import PubMed
+
+    if watch.kind == Watch.Kind.CITING:
+        openalex = OpenAlex()
+        found = []
+        for study in cited_studies(watch.cell):
+            works = openalex.citing(study.doi, since)
+            why = f"Cites {study.short_citation}"[:500]
+            found.extend((record, why) for record in openalex.records_from(works))
+        return found
+    client = {Source.PUBMED: PubMed, Source.CROSSREF: Crossref, Source.OPENALEX: OpenAlex}
+    records = client[watch.source]().records(watch.query, since)
+    why = f"Matched {watch.query}"[:500]
+    return [(record, why) for record in records]
+
+
+def describe_query(watch, since):
+    if watch.kind == Watch.Kind.CITING:
+        dois = ", ".join(s.doi for s in cited_studies(watch.cell)) or "(no S or K study has a DOI)"
+        sent = f"cites: {dois}"
+    else:
+        sent = watch.query
+    return f"{sent} (from {since.isoformat()})" if since else sent
+
+
+def run_watch(watch, *, now=None, fetch=fetch_records):
+    """Run one watch from its last success; record the run; queue what is new.
+
+    A source that is down, slow, rate-limiting or answering nonsense leaves a failed run
+    with its reason and nothing else: the next run starts from the same place."""
+    now = now or timezone.now()
+    since = watch.last_success_at.date() if watch.last_success_at else None
+    run = WatchRun.objects.create(
+        watch=watch, started_at=now, since=since, query=describe_query(watch, since)
+    )
+    try:
+        found = fetch(watch, since)
+    except SourceError as problem:
+        run.error = str(problem)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["error", "finished_at"])
+        return run
+    with transaction.atomic():
+        counts = queue_records(found, watch=watch, run=run)
+        for name, value in counts.items():
+            setattr(run, name, value)
+        run.finished_at = timezone.now()
+        run.save()
+        Watch.objects.filter(pk=watch.pk).update(last_success_at=now)
+    watch.last_success_at = now
+    return run
+
+
+def queue_records(found, *, watch=None, run=None, cell=None, source=""):
+    """Put records into the screening queue, each once: {found, new, in_bank,
+    already_screened}. ``found`` is [(CitationRecord, why)]."""
+    counts = {"found": 0, "new": 0, "in_bank": 0, "already_screened": 0}
+    seen = set()
+    for record, why in found:
+        counts["found"] += 1
+        fields = record.as_document_fields()
+        doi, pmid = normalise_doi(fields["doi"] or ""), (fields["pmid"] or "").strip()
+        key, year = normalise_title(fields["title"] or ""), fields["year"]
+        identity = (doi.casefold(), pmid, key, year)
+        if identity in seen:
+            counts["already_screened"] += 1  # twice in one answer: once is enough
+            continue
+        seen.add(identity)
+        if find_duplicates(doi=doi, pmid=pmid, title=fields["title"], year=year):
+            counts["in_bank"] += 1
+            continue
+        if Candidate.objects.matching(doi=doi, pmid=pmid, title_key=key, year=year).exists():
+            counts["already_screened"] += 1
+            continue
+        Candidate.objects.create(
+            title=fields["title"],
+            authors="\n".join(name.inverted for name in fields["authors"]),
+            year=year,
+            journal=fields["source"] or "",
+            doi=fields["doi"] or "",
+            pmid=pmid,
+            abstract=fields["abstract"] or "",
+            source=(watch.source if watch else source) or "",
+            record=stored(fields),
+            cell=watch.cell if watch else cell,
+            watch=watch,
+            run=run,
+            found_because=why,
+        )
+        counts["new"] += 1
+    return counts
+
+
+def stored(fields):
+    """A record's fields as JSON: authors as their written names (create_draft reads them)."""
+    return {
+        **fields,
+        "authors": [name.inverted for name in fields["authors"]],
+        "tags": list(fields.get("tags") or []),
+    }
+
+
+def due_watches(now=None):
+    """Active watches whose time has come: never run, or last successful ``every_days`` ago."""
+    now = now or timezone.now()
+    due = []
+    for watch in Watch.objects.filter(active=True).select_related("cell"):
+        last = watch.last_success_at
+        if last is None or now - last >= datetime.timedelta(days=watch.every_days):
+            due.append(watch)
+    return due
+
+
+# Decisions.
+
+
+def _decide(candidate, status, editor, **fields):
+    Candidate.objects.filter(pk=candidate.pk).update(
+        status=status, decided_by=editor, decided_at=timezone.now(), **fields
+    )
+    candidate.refresh_from_db()
+    return candidate
+
+
+@transaction.atomic
+def include(candidate, editor):
+    """A draft document through the import mapping; the candidate remembers it. The draft
+    is suggested for the candidate's cell, in the role its kind suggests."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status == Candidate.Status.INCLUDED and candidate.document_id:
+        return candidate
+    document = create_draft(
+        dict(candidate.record), editor=editor, note="Screened in from the literature watch."
+    )
+    return _decide(candidate, Candidate.Status.INCLUDED, editor, document=document, reason=None)
+
+
+def suggested_role(candidate):
+    return SUGGESTED_ROLE.get((candidate.record or {}).get("kind"), "K")
+
+
+def exclude(candidate, editor, reason):
+    if not isinstance(reason, ExclusionReason):
+        raise ValueError("Choose a reason for excluding it.")
+    return _decide(candidate, Candidate.Status.EXCLUDED, editor, reason=reason)
+
+
+def maybe(candidate, editor):
+    return _decide(candidate, Candidate.Status.MAYBE, editor, reason=None)
+
+
+@transaction.atomic
+def undo(candidate, editor):
+    """Back to the queue. A draft made by including it is deleted if it is still an
+    untouched draft (no one has published or placed it); otherwise it stays, and is kept."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    document = candidate.document
+    kept = None
+    if document is not None:
+        untouched = document.status == "draft" and not document.cell_entries.exists()
+        if untouched:
+            document.delete()
+        else:
+            kept = document
+    Candidate.objects.filter(pk=candidate.pk).update(
+        status=Candidate.Status.UNSCREENED,
+        reason=None,
+        decided_by=editor,
+        decided_at=timezone.now(),
+        document=None,
+    )
+    candidate.refresh_from_db()
+    return candidate, kept
+
+
+def flow(cell):
+    """The cell's flow of records (PRISMA-like): found, duplicates removed, screened,
+    excluded by reason, included; and when it was last searched."""
+    runs = WatchRun.objects.filter(watch__cell=cell, error="")
+    totals = {"found": 0, "in_bank": 0, "already_screened": 0}
+    last = None
+    for found, in_bank, already, finished in runs.values_list(
+        "found", "in_bank", "already_screened", "finished_at"
+    ):
+        totals["found"] += found
+        totals["in_bank"] += in_bank
+        totals["already_screened"] += already
+        last = max(filter(None, [last, finished]), default=None)
+    statuses = dict(
+        Candidate.objects.filter(cell=cell)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    excluded = list(
+        Candidate.objects.filter(cell=cell, status=Candidate.Status.EXCLUDED)
+        .values_list("reason__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason__name")
+    )
+    decided = sum(n for status, n in statuses.items() if status != Candidate.Status.UNSCREENED)
+    return {
+        "last_searched": last,
+        "found": totals["found"],
+        "duplicates": totals["in_bank"] + totals["already_screened"],
+        "screened": decided,
+        "unscreened": statuses.get(Candidate.Status.UNSCREENED, 0),
+        "maybe": statuses.get(Candidate.Status.MAYBE, 0),
+        "excluded": excluded,
+        "included": statuses.get(Candidate.Status.INCLUDED, 0),
+    }

@@ -1,0 +1,77 @@
+"""PubMed through NCBI's E-utilities: ``esearch`` for the PMIDs added since a date that match
+a query, then ``efetch`` for their MEDLINE records, read by the project's MEDLINE reader.
+
+NCBI asks for at most 3 requests a second (10 with an API key), and for ``tool`` and
+``email`` parameters naming the client and a contact."""
+
+import datetime
+
+from django.conf import settings
+
+from citations.importing import parse
+
+from . import SourceAnswerInvalid
+from .http import PoliteClient
+
+BATCH = 200
+
+
+class PubMed:
+    name = "PubMed"
+
+    def __init__(self, client=None):
+        key = settings.NCBI_API_KEY
+        params = {"tool": "evidencebank"}
+        if settings.WATCH_CONTACT_EMAIL:
+            params["email"] = settings.WATCH_CONTACT_EMAIL
+        if key:
+            params["api_key"] = key
+        self.client = client or PoliteClient(
+            self.name,
+            settings.PUBMED_EUTILS_URL,
+            min_interval=0.1 if key else 0.34,
+            contact_email=settings.WATCH_CONTACT_EMAIL,
+            params=params,
+        )
+        self.last_unreadable = 0
+
+    def search(self, query, since=None, max_records=200):
+        params = {"db": "pubmed", "term": query, "retmode": "json", "retmax": max_records}
+        if since:
+            params |= {
+                "datetype": "edat",
+                "mindate": since.strftime("%Y/%m/%d"),
+                "maxdate": datetime.date.today().strftime("%Y/%m/%d"),
+            }
+        answer = self.client.json("esearch.fcgi", params)
+        result = answer.get("esearchresult") if isinstance(answer, dict) else None
+        if not isinstance(result, dict) or "ERROR" in result:
+            problem = result.get("ERROR") if isinstance(result, dict) else None
+            said = f": {problem}" if problem else ""
+            raise SourceAnswerInvalid(f"PubMed's search answer was not a list of PMIDs{said}.")
+        ids = result.get("idlist")
+        if not isinstance(ids, list) or not all(str(i).isdigit() for i in ids):
+            raise SourceAnswerInvalid("PubMed's search answer had no list of PMIDs.")
+        return [str(i) for i in ids]
+
+    def fetch(self, pmids):
+        texts = []
+        for start in range(0, len(pmids), BATCH):
+            batch = pmids[start : start + BATCH]
+            response = self.client.get(
+                "efetch.fcgi",
+                {"db": "pubmed", "id": ",".join(batch), "rettype": "medline", "retmode": "text"},
+            )
+            text = response.text
+            if not any(line.startswith("PMID-") for line in text.splitlines()):
+                raise SourceAnswerInvalid("PubMed's records were not in MEDLINE format.")
+            texts.append(text.strip())
+        return "\n\n".join(texts)
+
+    def records(self, query, since=None):
+        pmids = self.search(query, since)
+        if not pmids:
+            return []
+        result = parse(self.fetch(pmids), filename="pubmed.nbib")
+        self.last_unreadable = len([e for e in result.errors if e.refused])
+        return result.records
