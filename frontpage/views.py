@@ -11,6 +11,8 @@ from pagecache.tags import shows_lists
 from studies.appraisal import Certainty, CertaintyReason, Design, EffectDirection, RiskOfBias
 from studies.models import Document
 from topics.models import HotTopic
+from watch.models import WatchRun
+from watch.services import literature_totals
 
 from .legacy import legacy_target, parse_legacy_cell, search_words
 
@@ -30,6 +32,7 @@ def home(request):
     )
 
 
+@shows_lists(WatchRun)
 def methods(request):
     """How we choose and judge the evidence, who funds the bank, and how its content may be
     reused: the lists are the ones editors pick from, so the page cannot drift from them."""
@@ -47,6 +50,7 @@ def methods(request):
             "funding": settings.BANK_FUNDING_STATEMENT,
             "licence": settings.CONTENT_LICENCE,
             "licence_url": settings.CONTENT_LICENCE_URL,
+            "literature": literature_totals(),
         },
     )
 

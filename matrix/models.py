@@ -37,6 +37,7 @@ from .filters import (
     country_facet_from_counts,
     design_facet,
 )
+from .notes import notes_for
 
 
 class Role(models.TextChoices):
@@ -547,6 +548,7 @@ class CellQuerySet(VisibleQuerySet):
             neighbours=cell.neighbours({c.code: c for c in siblings}),
             verdict=getattr(cell, "verdict", None),
             freshness=Freshness.of(cell, every_entry, today),
+            notes=notes_for(cell),
         )
 
     def evidence_table(self, user, matrix_slug, code, country="", design="", sort=""):
@@ -678,6 +680,7 @@ class CellPage:
     neighbours: dict
     verdict: "CellVerdict | None" = None
     freshness: "Freshness | None" = None
+    notes: list = field(default_factory=list)  # lines apps above add (matrix.notes)
 
     @property
     def written_verdict(self):

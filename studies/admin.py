@@ -237,7 +237,7 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
     list_display = ("title", "kind", "year", "status", "first_published")
     # Kinds, statuses and decades are fixed choices; subjects are read from their own table.
     # No date drill-down: it would read every document's date to offer its years.
-    list_filter = ("kind", "status", "tags", DecadeFilter)
+    list_filter = ("kind", "status", "notice", "tags", DecadeFilter)
     # Declared for the picker (which needs search fields); what they search is
     # get_search_results's: Document.objects.matching.
     search_fields = ("title", "authorships__name", "doi", "source", "slug", "pmid")
@@ -299,6 +299,15 @@ class DocumentAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMix
                     "funding",
                     "conflicts",
                 ],
+            },
+        ),
+        (
+            "Publisher's notice",
+            {
+                "description": "A retraction, withdrawal, expression of concern or correction: "
+                "the literature watch fills these from Crossref (with Retraction Watch's "
+                "records) and OpenAlex; readers see it on the document and in its cells.",
+                "fields": ["notice", "notice_doi", "notice_date", "notice_source"],
             },
         ),
         ("Dates", {"fields": ["first_published", "last_revised"]}),

@@ -246,6 +246,15 @@ def date_words(partial):
     return format_date(day, "j F Y" if partial.precision == "day" else "F Y")
 
 
+class Notice(models.TextChoices):
+    """A publisher's notice about a document, most serious first (the one shown)."""
+
+    RETRACTION = "retraction", "Retracted"
+    WITHDRAWAL = "withdrawal", "Withdrawn by its publisher"
+    CONCERN = "expression_of_concern", "Expression of concern"
+    CORRECTION = "correction", "Corrected"
+
+
 class Document(Workflow, MarkupOwner):
     class Kind(models.TextChoices):
         STUDY = "study", "Study"
@@ -287,6 +296,29 @@ class Document(Workflow, MarkupOwner):
     pages = models.CharField(max_length=30, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
+    # A publisher's notice (found by the literature watch, or typed by an editor): shown to
+    # readers on the document and wherever it is listed in a cell.
+    notice = models.CharField(
+        max_length=30,
+        blank=True,
+        choices=Notice.choices,
+        db_default="",
+        default="",
+        help_text="A retraction, withdrawal, expression of concern or correction.",
+    )
+    notice_doi = models.CharField(
+        "notice DOI", max_length=255, blank=True, db_default="", default=""
+    )
+    notice_date = models.CharField(
+        max_length=10, blank=True, db_default="", default="", help_text="As precise as given."
+    )
+    notice_source = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="Who reported it: Crossref, Retraction Watch (through Crossref), OpenAlex.",
+    )
     # db_default: rows written without these columns (the release before, raw SQL) are valid.
     accession_number = models.CharField(
         max_length=60,

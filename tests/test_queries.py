@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 
 # Cell page: the cell with its labels and verdict card, its entries with their documents,
 # their documents' countries, its bite sections, and the cells of its matrix (for the
-# neighbours); with a verdict card, one more for the economic evaluations it links to.
-CELL_PAGE_QUERIES = 5
+# neighbours), when its literature was last searched (the watch's line); with a verdict card,
+# one more for the economic evaluations it links to.
+CELL_PAGE_QUERIES = 6
 # Evidence table (the page and its CSV): the cell, its entries with their documents, their
 # countries and their effect measures.
 EVIDENCE_TABLE_QUERIES = 4

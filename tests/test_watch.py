@@ -226,3 +226,67 @@ def test_the_dashboard_lists_cells_to_screen_and_failed_watches(editor_client, q
     assert "Literature watch: to screen" in page
     assert "E4</a>: 2 records not screened" in page
     assert "Watches whose last run failed" in page and "PubMed answered 404." in page
+
+
+def test_readers_see_when_a_cells_literature_was_last_searched(client, demo, fake, editor):
+    e4 = get_cell("alcohol", "E4")
+    url = e4.get_absolute_url()
+    assert "Literature last searched" not in client.get(url).content.decode()  # never searched
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    services.run_watch(pubmed_watch(e4))
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"  # the run dropped the stored page
+    today = timezone.localdate().strftime("%-d %B %Y")
+    assert f"Literature last searched {today}: 2 records found, 0 screened in." in (
+        page.content.decode()
+    )
+    services.include(Candidate.objects.get(pmid="9000001"), editor)
+    assert "2 records found, 1 screened in." in client.get(url).content.decode()
+    methods = client.get("/methods/").content.decode()
+    assert f"So far 1 cell searched, last on {today}: 2 records found, 1 screened in." in methods
+    # The draft it made is no reader's to see: not on the cell page, not in search.
+    draft = Candidate.objects.get(pmid="9000001").document
+    assert draft.status == "draft"
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_retraction_reported_by_crossref_is_shown_to_readers_and_told(client, demo, fake):
+    from tests.fake_literature import CROSSREF_NOTICES
+
+    timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
+    Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001")
+    fake.answer("/crossref/works", CROSSREF_NOTICES)
+    fake.answer("/openalex/works/https://doi.org/", {"error": "unknown"}, status=404)
+    call_command("watch_evidence", "--notices")
+    timko.refresh_from_db()
+    assert (timko.notice, timko.notice_doi, timko.notice_date) == (
+        "retraction",
+        "10.5555/notice.0001",
+        "2026-05-04",
+    )
+    assert timko.notice_source == "Retraction Watch (through Crossref)"
+    page = client.get(timko.get_absolute_url()).content.decode()
+    assert "<strong>Retracted</strong> (2026-05-04): its publisher has retracted it" in page
+    cell = client.get("/matrices/alcohol/E4/").content.decode()
+    assert 'class="publisher-notice notice-retraction"' in cell
+    # Readers following it hear of it: a revision with the notice as its note.
+    from editorial.models import Change
+
+    told = Change.objects.about(timko).filter(kind="revised").get()
+    assert told.note == "Retracted, as Retraction Watch (through Crossref) reports"
+    # A second check finds nothing new; a lesser notice never replaces it.
+    assert services.check_notices([timko]) == []
+
+
+def test_openalex_alone_can_report_a_retraction(demo, fake):
+    from tests.fake_literature import OPENALEX_WORK
+
+    timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
+    Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001")
+    timko.refresh_from_db()
+    fake.answer("/crossref/works", {"status": "ok", "message": {"items": []}})
+    fake.answer("/openalex/works/https://doi.org/", OPENALEX_WORK)
+    [(document, kind)] = services.check_notices([timko])
+    assert kind == "retraction" and document.notice_source == "OpenAlex"

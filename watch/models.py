@@ -30,6 +30,13 @@ class WatchSwitch(models.Model):
         default=False, help_text="Run each active watch on its schedule (daily check)."
     )
     changed_at = models.DateTimeField(auto_now=True)
+    notices_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the cells' documents were last checked for publishers' notices "
+        "(weekly, when scheduling is on).",
+    )
 
     class Meta:
         verbose_name = "watch scheduling"

@@ -7,9 +7,12 @@ is included, make the draft document in one transaction.
 
 import datetime
 
+import reversion
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from citations.normalise import normalise_doi, normalise_title
 from studies.duplicates import find_duplicates
@@ -122,6 +125,7 @@ def run_watch(watch, *, now=None, fetch=fetch_records):
         run.finished_at = timezone.now()
         run.save()
         Watch.objects.filter(pk=watch.pk).update(last_success_at=now)
+        shown_again(watch.cell)
     watch.last_success_at = now
     return run
 
@@ -194,6 +198,7 @@ def _decide(candidate, status, editor, **fields):
         status=status, decided_by=editor, decided_at=timezone.now(), **fields
     )
     candidate.refresh_from_db()
+    shown_again(candidate.cell)
     return candidate
 
 
@@ -245,7 +250,58 @@ def undo(candidate, editor):
         document=None,
     )
     candidate.refresh_from_db()
+    shown_again(candidate.cell)
     return candidate, kept
+
+
+def searched(cell):
+    """(last searched, records found, screened in) of a cell's successful runs and the
+    records editors included, in one query; None if it was never searched."""
+    included = (
+        Candidate.objects.filter(cell=OuterRef("watch__cell"), status=Candidate.Status.INCLUDED)
+        .order_by()
+        .values("cell")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    row = (
+        WatchRun.objects.filter(watch__cell=cell, error="", finished_at__isnull=False)
+        .order_by()
+        .values("watch__cell")
+        .annotate(
+            last=Max("finished_at"),
+            records=Sum("found"),
+            screened_in=Coalesce(Subquery(included, output_field=IntegerField()), 0),
+        )
+        .values_list("last", "records", "screened_in")
+        .first()
+    )
+    return row
+
+
+def searched_line(cell):
+    """Readers' one line: "Last searched 3 March 2027: 214 records, 12 screened in."."""
+    row = searched(cell)
+    if row is None:
+        return None
+    last, records, screened_in = row
+    day = date_format(timezone.localtime(last), "j F Y")
+    plural = "" if records == 1 else "s"
+    return (
+        f"Literature last searched {day}: {records:,} record{plural} found, "
+        f"{screened_in:,} screened in."
+    )
+
+
+def shown_again(cell):
+    """The cell's page (and the methods page's totals) show the search: drop stored copies."""
+    from pagecache.tags import list_tag, tag_for
+    from pagecache.versions import invalidate
+
+    tags = {list_tag(WatchRun)}
+    if cell is not None:
+        tags.add(tag_for(cell))
+    invalidate(tags)
 
 
 def flow(cell):
@@ -284,3 +340,78 @@ def flow(cell):
         "excluded": excluded,
         "included": statuses.get(Candidate.Status.INCLUDED, 0),
     }
+
+
+def literature_totals():
+    """For the methods page: cells searched, records found, screened in, and the last search."""
+    runs = WatchRun.objects.filter(error="", finished_at__isnull=False)
+    totals = runs.aggregate(last=Max("finished_at"), records=Coalesce(Sum("found"), 0))
+    totals["cells"] = runs.values("watch__cell").distinct().count()
+    totals["screened_in"] = Candidate.objects.filter(status=Candidate.Status.INCLUDED).count()
+    return totals
+
+
+# Publishers' notices about documents already in the bank.
+
+SERIOUSNESS = ["retraction", "withdrawal", "expression_of_concern", "correction"]
+SOURCE_NAMES = {
+    "retraction-watch": "Retraction Watch (through Crossref)",
+    "crossref": "Crossref",
+    "publisher": "Crossref",
+    "openalex": "OpenAlex",
+}
+
+
+def documents_to_check():
+    """The documents placed in cells that have a DOI: the papers readers are pointed to."""
+    from studies.models import Document
+
+    return Document.objects.filter(cell_entries__isnull=False, doi__gt="").distinct().order_by("pk")
+
+
+def most_serious(notices):
+    known = [n for n in notices if n["kind"] in SERIOUSNESS]
+    return min(known, key=lambda n: SERIOUSNESS.index(n["kind"]), default=None)
+
+
+def check_notices(documents=None, *, crossref=None, openalex=None):
+    """Ask Crossref (with the Retraction Watch records it serves) and OpenAlex about each
+    document's DOI; record the most serious notice on the document through the write path,
+    as a revision readers are told of. Returns [(document, notice kind)] for the documents
+    whose notice changed. Raises SourceError, having recorded what it found before."""
+    from editorial.services import save_content
+    from studies.models import Notice
+
+    from .sources.crossref import Crossref
+    from .sources.openalex import OpenAlex
+
+    crossref = crossref or Crossref()
+    openalex = openalex or OpenAlex()
+    changed = []
+    for document in documents if documents is not None else documents_to_check():
+        notices = crossref.updates(document.doi)
+        if not any(n["kind"] == "retraction" for n in notices) and openalex.is_retracted(
+            document.doi
+        ):
+            notices.append(
+                {"kind": "retraction", "notice_doi": "", "date": "", "source": "openalex"}
+            )
+        notice = most_serious(notices)
+        if notice is None or (
+            document.notice == notice["kind"] and document.notice_doi == notice["notice_doi"]
+        ):
+            continue
+        if document.notice and SERIOUSNESS.index(document.notice) < SERIOUSNESS.index(
+            notice["kind"]
+        ):
+            continue  # never downgrade what is recorded (an editor's, or a graver one)
+        document.notice = notice["kind"]
+        document.notice_doi = notice["notice_doi"]
+        document.notice_date = notice["date"]
+        document.notice_source = SOURCE_NAMES.get(notice["source"], notice["source"])[:40]
+        said = f"{Notice(notice['kind']).label}, as {document.notice_source} reports"
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"{said}.")
+            save_content(document, editor=None, revised=True, note=said, validated=True)
+        changed.append((document, notice["kind"]))
+    return changed

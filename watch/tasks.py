@@ -23,11 +23,21 @@ def run_due_watches():
     from django.utils import timezone
 
     from .models import WatchSwitch
-    from .services import due_watches, run_watch
+    from .services import check_notices, due_watches, run_watch
+    from .sources import SourceError
 
     switch = WatchSwitch.current()
     if not switch.running:
         return []
     done = [run_watch(watch).pk for watch in due_watches()]
-    run_due_watches.using(run_after=timezone.now() + datetime.timedelta(days=1)).enqueue()
+    now = timezone.now()
+    last = switch.notices_checked_at
+    if last is None or now - last >= datetime.timedelta(days=7):
+        try:
+            check_notices()
+        except SourceError:
+            pass  # tried again tomorrow: the check's time is not moved on
+        else:
+            WatchSwitch.objects.filter(pk=switch.pk).update(notices_checked_at=now)
+    run_due_watches.using(run_after=now + datetime.timedelta(days=1)).enqueue()
     return done
