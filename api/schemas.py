@@ -16,6 +16,7 @@ from studies.appraisal import (
     EffectDirection,
     RiskOfBias,
 )
+from studies.models import Notice
 from subjects.models import MAX_PAGE as SUBJECT_MAX_PAGE
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
@@ -143,6 +144,16 @@ class Appraisal(Schema):
     risk_of_bias: _enum(RiskOfBias, empty=True)
 
 
+class PublisherNotice(Schema):
+    """A publisher's notice about the document: a retraction, a withdrawal, an expression of
+    concern or a correction."""
+
+    type: _enum(Notice)
+    date: str = Field(description='As precise as the notice gives it ("2026-05-04"), or "".')
+    notice_doi: str = Field(description='The notice\'s own DOI, or "".')
+    source: str = Field(description="Who reported it (Crossref, Retraction Watch, OpenAlex).")
+
+
 class DocumentDetail(DocumentSummary):
     authors: list[str]
     authors_et_al: bool
@@ -165,6 +176,10 @@ class DocumentDetail(DocumentSummary):
     last_revised: str | None
     cite: Citation
     appraisal: Appraisal
+    retraction: PublisherNotice | None = Field(
+        description="A publisher's notice about it (retracted, withdrawn, of concern, "
+        "corrected), or null."
+    )
 
 
 class EntryDocument(DocumentSummary):

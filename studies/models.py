@@ -319,6 +319,13 @@ class Document(Workflow, MarkupOwner):
         default="",
         help_text="Who reported it: Crossref, Retraction Watch (through Crossref), OpenAlex.",
     )
+    notice_found_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,  # the dashboard's notices of the month, at any size of bank
+        help_text="When the literature watch found it.",
+    )
     # db_default: rows written without these columns (the release before, raw SQL) are valid.
     accession_number = models.CharField(
         max_length=60,

@@ -46,8 +46,9 @@ CELL_FORM_QUERIES = 22
 # Dashboard: the session, the user, the editors' group, documents and cells out for
 # consultation, scheduled, drafts (two each), messages and their count, the cells by
 # freshness, the permissions (two) for the app list, the recent actions; the cells with
-# records to screen and the watches whose last run failed (the literature watch).
-DASHBOARD_QUERIES = 17
+# records to screen, the watches whose last run failed and the publishers' notices found this
+# month (the literature watch).
+DASHBOARD_QUERIES = 18
 
 
 def bank(count, surname="Smith", **fields):

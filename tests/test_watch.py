@@ -252,41 +252,134 @@ def test_readers_see_when_a_cells_literature_was_last_searched(client, demo, fak
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_a_retraction_reported_by_crossref_is_shown_to_readers_and_told(client, demo, fake):
+def flag_timko(fake, crossref, openalex=None, efetch=None):
+    """Timko's trial given a test DOI and PMID; the sources answer as told."""
+    timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
+    Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001", pmid="9000001")
+    fake.answer("/crossref/works", crossref)
+    fake.answer("/openalex/works", openalex or {"meta": {}, "results": []})
+    fake.answer("/eutils/efetch", efetch or EFETCH)
+    return Document.objects.get(pk=timko.pk)
+
+
+def test_a_retraction_is_flagged_everywhere_and_its_cells_followers_told(
+    client, demo, fake, capsys, editor_client
+):
+    from editorial.models import Change
+    from readers import bulletins
+    from readers.models import Bulletin
     from tests.fake_literature import CROSSREF_NOTICES
 
-    timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
-    Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001")
-    fake.answer("/crossref/works", CROSSREF_NOTICES)
-    fake.answer("/openalex/works/https://doi.org/", {"error": "unknown"}, status=404)
-    call_command("watch_evidence", "--notices")
+    timko = flag_timko(fake, CROSSREF_NOTICES)
+    call_command("check_retractions", "--doi", "10.5555/TEST.0001")
+    assert capsys.readouterr().out.splitlines() == [
+        "timko-debenedetti-2007-intensive-referral: Retracted (2026-05-04), reported by "
+        "Retraction Watch (through Crossref)",
+        "1 document(s) newly flagged.",
+    ]
+    sent = fake.requests[0]["params"]
+    assert sent["filter"] == "updates:10.5555/test.0001"
     timko.refresh_from_db()
     assert (timko.notice, timko.notice_doi, timko.notice_date) == (
         "retraction",
         "10.5555/notice.0001",
         "2026-05-04",
     )
-    assert timko.notice_source == "Retraction Watch (through Crossref)"
-    page = client.get(timko.get_absolute_url()).content.decode()
-    assert "<strong>Retracted</strong> (2026-05-04): its publisher has retracted it" in page
-    cell = client.get("/matrices/alcohol/E4/").content.decode()
-    assert 'class="publisher-notice notice-retraction"' in cell
-    # Readers following it hear of it: a revision with the notice as its note.
-    from editorial.models import Change
-
+    # Its page, its entry in E4, a brief of E4: a dated notice linking the retraction notice.
+    notice = "<strong>Retracted</strong> (2026-05-04): its publisher has retracted it"
+    link = 'href="https://doi.org/10.5555/notice.0001">Read the notice</a>'
+    for url in (timko.get_absolute_url(), "/matrices/alcohol/E4/", "/brief/?cells=alcohol/E4"):
+        page = client.get(url).content.decode()
+        assert notice in page and link in page, url
+    # The API and the exports.
+    answer = client.get(f"/api/v1/documents/{timko.slug}").json()
+    assert answer["retraction"] == {
+        "type": "retraction",
+        "date": "2026-05-04",
+        "notice_doi": "10.5555/notice.0001",
+        "source": "Retraction Watch (through Crossref)",
+    }
+    assert (
+        "N1  - Retracted (2026-05-04). Notice: https://doi.org/10.5555/notice.0001"
+        in (answer["cite"]["ris"])
+    )
+    other = Document.objects.exclude(pk=timko.pk).filter(status="published").first()
+    assert client.get(f"/api/v1/documents/{other.slug}").json()["retraction"] is None
+    # Followers of E4 are told, as news, in their next bulletin.
     told = Change.objects.about(timko).filter(kind="revised").get()
-    assert told.note == "Retracted, as Retraction Watch (through Crossref) reports"
-    # A second check finds nothing new; a lesser notice never replaces it.
+    assert told.note == (
+        "A study cited in Alcohol E4 was retracted on 4 May 2026 "
+        "(Retraction Watch (through Crossref))."
+    )
+    bulletin = bulletins.gather(Bulletin.objects.create(title="Weekly"))
+    assert told in bulletins.covered(bulletin)
+    # Editors see it on the dashboard.
+    dashboard = editor_client.get("/admin/").content.decode()
+    assert "Publishers' notices found this month" in dashboard
+    # A second check finds nothing new.
     assert services.check_notices([timko]) == []
 
 
-def test_openalex_alone_can_report_a_retraction(demo, fake):
+def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
     from tests.fake_literature import OPENALEX_WORK
 
-    timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
-    Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001")
-    timko.refresh_from_db()
-    fake.answer("/crossref/works", {"status": "ok", "message": {"items": []}})
-    fake.answer("/openalex/works/https://doi.org/", OPENALEX_WORK)
+    empty = {"status": "ok", "message": {"items": []}}
+    timko = flag_timko(fake, empty, {"results": [OPENALEX_WORK]})
     [(document, kind)] = services.check_notices([timko])
     assert kind == "retraction" and document.notice_source == "OpenAlex"
+    assert fake.requests[1]["params"]["filter"] == "doi:https://doi.org/10.5555/test.0001"
+
+    Document.objects.filter(pk=timko.pk).update(notice="", notice_source="")
+    fake._answers.clear()
+    retracted = EFETCH.replace(
+        "TA  - J Test Stud", "PT  - Journal Article\nPT  - Retracted Publication\nTA  - J Test Stud"
+    )
+    timko = flag_timko(fake, empty, None, retracted)
+    [(document, kind)] = services.check_notices([timko])
+    assert document.notice_source == "PubMed"
+
+
+def test_a_graver_notice_is_never_replaced_by_a_lesser_one(demo, fake):
+    correction = {
+        "status": "ok",
+        "message": {
+            "items": [
+                {
+                    "DOI": "10.5555/c",
+                    "update-to": [{"DOI": "10.5555/test.0001", "type": "correction"}],
+                }
+            ]
+        },
+    }
+    timko = flag_timko(fake, correction)
+    Document.objects.filter(pk=timko.pk).update(notice="retraction", notice_doi="10.5555/r")
+    timko.refresh_from_db()
+    assert services.check_notices([timko]) == []
+    timko.refresh_from_db()
+    assert (timko.notice, timko.notice_doi) == ("retraction", "10.5555/r")
+    # A correction alone is shown as such.
+    Document.objects.filter(pk=timko.pk).update(notice="", notice_doi="")
+    timko.refresh_from_db()
+    [(document, kind)] = services.check_notices([timko])
+    assert kind == "correction" and document.get_notice_display() == "Corrected"
+
+
+def test_an_editor_turns_on_e4s_watches_and_the_run_fills_the_queue(editor_client, demo, fake):
+    """The issue's first "done when": no command line, the admin and the worker (here the
+    tests' immediate task backend) do it."""
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    fake.answer("/crossref/works", {"status": "ok", "message": {"items": []}})
+    fake.answer("/openalex/works", {"meta": {}, "results": []})
+    e4 = get_cell("alcohol", "E4")
+    form = editor_client.get("/admin/watch/watch/start/")
+    assert form.status_code == 200 and "Watch it and run now" in form.content.decode()
+    response = editor_client.post("/admin/watch/watch/start/", {"cell": e4.pk}, follow=True)
+    assert "watch(es) queued to run now" in response.content.decode()
+    assert e4.watches.count() == 4
+    assert Candidate.objects.filter(cell=e4, status="unscreened").count() == 2
+    queue = editor_client.get(QUEUE + f"?cell__id__exact={e4.pk}").content.decode()
+    assert "the flow of records" in queue
+    assert '<th scope="row">Records found</th><td>2</td>' in queue
+    refused = editor_client.post("/admin/watch/watch/start/", {"cell": ""})
+    assert "This field is required." in refused.content.decode()

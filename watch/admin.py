@@ -68,8 +68,23 @@ class CandidateAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
+    change_list_template = "admin/watch/candidate/change_list.html"
+
     def has_add_permission(self, request):
         return False  # they come from watches and import_candidates
+
+    def changelist_view(self, request, extra_context=None):
+        """Filtered to one cell, the list is headed by that cell's flow count."""
+        from matrix.models import Cell
+
+        extra_context = dict(extra_context or {})
+        cell_id = request.GET.get("cell__id__exact", "")
+        if cell_id.isdigit():
+            cell = Cell.objects.with_labels().filter(pk=int(cell_id)).first()
+            if cell is not None:
+                extra_context["flow_cell"] = cell
+                extra_context["flow"] = services.flow(cell)
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -174,15 +189,69 @@ class RunInline(admin.TabularInline):
         return False
 
 
+class StartWatchingForm(forms.Form):
+    cell = forms.ModelChoiceField(
+        queryset=None,
+        help_text="Cells with a MORE search or entries; a cell with neither has nothing to watch.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.db.models import Q
+
+        from matrix.models import Cell
+
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = (
+            Cell.objects.with_labels()
+            .filter(Q(more_query__gt="") | Q(entries__isnull=False))
+            .distinct()
+            .order_by("matrix__position", "row__number", "column__code")
+        )
+
+
 @admin.register(Watch)
 class WatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "active", "every_days", "last_success_at", "last_run")
-    list_filter = ("source", "kind", "active")
+    list_filter = ("source", "kind", "active", "cell")
     list_select_related = ("cell__matrix", "cell__column", "cell__row")
     fields = ("cell", "source", "kind", "query", "every_days", "active", "last_success_at")
     readonly_fields = ("last_success_at",)
     inlines = [RunInline]
     actions = ["run_now"]
+    change_list_template = "admin/watch/watch/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        start = self.admin_site.admin_view(self.start_view)
+        return [path("start/", start, name="watch_watch_start"), *super().get_urls()]
+
+    def start_view(self, request):
+        """An editor turns on the watches of a cell: they are made, and run on the worker."""
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StartWatchingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            cell = form.cleaned_data["cell"]
+            services.ensure_watches(cell)
+            watches = list(cell.watches.filter(active=True).values_list("pk", flat=True))
+            run_watches.enqueue(watches)
+            messages.success(
+                request,
+                f"{cell}: {len(watches)} watch(es) queued to run now; what they find will "
+                "wait in the screening queue.",
+            )
+            return redirect(reverse("admin:watch_watch_changelist") + f"?cell__id__exact={cell.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Watch a cell's literature",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/watch/watch/start.html", context)
 
     @admin.display(description="Last run")
     def last_run(self, watch):

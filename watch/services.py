@@ -359,14 +359,22 @@ SOURCE_NAMES = {
     "crossref": "Crossref",
     "publisher": "Crossref",
     "openalex": "OpenAlex",
+    "pubmed": "PubMed",
 }
 
 
-def documents_to_check():
-    """The documents placed in cells that have a DOI: the papers readers are pointed to."""
+BATCH = 50  # DOIs or PMIDs a request: OpenAlex's most for one filter
+
+
+def documents_to_check(doi=None):
+    """Every document in the bank with a DOI or a PMID (or the one with ``doi``)."""
+    from django.db.models import Q
+
     from studies.models import Document
 
-    return Document.objects.filter(cell_entries__isnull=False, doi__gt="").distinct().order_by("pk")
+    if doi:
+        return Document.objects.filter(doi__iexact=normalise_doi(doi))
+    return Document.objects.filter(Q(doi__gt="") | Q(pmid__gt="")).order_by("pk")
 
 
 def most_serious(notices):
@@ -374,44 +382,114 @@ def most_serious(notices):
     return min(known, key=lambda n: SERIOUSNESS.index(n["kind"]), default=None)
 
 
-def check_notices(documents=None, *, crossref=None, openalex=None):
-    """Ask Crossref (with the Retraction Watch records it serves) and OpenAlex about each
-    document's DOI; record the most serious notice on the document through the write path,
-    as a revision readers are told of. Returns [(document, notice kind)] for the documents
-    whose notice changed. Raises SourceError, having recorded what it found before."""
-    from editorial.services import save_content
-    from studies.models import Notice
+NOTICE_VERBS = {
+    "retraction": "retracted",
+    "withdrawal": "withdrawn by its publisher",
+    "expression_of_concern": "the subject of an expression of concern",
+    "correction": "corrected",
+}
 
+
+def notice_news(document):
+    """What readers following its cells are told: "A study cited in Alcohol E4 was retracted
+    on 4 May 2026 (Retraction Watch, through Crossref)."."""
+    from citations.dates import PartialDate
+
+    cells = sorted(
+        {
+            f"{e.cell.matrix.name} {e.cell.code}"
+            for e in document.cell_entries.select_related(
+                "cell__matrix", "cell__column", "cell__row"
+            )
+        }
+    )
+    what = "study" if document.kind == "study" else document.get_kind_display().lower()
+    where = f" cited in {', '.join(cells)}" if cells else " in the bank"
+    when = ""
+    date = PartialDate.from_iso(document.notice_date)
+    if date is not None:
+        shown = datetime.date(date.year, date.month or 1, date.day or 1)
+        pattern = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}[date.precision]
+        when = (" on " if date.day else " in ") + shown.strftime(pattern)
+    return f"A {what}{where} was {NOTICE_VERBS[document.notice]}{when} ({document.notice_source})."
+
+
+def check_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
+    """Ask Crossref (its ``updates:`` filter, with the Retraction Watch records it serves),
+    OpenAlex (``is_retracted``) and PubMed ("Retracted Publication") about the documents'
+    DOIs and PMIDs, fifty at a time; record the most serious notice on each document through
+    the write path, as a revision its cells' followers are told of. Returns [(document,
+    notice kind)] for the documents whose notice changed. Raises SourceError, having kept
+    what it recorded before."""
     from .sources.crossref import Crossref
     from .sources.openalex import OpenAlex
+    from .sources.pubmed import PubMed
 
     crossref = crossref or Crossref()
     openalex = openalex or OpenAlex()
+    pubmed = pubmed or PubMed()
+    documents = documents if documents is not None else documents_to_check()
     changed = []
-    for document in documents if documents is not None else documents_to_check():
-        notices = crossref.updates(document.doi)
-        if not any(n["kind"] == "retraction" for n in notices) and openalex.is_retracted(
-            document.doi
-        ):
-            notices.append(
-                {"kind": "retraction", "notice_doi": "", "date": "", "source": "openalex"}
-            )
-        notice = most_serious(notices)
-        if notice is None or (
-            document.notice == notice["kind"] and document.notice_doi == notice["notice_doi"]
-        ):
-            continue
-        if document.notice and SERIOUSNESS.index(document.notice) < SERIOUSNESS.index(
-            notice["kind"]
-        ):
-            continue  # never downgrade what is recorded (an editor's, or a graver one)
-        document.notice = notice["kind"]
-        document.notice_doi = notice["notice_doi"]
-        document.notice_date = notice["date"]
-        document.notice_source = SOURCE_NAMES.get(notice["source"], notice["source"])[:40]
-        said = f"{Notice(notice['kind']).label}, as {document.notice_source} reports"
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"{said}.")
-            save_content(document, editor=None, revised=True, note=said, validated=True)
-        changed.append((document, notice["kind"]))
+    batch = []
+    for document in documents.iterator() if hasattr(documents, "iterator") else documents:
+        batch.append(document)
+        if len(batch) == BATCH:
+            changed += _check_batch(batch, crossref, openalex, pubmed)
+            batch = []
+    if batch:
+        changed += _check_batch(batch, crossref, openalex, pubmed)
     return changed
+
+
+def _check_batch(documents, crossref, openalex, pubmed):
+    dois = [normalise_doi(d.doi).casefold() for d in documents if d.doi]
+    notices = crossref.updates_of(dois) if dois else {}
+    retracted = openalex.retracted_of(dois) if dois else set()
+    pmids = [d.pmid for d in documents if d.pmid]
+    pubmed_retracted = pubmed.retracted_of(pmids) if pmids else set()
+    changed = []
+    for document in documents:
+        key = normalise_doi(document.doi).casefold() if document.doi else ""
+        found = list(notices.get(key, [])) if key else []
+        if not any(n["kind"] == "retraction" for n in found):
+            if key and key in retracted:
+                found.append(_reported("openalex"))
+            elif document.pmid and document.pmid in pubmed_retracted:
+                found.append(_reported("pubmed"))
+        notice = most_serious(found)
+        if notice is not None and _record_notice(document, notice):
+            changed.append((document, notice["kind"]))
+    return changed
+
+
+def _reported(source):
+    return {"kind": "retraction", "notice_doi": "", "date": "", "source": source}
+
+
+def _record_notice(document, notice):
+    """Record ``notice`` on the document unless it has it, or a graver one, already."""
+    from editorial.services import save_content
+    from studies.models import Notice
+
+    if document.notice == notice["kind"] and document.notice_doi == notice["notice_doi"]:
+        return False
+    if (
+        document.notice
+        and SERIOUSNESS.index(document.notice) <= SERIOUSNESS.index(notice["kind"])
+        and document.notice != notice["kind"]
+    ):
+        return False  # never downgrade what is recorded (an editor's, or a graver one)
+    if document.notice == notice["kind"] and not notice["notice_doi"]:
+        return False  # the same, reported again without its notice's DOI
+    document.notice = notice["kind"]
+    document.notice_doi = notice["notice_doi"]
+    document.notice_date = notice["date"]
+    document.notice_source = SOURCE_NAMES.get(notice["source"], notice["source"])[:40]
+    document.notice_found_at = timezone.now()
+    said = notice_news(document)
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(
+            f"{Notice(notice['kind']).label}, as {document.notice_source} reports."
+        )
+        save_content(document, editor=None, revised=True, note=said[:300], validated=True)
+    return True

@@ -1,5 +1,6 @@
 """The editors' dashboard, the admin's home page: what needs doing, in one screen."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -26,6 +27,7 @@ class Dashboard:
     today: object
     screening: list
     failed_watches: list
+    notices: list
 
 
 def _both(queryset_of, order):
@@ -87,5 +89,11 @@ def editors_dashboard():
             )
             .filter(active=True, last_error__gt="")
             .select_related("cell__matrix", "cell__column", "cell__row")[:SHOWN]
+        ),
+        # Publishers' notices the watch found in the last month, newest first.
+        notices=list(
+            Document.objects.filter(
+                notice_found_at__gte=timezone.now() - datetime.timedelta(days=30)
+            ).order_by("-notice_found_at")[:SHOWN]
         ),
     )

@@ -91,6 +91,16 @@ def document(request: HttpRequest, slug: DocumentSlug):
         "first_published": iso_date(d.first_published),
         "last_revised": iso_date(d.last_revised),
         "appraisal": appraisal(d),
+        "retraction": (
+            {
+                "type": d.notice,
+                "date": d.notice_date,
+                "notice_doi": d.notice_doi,
+                "source": d.notice_source,
+            }
+            if d.notice
+            else None
+        ),
         "cite": {
             "csl": item,
             "apa": styles["apa"][1],

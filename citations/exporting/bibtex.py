@@ -65,6 +65,8 @@ def _bibtex_source(item, more, kind):
         fields.append(Field("pages", item["page"].replace("-", "--")))
     if item.get("PMID"):
         fields.append(Field("pmid", item["PMID"]))
+    if item.get("note"):
+        fields.append(Field("note", item["note"]))  # a publisher's notice
     if item.get("URL") or more.get("page_url"):
         fields.append(Field("url", item.get("URL") or more["page_url"]))
     return fields

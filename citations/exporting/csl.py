@@ -65,9 +65,26 @@ def csl_item(document, url=""):
         if date:
             item[key] = {"date-parts": [list(date.parts)]}
     item.update(_csl_identifiers(document, url))
+    notice = _notice(document)
+    if notice:
+        item["note"] = notice
     if document.authors_et_al and authors:
         item["custom"] = {"et-al": True}
     return item
+
+
+def _notice(document):
+    """A publisher's notice (a bank document's ``notice``, if it has one), in words for a
+    reference manager's note: "Retracted (2026-05-04). Notice: https://doi.org/…"."""
+    if not getattr(document, "notice", ""):
+        return ""
+    said = document.get_notice_display()
+    if document.notice_date:
+        said += f" ({document.notice_date})"
+    said += "."
+    if document.notice_doi:
+        said += f" Notice: https://doi.org/{document.notice_doi}"
+    return said
 
 
 def _csl_publication(document, kind):

@@ -96,8 +96,11 @@ def _publisher_to_urls(record, item, more):
         _add(record, "electronic-resource-num", item["DOI"])
     if more.get("abstract"):
         _add(record, "abstract", more["abstract"])
-    if item.get("PMID"):
-        _add(record, "notes", f"PMID: {item['PMID']}")
+    notes = [f"PMID: {item['PMID']}"] if item.get("PMID") else []
+    if item.get("note"):
+        notes.append(item["note"])  # a publisher's notice: retracted, corrected…
+    if notes:
+        _add(record, "notes", " ".join(notes))
     if item.get("archive_location") and item.get("archive"):
         _add(record, "remote-database-name", item["archive"])
     links = list(dict.fromkeys(u for u in (item.get("URL"), more.get("page_url")) if u))

@@ -59,8 +59,11 @@ def _ris_entry(item, more):
     urls = [u for u in (item.get("URL"), more.get("page_url")) if u]
     if urls:
         entry["urls"] = list(dict.fromkeys(urls))
-    if item.get("PMID"):
-        entry["notes"] = [f"PMID: {item['PMID']}"]
+    notes = [f"PMID: {item['PMID']}"] if item.get("PMID") else []
+    if item.get("note"):
+        notes.append(item["note"])  # a publisher's notice: retracted, corrected…
+    if notes:
+        entry["notes"] = notes
     for key in ("abstract", "keywords"):
         if more.get(key):
             entry[key] = more[key]

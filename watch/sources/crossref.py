@@ -53,17 +53,26 @@ class Crossref:
 
     def updates(self, doi):
         """[{kind, notice_doi, date, source}] of the notices Crossref has about ``doi``."""
-        doi = normalise_doi(doi)
-        notices = []
-        for item in self._items({"filter": f"updates:{doi}", "rows": 100}):
+        return self.updates_of([doi]).get(normalise_doi(doi).casefold(), [])
+
+    def updates_of(self, dois, rows=1000):
+        """{DOI (case-folded): [notices]} for several DOIs in one request: Crossref ORs the
+        values of a filter given more than once (``updates:a,updates:b``)."""
+        wanted = {normalise_doi(d).casefold() for d in dois if d}
+        if not wanted:
+            return {}
+        condition = ",".join(f"updates:{doi}" for doi in sorted(wanted))
+        found = {}
+        for item in self._items({"filter": condition, "rows": rows}):
             for update in item.get("update-to") or []:
                 if not isinstance(update, dict):
                     continue
-                if normalise_doi(str(update.get("DOI", ""))).casefold() != doi.casefold():
+                about = normalise_doi(str(update.get("DOI", ""))).casefold()
+                if about not in wanted:
                     continue
                 when = update.get("updated")
                 date = from_date_parts(when) if isinstance(when, dict) else None
-                notices.append(
+                found.setdefault(about, []).append(
                     {
                         "kind": str(update.get("type", "")),
                         "notice_doi": str(item.get("DOI", "")),
@@ -71,4 +80,4 @@ class Crossref:
                         "source": str(update.get("source") or "crossref"),
                     }
                 )
-        return notices
+        return found

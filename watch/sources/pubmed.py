@@ -75,3 +75,15 @@ class PubMed:
         result = parse(self.fetch(pmids), filename="pubmed.nbib")
         self.last_unreadable = len([e for e in result.errors if e.refused])
         return result.records
+
+    def retracted_of(self, pmids):
+        """The PMIDs among ``pmids`` whose PubMed record is typed "Retracted Publication"."""
+        pmids = [p for p in pmids if str(p).isdigit()]
+        if not pmids:
+            return set()
+        records = parse(self.fetch(pmids), filename="pubmed.nbib").records
+        return {
+            r.pmid
+            for r in records
+            if "retracted publication" in {t.casefold() for t in r.publication_types}
+        }

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from matrix.models import Cell
 from watch.models import Source, Watch
-from watch.services import check_notices, ensure_watches, run_watch
-from watch.sources import SourceError
+from watch.services import ensure_watches, run_watch
 
 
 def cell_named(key):
@@ -37,15 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cell", help="Only this cell, as matrix/code (alcohol/E4).")
         parser.add_argument("--source", choices=[s.value for s in Source])
-        parser.add_argument(
-            "--notices",
-            action="store_true",
-            help="Instead, check the cells' documents for retractions and corrections.",
-        )
 
-    def handle(self, *args, cell=None, source=None, notices=False, **options):
-        if notices:
-            return self.check_notices()
+    def handle(self, *args, cell=None, source=None, **options):
         cells = [cell_named(cell)] if cell else list(cells_with_content())
         for each in cells:
             ensure_watches(each)  # a cell with content has its watches
@@ -69,12 +61,3 @@ class Command(BaseCommand):
             self.stdout.write("No watches to run.")
         if failed:
             raise CommandError(f"{failed} watch(es) failed; the next run starts where they did.")
-
-    def check_notices(self):
-        try:
-            changed = check_notices()
-        except SourceError as problem:
-            raise CommandError(f"The check stopped: {problem}") from None
-        for document, kind in changed:
-            self.stdout.write(f"{document}: {document.get_notice_display()} ({kind}).")
-        self.stdout.write(f"{len(changed)} document(s) with a new notice.")
