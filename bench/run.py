@@ -32,6 +32,7 @@ from bench import (  # noqa: E402
     relevance_bench,
     search_bench,
     serve_bench,
+    watch_bench,
 )
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -91,16 +92,18 @@ def main(sections):
     old = runner.setup_databases()
     try:
         call_command("load_demo", verbosity=0)
-        if "relevance" in sections:
-            relevance_bench.run()  # on the demo as it is, before anything is added
-        if "pages" in sections:
-            pages_and_markup()
-        if "appraisal" in sections:
-            appraisal_bench.run()
-        if "search" in sections:
-            search_bench.run()
-        if "mail" in sections:
-            mail_bench.run()
+        # In this order: relevance on the demo as it is, before anything is added.
+        on_the_demo = {
+            "relevance": relevance_bench.run,
+            "pages": pages_and_markup,
+            "appraisal": appraisal_bench.run,
+            "search": search_bench.run,
+            "mail": mail_bench.run,
+            "watch": watch_bench.run,
+        }
+        for name, part in on_the_demo.items():
+            if name in sections:
+                part()
     finally:
         runner.teardown_databases(old)
 
@@ -163,9 +166,20 @@ def pages_and_markup():
 
 if __name__ == "__main__":
     # make bench runs every section; name some to run only those: serve, admin, relevance, pages,
-    # appraisal, search, mail, growth.
+    # appraisal, search, mail, growth, watch.
     # BENCH_ONLY=search (or any section) does the same from make.
     chosen = sys.argv[1:] or os.environ.get("BENCH_ONLY", "").split() or None
     main(
-        chosen or ["serve", "admin", "relevance", "pages", "appraisal", "search", "mail", "growth"]
+        chosen
+        or [
+            "serve",
+            "admin",
+            "relevance",
+            "pages",
+            "appraisal",
+            "search",
+            "mail",
+            "growth",
+            "watch",
+        ]
     )

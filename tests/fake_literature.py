@@ -1,22 +1,19 @@
-"""A local server speaking the literature services' documented formats (NCBI E-utilities,
-Crossref's REST API, OpenAlex), and their failures, for the watches' tests. Nothing reaches
-the internet: the clients' base addresses point here.
-
-Answers are set per test: ``server.answer(path_start, body, status=200, headers=None)``
-queues answers for requests whose path starts so (the last one repeats); ``server.requests``
-records each request's path, parameters and headers.
+"""Canned answers in the literature services' formats, for the watches' tests (the server
+is scripts.fake_literature, shared with the benchmark). Test records are plainly test records.
 """
 
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from scripts.fake_literature import FakeLiterature  # noqa: F401  (the tests' server)
 
 # Test content in our own words: no real paper's facts.
 ESEARCH = {
     "header": {"type": "esearch"},
-    "esearchresult": {"count": "2", "idlist": ["9000001", "9000002"]},
+    # As esearch answers with usehistory=y: the count, and where the set is kept.
+    "esearchresult": {
+        "count": "2",
+        "idlist": ["9000001", "9000002"],
+        "webenv": "MCID_TEST",
+        "querykey": "1",
+    },
 }
 EFETCH = """PMID- 9000001
 TI  - A trial of linking patients to peer groups after treatment.
@@ -97,65 +94,3 @@ OPENALEX_CITING = {
         }
     ],
 }  # fmt: skip
-
-
-class FakeLiterature:
-    def __init__(self):
-        self.requests = []
-        self._answers = {}
-        self._lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-                with server._lock:
-                    server.requests.append(
-                        {"path": parts.path, "params": params, "headers": dict(self.headers),
-                         "at": time.monotonic()}
-                    )  # fmt: skip
-                status, headers, body, delay = server._next(parts.path)
-                if delay:
-                    time.sleep(delay)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-    def answer(self, path_start, body, status=200, headers=None, delay=0):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-            headers = {"Content-Type": "application/json", **(headers or {})}
-        if isinstance(body, str):
-            body = body.encode()
-        with self._lock:
-            self._answers.setdefault(path_start, []).append((status, headers or {}, body, delay))
-
-    def _next(self, path):
-        with self._lock:
-            for start in sorted(self._answers, key=len, reverse=True):
-                if path.startswith(start):
-                    queue = self._answers[start]
-                    return queue.pop(0) if len(queue) > 1 else queue[0]
-        return 404, {}, b"not found", 0
-
-    def paths(self):
-        return [r["path"] for r in self.requests]
-
-    def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()

@@ -383,3 +383,70 @@ def test_an_editor_turns_on_e4s_watches_and_the_run_fills_the_queue(editor_clien
     assert '<th scope="row">Records found</th><td>2</td>' in queue
     refused = editor_client.post("/admin/watch/watch/start/", {"cell": ""})
     assert "This field is required." in refused.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_run_leaves_each_record_queued_once(settings, fake):
+    """The worker is killed while the source is still answering; the run is left unfinished
+    and kept nothing. The next run (another worker) records the first as interrupted and
+    queues each record exactly once."""
+    import signal
+
+    from tests.factories import make_matrix
+    from tests.workers import wait_for, worker
+    from watch.tasks import run_watches
+
+    settings.TASKS = DATABASE_TASKS
+    make_matrix()
+    cell = get_cell("alcohol", "E4")
+    watch = Watch.objects.create(cell=cell, source="pubmed", query="mutual aid")
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH, delay=30)  # never answers in time
+    env = {"PUBMED_EUTILS_URL": fake.url + "eutils/"}
+    run_watches.enqueue([watch.pk])
+    with worker(**env) as first:
+        fetching = wait_for(lambda: "/eutils/efetch.fcgi" in fake.paths(), timeout=60)
+        assert fetching, first.stdout.read() if first.poll() is not None else "no fetch"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    assert Candidate.objects.count() == 0
+    [stopped] = WatchRun.objects.all()
+    assert stopped.finished_at is None and stopped.error == ""
+
+    fake._answers["/eutils/efetch"] = []
+    fake.answer("/eutils/efetch", EFETCH)
+    run_watches.enqueue([watch.pk])
+    with worker(**env):
+        assert wait_for(lambda: Candidate.objects.count() == 2, timeout=60)
+        assert wait_for(
+            lambda: WatchRun.objects.filter(error="", finished_at__isnull=False).exists(),
+            timeout=30,
+        )
+    stopped.refresh_from_db()
+    assert stopped.error.startswith("Interrupted")
+    assert sorted(Candidate.objects.values_list("pmid", flat=True)) == ["9000001", "9000002"]
+
+
+def test_a_source_failing_half_way_keeps_none_of_the_run(demo, fake):
+    """250 PMIDs: the first 200 records arrive, the second fetch fails. Nothing is queued,
+    the run says why, and the next starts from the same place."""
+    pmids = [str(8_000_000 + n) for n in range(250)]
+    first = "\n\n".join(
+        f"PMID- {p}\nTI  - Test record {p} about mutual aid.\nDP  - 2026\n" for p in pmids[:200]
+    )
+    fake.answer(
+        "/eutils/esearch",
+        {"esearchresult": {"count": "250", "webenv": "MCID_TEST", "querykey": "1"}},
+    )
+    fake.answer("/eutils/efetch", first)
+    fake.answer("/eutils/efetch", "gone", status=404)
+    watch = pubmed_watch(get_cell("alcohol", "E4"))
+    run = services.run_watch(watch)
+    assert run.error == "PubMed answered 404." and run.new == 0
+    assert Candidate.objects.count() == 0
+    assert Watch.objects.get(pk=watch.pk).last_success_at is None
+    fetches = [r["params"] for r in fake.requests if r["path"].endswith("efetch.fcgi")]
+    assert [(f["retstart"], f["retmax"], f["WebEnv"]) for f in fetches] == [
+        ("0", "200", "MCID_TEST"),
+        ("200", "200", "MCID_TEST"),
+    ]

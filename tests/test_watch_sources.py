@@ -45,7 +45,7 @@ def quick(fake, prefix, name="PubMed", **options):
 def test_pubmed_searches_since_the_last_run_and_reads_medline(fake):
     fake.answer("/eutils/esearch", ESEARCH)
     fake.answer("/eutils/efetch", EFETCH)
-    records = PubMed().records('"mutual aid"[Title/Abstract]', SINCE)
+    records = list(PubMed().records('"mutual aid"[Title/Abstract]', SINCE))
     assert [(r.title, r.pmid, r.year) for r in records] == [
         ("A trial of linking patients to peer groups after treatment", "9000001", 2026),
         ("Mutual aid meetings and outcomes: a cohort", "9000002", 2025),
@@ -54,11 +54,13 @@ def test_pubmed_searches_since_the_last_run_and_reads_medline(fake):
     search, fetch = fake.requests
     assert search["params"]["term"] == '"mutual aid"[Title/Abstract]'
     assert search["params"]["mindate"] == "2026/11/01" and search["params"]["datetype"] == "edat"
+    assert search["params"]["usehistory"] == "y" and search["params"]["retmax"] == "0"
     assert search["params"]["email"] == "watch@example.org"
     assert search["params"]["tool"] == "evidencebank"
     assert "api_key" not in search["params"]
     assert "mailto:watch@example.org" in search["headers"]["User-Agent"]
-    assert fetch["params"]["id"] == "9000001,9000002"
+    assert (fetch["params"]["WebEnv"], fetch["params"]["query_key"]) == ("MCID_TEST", "1")
+    assert (fetch["params"]["retstart"], fetch["params"]["retmax"]) == ("0", "200")
     assert fetch["params"]["rettype"] == "medline"
 
 

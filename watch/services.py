@@ -89,7 +89,7 @@ def fetch_records(watch, since):
     client = {Source.PUBMED: PubMed, Source.CROSSREF: Crossref, Source.OPENALEX: OpenAlex}
     records = client[watch.source]().records(watch.query, since)
     why = f"Matched {watch.query}"[:500]
-    return [(record, why) for record in records]
+    return ((record, why) for record in records)  # as they come, a batch at a time
 
 
 def describe_query(watch, since):
@@ -107,25 +107,31 @@ def run_watch(watch, *, now=None, fetch=fetch_records):
     A source that is down, slow, rate-limiting or answering nonsense leaves a failed run
     with its reason and nothing else: the next run starts from the same place."""
     now = now or timezone.now()
+    # A run left unfinished (its worker stopped mid-run) kept nothing: its candidates are
+    # saved in one transaction with its counts. Say so, and start from the last success.
+    WatchRun.objects.filter(watch=watch, finished_at__isnull=True, error="").update(
+        error="Interrupted: the worker stopped mid-run; nothing from it was kept.",
+        finished_at=now,
+    )
     since = watch.last_success_at.date() if watch.last_success_at else None
     run = WatchRun.objects.create(
         watch=watch, started_at=now, since=since, query=describe_query(watch, since)
     )
     try:
-        found = fetch(watch, since)
+        # The records are queued as they arrive, all in one transaction with the run's
+        # counts: a source failing half-way (or the worker stopping) keeps none of them.
+        with transaction.atomic():
+            counts = queue_records(fetch(watch, since), watch=watch, run=run)
+            for name, value in counts.items():
+                setattr(run, name, value)
+            run.finished_at = timezone.now()
+            run.save()
+            Watch.objects.filter(pk=watch.pk).update(last_success_at=now)
+            shown_again(watch.cell)
     except SourceError as problem:
-        run.error = str(problem)
-        run.finished_at = timezone.now()
-        run.save(update_fields=["error", "finished_at"])
+        WatchRun.objects.filter(pk=run.pk).update(error=str(problem), finished_at=timezone.now())
+        run.refresh_from_db()
         return run
-    with transaction.atomic():
-        counts = queue_records(found, watch=watch, run=run)
-        for name, value in counts.items():
-            setattr(run, name, value)
-        run.finished_at = timezone.now()
-        run.save()
-        Watch.objects.filter(pk=watch.pk).update(last_success_at=now)
-        shown_again(watch.cell)
     watch.last_success_at = now
     return run
 
@@ -134,17 +140,13 @@ def queue_records(found, *, watch=None, run=None, cell=None, source=""):
     """Put records into the screening queue, each once: {found, new, in_bank,
     already_screened}. ``found`` is [(CitationRecord, why)]."""
     counts = {"found": 0, "new": 0, "in_bank": 0, "already_screened": 0}
-    seen = set()
     for record, why in found:
         counts["found"] += 1
         fields = record.as_document_fields()
         doi, pmid = normalise_doi(fields["doi"] or ""), (fields["pmid"] or "").strip()
         key, year = normalise_title(fields["title"] or ""), fields["year"]
-        identity = (doi.casefold(), pmid, key, year)
-        if identity in seen:
-            counts["already_screened"] += 1  # twice in one answer: once is enough
-            continue
-        seen.add(identity)
+        # A record twice in one answer finds its first copy among the candidates saved just
+        # before it: nothing is held in memory across the records.
         if find_duplicates(doi=doi, pmid=pmid, title=fields["title"], year=year):
             counts["in_bank"] += 1
             continue
