@@ -216,6 +216,10 @@ def test_scheduling_is_off_until_the_setting_and_an_editor_turn_it_on(
     )[0]
     assert later.run_after > timezone.now() + datetime.timedelta(hours=23)
     assert services.due_watches() == []  # weekly: not due again today
+    # A second chain's run (queued for another moment) does nothing: one run a day.
+    Watch.objects.update(last_success_at=None)
+    assert run_due_watches.call("2020-01-01T00:00:00+00:00") == []
+    assert WatchRun.objects.count() == 1
 
 
 def test_the_dashboard_lists_cells_to_screen_and_failed_watches(editor_client, queued, fake):
@@ -382,7 +386,7 @@ def test_an_editor_turns_on_e4s_watches_and_the_run_fills_the_queue(editor_clien
     assert "the flow of records" in queue
     assert '<th scope="row">Records found</th><td>2</td>' in queue
     refused = editor_client.post("/admin/watch/watch/start/", {"cell": ""})
-    assert "This field is required." in refused.content.decode()
+    assert "Choose a cell or a hot topic (one of them)." in refused.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -450,3 +454,27 @@ def test_a_source_failing_half_way_keeps_none_of_the_run(demo, fake):
         ("0", "200", "MCID_TEST"),
         ("200", "200", "MCID_TEST"),
     ]
+
+
+def test_a_hot_topic_watches_its_search_too(editor_client, demo, fake):
+    from topics.models import HotTopic
+
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    fake.answer("/crossref/works", {"status": "ok", "message": {"items": []}})
+    fake.answer("/openalex/works", {"meta": {}, "results": []})
+    topic = HotTopic.objects.get(slug="twelve-step-mutual-aid")
+    both = editor_client.post(
+        "/admin/watch/watch/start/", {"cell": get_cell("alcohol", "E4").pk, "topic": topic.pk}
+    )
+    assert "Choose a cell or a hot topic (one of them)." in both.content.decode()
+    editor_client.post("/admin/watch/watch/start/", {"topic": topic.pk})
+    assert sorted(topic.watches.values_list("source", flat=True)) == [
+        "crossref",
+        "openalex",
+        "pubmed",
+    ]
+    found = Candidate.objects.filter(watch__topic=topic)
+    assert found.count() == 2 and not found.filter(cell__isnull=False).exists()
+    queue = editor_client.get(QUEUE + "?status__exact=unscreened").content.decode()
+    assert "<mark>Mutual</mark> <mark>aid</mark> meetings" in queue  # the topic's words

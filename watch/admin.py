@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from . import services
 from .models import Candidate, ExclusionReason, Watch, WatchRun, WatchSwitch
-from .tasks import run_due_watches, run_watches
+from .tasks import run_watches, schedule_daily_runs
 
 
 def highlighted(text, query):
@@ -46,7 +46,14 @@ class CandidateAdmin(admin.ModelAdmin):
     list_display = ("title_shown", "year", "source", "cell", "found_because", "decision")
     list_filter = ("status", "source", "cell", "watch")
     search_fields = ("title", "authors", "doi", "pmid", "abstract")
-    list_select_related = ("cell__matrix", "cell__column", "cell__row", "reason", "decided_by")
+    list_select_related = (
+        "cell__matrix",
+        "cell__column",
+        "cell__row",
+        "reason",
+        "decided_by",
+        "watch__topic",
+    )
     action_form = ScreeningActionForm
     actions = ["include_them", "exclude_them", "maybe_them", "undo_them"]
     list_per_page = 50
@@ -97,13 +104,18 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="Title", ordering="title")
     def title_shown(self, candidate):
-        query = candidate.cell.more_query if candidate.cell_id else ""
-        return highlighted(candidate.title, query)
+        return highlighted(candidate.title, self._words(candidate))
 
     @admin.display(description="Abstract")
     def abstract_shown(self, candidate):
-        query = candidate.cell.more_query if candidate.cell_id else ""
-        return highlighted(candidate.abstract, query) if candidate.abstract else "None given."
+        words = self._words(candidate)
+        return highlighted(candidate.abstract, words) if candidate.abstract else "None given."
+
+    @staticmethod
+    def _words(candidate):
+        if candidate.cell_id:
+            return candidate.cell.more_query
+        return candidate.watch.words if candidate.watch_id else ""
 
     @admin.display(description="Decision", ordering="status")
     def decision(self, candidate):
@@ -192,13 +204,21 @@ class RunInline(admin.TabularInline):
 class StartWatchingForm(forms.Form):
     cell = forms.ModelChoiceField(
         queryset=None,
+        required=False,
         help_text="Cells with a MORE search or entries; a cell with neither has nothing to watch.",
+    )
+    topic = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="or a hot topic",
+        help_text="Hot topics with a search.",
     )
 
     def __init__(self, *args, **kwargs):
         from django.db.models import Q
 
         from matrix.models import Cell
+        from topics.models import HotTopic
 
         super().__init__(*args, **kwargs)
         self.fields["cell"].queryset = (
@@ -207,14 +227,33 @@ class StartWatchingForm(forms.Form):
             .distinct()
             .order_by("matrix__position", "row__number", "column__code")
         )
+        self.fields["topic"].queryset = HotTopic.objects.filter(search_query__gt="").order_by(
+            "title"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("cell")) == bool(cleaned.get("topic")):
+            raise forms.ValidationError("Choose a cell or a hot topic (one of them).")
+        return cleaned
 
 
 @admin.register(Watch)
 class WatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "active", "every_days", "last_success_at", "last_run")
-    list_filter = ("source", "kind", "active", "cell")
+    list_filter = ("source", "kind", "active", "cell", "topic")
+    list_select_related = ("cell__matrix", "cell__column", "cell__row", "topic")
     list_select_related = ("cell__matrix", "cell__column", "cell__row")
-    fields = ("cell", "source", "kind", "query", "every_days", "active", "last_success_at")
+    fields = (
+        "cell",
+        "topic",
+        "source",
+        "kind",
+        "query",
+        "every_days",
+        "active",
+        "last_success_at",
+    )
     readonly_fields = ("last_success_at",)
     inlines = [RunInline]
     actions = ["run_now"]
@@ -235,16 +274,25 @@ class WatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = StartWatchingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            cell = form.cleaned_data["cell"]
-            services.ensure_watches(cell)
-            watches = list(cell.watches.filter(active=True).values_list("pk", flat=True))
+            cell, topic = form.cleaned_data["cell"], form.cleaned_data["topic"]
+            if cell:
+                services.ensure_watches(cell)
+                watched, narrowed = cell, f"?cell__id__exact={cell.pk}"
+            else:
+                services.ensure_topic_watches(topic)
+                watched, narrowed = f"Hot topic: {topic}", f"?topic__id__exact={topic.pk}"
+            watches = (
+                list(watched.watches.filter(active=True).values_list("pk", flat=True))
+                if cell
+                else list(topic.watches.filter(active=True).values_list("pk", flat=True))
+            )
             run_watches.enqueue(watches)
             messages.success(
                 request,
-                f"{cell}: {len(watches)} watch(es) queued to run now; what they find will "
+                f"{watched}: {len(watches)} watch(es) queued to run now; what they find will "
                 "wait in the screening queue.",
             )
-            return redirect(reverse("admin:watch_watch_changelist") + f"?cell__id__exact={cell.pk}")
+            return redirect(reverse("admin:watch_watch_changelist") + narrowed)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -303,5 +351,5 @@ class WatchSwitchAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.running:
-            run_due_watches.enqueue()
+            schedule_daily_runs()
             messages.info(request, "Due watches are running now, then daily.")

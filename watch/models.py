@@ -30,6 +30,9 @@ class WatchSwitch(models.Model):
         default=False, help_text="Run each active watch on its schedule (daily check)."
     )
     changed_at = models.DateTimeField(auto_now=True)
+    # The daily run that is due next: a run queued for another moment (a second chain, left
+    # by turning scheduling off and on) finds it is not the one and does nothing.
+    next_run_at = models.DateTimeField(null=True, blank=True, editable=False)
     notices_checked_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -64,7 +67,17 @@ class Watch(models.Model):
         SEARCH = "search", "Search"
         CITING = "citing", "Works citing the cell's S and K studies"
 
-    cell = models.ForeignKey("matrix.Cell", on_delete=models.CASCADE, related_name="watches")
+    cell = models.ForeignKey(
+        "matrix.Cell", null=True, blank=True, on_delete=models.CASCADE, related_name="watches"
+    )
+    topic = models.ForeignKey(
+        "topics.HotTopic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="watches",
+        help_text="A hot topic's watch (its search), instead of a cell's.",
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEARCH)
     query = models.TextField(
@@ -84,13 +97,29 @@ class Watch(models.Model):
     class Meta:
         ordering = ["cell", "source", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["cell", "source", "kind"], name="one_watch_per_kind")
+            models.UniqueConstraint(fields=["cell", "source", "kind"], name="one_watch_per_kind"),
+            models.UniqueConstraint(
+                fields=["topic", "source", "kind"], name="one_topic_watch_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cell__isnull=False, topic__isnull=True)
+                | models.Q(cell__isnull=True, topic__isnull=False, kind="search"),
+                name="watch_of_a_cell_or_a_topic",
+            ),
         ]
         verbose_name_plural = "watches"
 
     def __str__(self):
         what = "citing its studies" if self.kind == self.Kind.CITING else "search"
-        return f"{self.cell} · {self.get_source_display()} {what}"
+        of = self.cell if self.cell_id else f"Hot topic: {self.topic}"
+        return f"{of} · {self.get_source_display()} {what}"
+
+    @property
+    def words(self):
+        """The words readers' search would use, for highlighting: the cell's or topic's."""
+        if self.cell_id:
+            return self.cell.more_query
+        return self.topic.search_query if self.topic_id else ""
 
 
 class WatchRun(models.Model):

@@ -59,6 +59,28 @@ def ensure_watches(cell):
     return made
 
 
+def ensure_topic_watches(topic):
+    """A hot topic with a search watches each source for it (no citing watch: a topic has
+    no S and K studies)."""
+    made = []
+    if topic.search_query:
+        for source in Source:
+            query = query_for(_Words(topic.search_query), source)
+            watch, created = Watch.objects.get_or_create(
+                topic=topic, source=source, kind=Watch.Kind.SEARCH, defaults={"query": query}
+            )
+            if created:
+                made.append(watch)
+    return made
+
+
+class _Words:
+    """A topic's search, read as a cell's MORE search is (``query_for``)."""
+
+    def __init__(self, words):
+        self.more_query = words
+
+
 def cited_studies(cell):
     """The cell's S and K studies that have a DOI: what a "citing" watch follows."""
     from studies.models import Document

@@ -15,8 +15,24 @@ def run_watches(watch_ids):
     return [run.pk for run in runs]
 
 
+def schedule_daily_runs(at=None):
+    """Queue the daily run for ``at`` (now by default) as the one that is due: when an editor
+    turns scheduling on, and after each migrate (a deployment) while it is on."""
+    from django.utils import timezone
+
+    from .models import WatchSwitch
+
+    switch = WatchSwitch.current()
+    if not switch.running:
+        return None
+    at = at or timezone.now()
+    WatchSwitch.objects.filter(pk=switch.pk).update(next_run_at=at)
+    run_due_watches.using(run_after=at).enqueue(at.isoformat())
+    return at
+
+
 @task()
-def run_due_watches():
+def run_due_watches(planned_for=None):
     """Each active watch whose time has come, then this again in a day, while scheduling is
     on (``WATCH_SCHEDULING`` and the admin's switch). A failed watch does not stop the rest;
     it is due again next time, from its last success."""
@@ -29,6 +45,8 @@ def run_due_watches():
     switch = WatchSwitch.current()
     if not switch.running:
         return []
+    if planned_for and switch.next_run_at and planned_for != switch.next_run_at.isoformat():
+        return []  # another chain's run: only the one due goes on
     done = [run_watch(watch).pk for watch in due_watches()]
     now = timezone.now()
     last = switch.notices_checked_at
@@ -39,5 +57,5 @@ def run_due_watches():
             pass  # tried again tomorrow: the check's time is not moved on
         else:
             WatchSwitch.objects.filter(pk=switch.pk).update(notices_checked_at=now)
-    run_due_watches.using(run_after=now + datetime.timedelta(days=1)).enqueue()
+    schedule_daily_runs(now + datetime.timedelta(days=1))
     return done

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from matrix.models import Cell
 from watch.models import Source, Watch
-from watch.services import ensure_watches, run_watch
+from watch.services import ensure_topic_watches, ensure_watches, run_watch
 
 
 def cell_named(key):
@@ -30,7 +30,8 @@ def cells_with_content():
 class Command(BaseCommand):
     help = (
         "Run the literature watches now: each cell's search at each source and the works "
-        "citing its S and K studies. One line per watch; exits 1 if any watch failed."
+        "citing its S and K studies, and each hot topic's search (unless --cell names one "
+        "cell). One line per watch; exits 1 if any watch failed."
     )
 
     def add_arguments(self, parser):
@@ -38,12 +39,19 @@ class Command(BaseCommand):
         parser.add_argument("--source", choices=[s.value for s in Source])
 
     def handle(self, *args, cell=None, source=None, **options):
+        from django.db.models import Q
+
+        from topics.models import HotTopic
+
         cells = [cell_named(cell)] if cell else list(cells_with_content())
         for each in cells:
             ensure_watches(each)  # a cell with content has its watches
-        watches = Watch.objects.filter(active=True, cell__in=cells).select_related(
-            "cell__matrix", "cell__column", "cell__row"
-        )
+        topics = [] if cell else list(HotTopic.objects.filter(search_query__gt=""))
+        for topic in topics:
+            ensure_topic_watches(topic)  # and a hot topic with a search, its own
+        watches = Watch.objects.filter(
+            Q(cell__in=cells) | Q(topic__in=topics), active=True
+        ).select_related("cell__matrix", "cell__column", "cell__row", "topic")
         if source:
             watches = watches.filter(source=source)
         failed = 0
