@@ -69,6 +69,11 @@ MODELS = [
     "readers.follow",
     "readers.bulletinschedule",
     "readers.bulletin",
+    # The literature watch: the screening decisions are editors' work, kept like content.
+    "watch.exclusionreason",
+    "watch.watch",
+    "watch.watchrun",
+    "watch.candidate",
     "reversion.revision",
     "reversion.version",
 ]
@@ -80,6 +85,7 @@ REPLACED = [
     "studies.setting",
     "studies.population",
     "readers.bulletinschedule",
+    "watch.exclusionreason",
 ]
 CONTENT = [m for m in MODELS if not m.startswith(("auth.", "taggit.")) and m not in REPLACED]
 # Everything else in the database, and why it is left out.
@@ -102,6 +108,7 @@ LEFT_OUT = {
     "subjects.subject": "a proxy of taggit.tag: its rows are exported as tags",
     "studies.country": "ISO 3166 and the UK's nations, made by migrate (documents name them)",
     "pagecache.pagecachemark": "the page cache's record of failed invalidations: transient",
+    "watch.watchswitch": "whether this server's worker runs the watches: off on a new one",
 }
 
 
