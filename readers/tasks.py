@@ -52,3 +52,11 @@ def plan_bulletins(frequency):
 
     bulletin = plan(frequency)
     return bulletin.pk if bulletin else None
+
+
+@task()
+def start_planners():
+    """Start (or restart) both schedules' planners: queued by migrate and `make run`."""
+    from .schedules import start
+
+    return [bulletin.pk if bulletin else None for bulletin in start()]

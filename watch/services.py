@@ -25,10 +25,10 @@ from .sources import SourceError
 SUGGESTED_ROLE = {"review": "R", "guidance": "G"}
 
 
-def query_for(cell, source):
-    """The cell's MORE search as a source reads it: PubMed looks for the phrase in titles and
-    abstracts; Crossref and OpenAlex take the words."""
-    words = " ".join((cell.more_query or "").split())
+def query_for(search, source):
+    """A cell's MORE search (or a topic's search) as a source reads it: PubMed looks for the
+    phrase in titles and abstracts; Crossref and OpenAlex take the words."""
+    words = " ".join((search or "").split())
     if not words:
         return ""
     if source == Source.PUBMED:
@@ -46,7 +46,7 @@ def ensure_watches(cell):
                 cell=cell,
                 source=source,
                 kind=Watch.Kind.SEARCH,
-                defaults={"query": query_for(cell, source)},
+                defaults={"query": query_for(cell.more_query, source)},
             )
             if created:
                 made.append(watch)
@@ -65,20 +65,13 @@ def ensure_topic_watches(topic):
     made = []
     if topic.search_query:
         for source in Source:
-            query = query_for(_Words(topic.search_query), source)
+            query = query_for(topic.search_query, source)
             watch, created = Watch.objects.get_or_create(
                 topic=topic, source=source, kind=Watch.Kind.SEARCH, defaults={"query": query}
             )
             if created:
                 made.append(watch)
     return made
-
-
-class _Words:
-    """A topic's search, read as a cell's MORE search is (``query_for``)."""
-
-    def __init__(self, words):
-        self.more_query = words
 
 
 def cited_studies(cell):
