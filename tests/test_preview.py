@@ -258,9 +258,9 @@ def test_a_preview_costs_the_same_queries_however_many_entries_a_cell_has(
     editor_client, editor, demo
 ):
     """Past validating the form (queries for each row, as a save makes), drawing the page
-    makes five: the stored rows the form does not show (one per inline: the verdict card,
-    the entries, the bite sections), the entries' documents' countries and the
-    neighbouring cells."""
+    makes six: the stored rows the form does not show (one per inline: the verdict card,
+    the entries, the bite sections), the entries' documents' countries, the neighbouring
+    cells, and when the cell's literature was last searched (its footer's line)."""
 
     def drawing(cell):
         data = form_data(editor_client.get(cell_change_url(cell)))
@@ -271,7 +271,7 @@ def test_a_preview_costs_the_same_queries_however_many_entries_a_cell_has(
 
     big, small = get_cell("alcohol", "E4"), get_cell("drug", "E4")
     assert big.entries.count() > small.entries.count() > 0
-    assert drawing(big) == drawing(small) == 5
+    assert drawing(big) == drawing(small) == 6
 
 
 def test_markup_errors_show_in_the_preview_and_nothing_is_saved(editor_client, demo):
