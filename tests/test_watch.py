@@ -250,6 +250,14 @@ def test_readers_see_when_a_cells_literature_was_last_searched(client, demo, fak
     assert "2 records found, 1 screened in." in client.get(url).content.decode()
     methods = client.get("/methods/").content.decode()
     assert f"So far 1 cell searched, last on {today}: 2 records found, 1 screened in." in methods
+    # An unpublished cell's searches count for no reader.
+    Cell.objects.filter(pk=get_cell("alcohol", "A1").pk).update(status="draft")
+    a1 = get_cell("alcohol", "A1")
+    assert not a1.is_public
+    Watch.objects.create(cell=a1, source="crossref", query="screening")
+    fake.answer("/crossref/works", {"status": "ok", "message": {"items": []}})
+    services.run_watch(Watch.objects.get(cell=a1))
+    assert "So far 1 cell searched" in client.get("/methods/").content.decode()
     # The draft it made is no reader's to see: not on the cell page, not in search.
     draft = Candidate.objects.get(pmid="9000001").document
     assert draft.status == "draft"

@@ -360,11 +360,17 @@ def flow(cell):
 
 
 def literature_totals():
-    """For the methods page: cells searched, records found, screened in, and the last search."""
-    runs = WatchRun.objects.filter(error="", finished_at__isnull=False)
+    """For the methods page: cells searched, records found, screened in, and the last search,
+    over the cells readers may see only (an unpublished cell's searches are not counted)."""
+    from matrix.models import Cell
+
+    public = Cell.objects.public()
+    runs = WatchRun.objects.filter(error="", finished_at__isnull=False, watch__cell__in=public)
     totals = runs.aggregate(last=Max("finished_at"), records=Coalesce(Sum("found"), 0))
     totals["cells"] = runs.values("watch__cell").distinct().count()
-    totals["screened_in"] = Candidate.objects.filter(status=Candidate.Status.INCLUDED).count()
+    totals["screened_in"] = Candidate.objects.filter(
+        status=Candidate.Status.INCLUDED, cell__in=public
+    ).count()
     return totals
 
 

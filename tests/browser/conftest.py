@@ -145,3 +145,19 @@ def nojs_page(new_context):
     return new_context(
         java_script_enabled=False, viewport={"width": 1280, "height": 900}
     ).new_page()
+
+
+@pytest.fixture
+def editor_page(new_context, site):
+    """A signed-in editor's page on a desktop."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("ed", password="a long pass phrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "a long pass phrase")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page

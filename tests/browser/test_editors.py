@@ -4,7 +4,6 @@ revision, and finding what to link to."""
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from matrix.models import CellEntry
 from studies.models import Document
@@ -16,19 +15,6 @@ SEED_003 = (
     / "citations/semantic_scholar/seed_003_kepner_humphreys_2025.txt"
 )
 TIMKO = "timko-debenedetti-2007-intensive-referral"
-
-
-@pytest.fixture
-def editor_page(new_context, site):
-    user = User.objects.create_user("ed", password="a long pass phrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "a long pass phrase")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def test_preview_opens_the_page_with_the_typed_change_and_keeps_the_form(editor_page):

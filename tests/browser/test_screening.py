@@ -3,7 +3,6 @@ alone (Tab, Space, typing in the menus, Enter), includes one as a draft with a s
 and E4's page then says when its literature was last searched."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from tests.factories import get_cell
 from tests.fake_literature import FakeLiterature
@@ -34,19 +33,6 @@ def tab_to(page, selector, back=False):
         if focused(page, selector):
             return
     raise AssertionError(f"the keyboard never reached {selector}")
-
-
-@pytest.fixture
-def editor_page(new_context, site):
-    user = User.objects.create_user("ed", password="a long pass phrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "a long pass phrase")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def choose_action(page, typed):

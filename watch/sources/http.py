@@ -131,3 +131,12 @@ def _timed_out(error):
 def _reason(error):
     text = str(error)
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+def contact_params(name="mailto"):
+    """The contact address a service asks clients to send (Crossref's and OpenAlex's
+    ``mailto``, NCBI's ``email``), if one is configured."""
+    from django.conf import settings
+
+    email = settings.WATCH_CONTACT_EMAIL
+    return {name: email} if email else {}

@@ -11,20 +11,19 @@ from citations.names import parse_name
 from citations.normalise import normalise_doi
 
 from . import SourceAnswerInvalid
-from .http import PoliteClient
+from .http import PoliteClient, contact_params
 
 
 class OpenAlex:
     name = "OpenAlex"
 
     def __init__(self, client=None):
-        params = {"mailto": settings.WATCH_CONTACT_EMAIL} if settings.WATCH_CONTACT_EMAIL else {}
         self.client = client or PoliteClient(
             self.name,
             settings.OPENALEX_API_URL,
             min_interval=0.1,
             contact_email=settings.WATCH_CONTACT_EMAIL,
-            params=params,
+            params=contact_params(),
         )
 
     def work_by_doi(self, doi):

@@ -11,7 +11,7 @@ from django.conf import settings
 from citations.importing import parse
 
 from . import SourceAnswerInvalid
-from .http import PoliteClient
+from .http import PoliteClient, contact_params
 
 BATCH = 200
 MAX_RECORDS = 10_000  # esearch's most in one answer (retmax)
@@ -22,9 +22,7 @@ class PubMed:
 
     def __init__(self, client=None):
         key = settings.NCBI_API_KEY
-        params = {"tool": "evidencebank"}
-        if settings.WATCH_CONTACT_EMAIL:
-            params["email"] = settings.WATCH_CONTACT_EMAIL
+        params = {"tool": "evidencebank", **contact_params("email")}
         if key:
             params["api_key"] = key
         self.client = client or PoliteClient(
