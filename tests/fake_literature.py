@@ -94,3 +94,116 @@ OPENALEX_CITING = {
         }
     ],
 }  # fmt: skip
+
+# The same search answered in esearch's XML (its documented default format, and the form some
+# of its error answers take whatever was asked).
+ESEARCH_XML = """<?xml version="1.0" encoding="UTF-8" ?>
+<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">
+<eSearchResult><Count>2</Count><RetMax>0</RetMax><RetStart>0</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_TEST</WebEnv><IdList><Id>9000001</Id><Id>9000002</Id></IdList><TranslationSet/><QueryTranslation>"mutual aid"[Title/Abstract]</QueryTranslation></eSearchResult>
+"""  # noqa: E501
+ESEARCH_XML_ERROR = """<?xml version="1.0" encoding="UTF-8" ?>
+<eSearchResult><ERROR>Invalid query_key</ERROR></eSearchResult>
+"""
+
+
+def efetch_xml(*articles):
+    return (
+        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
+        '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+        f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>"
+    )
+
+
+def pubmed_article(pmid, title, types=("Journal Article",), links=(), doi="", date=None):
+    """One PubmedArticle as efetch's XML gives it: its types, its CommentsCorrections
+    (``links``: (RefType, PMID)), its DOI and its electronic date ((year, month, day))."""
+    types_xml = "".join(f"<PublicationType>{t}</PublicationType>" for t in types)
+    links_xml = "".join(
+        f'<CommentsCorrections RefType="{kind}"><RefSource>Test Journal</RefSource>'
+        f'<PMID Version="1">{linked}</PMID></CommentsCorrections>'
+        for kind, linked in links
+    )
+    date_xml = (
+        '<ArticleDate DateType="Electronic"><Year>{}</Year><Month>{:02d}</Month>'
+        "<Day>{:02d}</Day></ArticleDate>".format(*date)
+        if date
+        else ""
+    )
+    doi_xml = f'<ArticleId IdType="doi">{doi}</ArticleId>' if doi else ""
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
+        f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print-Electronic">'
+        f"<Journal><JournalIssue><PubDate><Year>2026</Year></PubDate></JournalIssue></Journal>"
+        f"<ArticleTitle>{title}</ArticleTitle>{date_xml}"
+        f"<PublicationTypeList>{types_xml}</PublicationTypeList></Article>"
+        f"<CommentsCorrectionsList>{links_xml}</CommentsCorrectionsList></MedlineCitation>"
+        f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>{doi_xml}'
+        "</ArticleIdList></PubmedData></PubmedArticle>"
+    )
+
+
+# A test record PubMed says was retracted, and the retraction notice's own record.
+EFETCH_XML_RETRACTED = efetch_xml(
+    pubmed_article(
+        "9000001",
+        "A trial of linking patients to peer groups after treatment.",
+        types=("Journal Article", "Retracted Publication"),
+        links=[("RetractionIn", "9000010")],
+    )
+)
+EFETCH_XML_NOTICE = efetch_xml(
+    pubmed_article(
+        "9000010",
+        "Retraction: a trial of linking patients (a test notice).",
+        types=("Retraction of Publication",),
+        links=[("RetractionOf", "9000001")],
+        doi="10.5555/notice.0010",
+        date=(2026, 6, 2),
+    )
+)
+
+# A work's own record listing its notices (``updated-by``), as Crossref serves the Retraction
+# Watch records: here an expression of concern, then a retraction.
+CROSSREF_UPDATED_BY = {
+    "status": "ok",
+    "message-type": "work-list",
+    "message": {
+        "items": [
+            {
+                "DOI": "10.5555/TEST.0001",
+                "type": "journal-article",
+                "title": ["A trial of linking patients to peer groups after treatment"],
+                "updated-by": [
+                    {
+                        "DOI": "10.5555/eoc.0001",
+                        "type": "expression_of_concern",
+                        "source": "publisher",
+                        "label": "Expression of concern",
+                        "updated": {"date-parts": [[2026, 3, 1]]},
+                    },
+                    {
+                        "DOI": "10.5555/rw.0001",
+                        "type": "retraction",
+                        "source": "retraction-watch",
+                        "label": "Retraction",
+                        "record-id": 99999,
+                        "updated": {"date-parts": [[2026, 7, 9]]},
+                    },
+                ],
+            }
+        ]
+    },
+}
+CROSSREF_NONE = {"status": "ok", "message-type": "work-list", "message": {"items": []}}
+
+
+def crossref_by_filter(notices=CROSSREF_NONE, works=CROSSREF_NONE):
+    """A Crossref ``works`` answer chosen by the request's filter, as Crossref chooses:
+    ``updates:`` finds notices, ``doi:`` the works themselves."""
+    import json
+
+    def answer(params):
+        chosen = notices if params.get("filter", "").startswith("updates:") else works
+        return json.dumps(chosen)
+
+    return answer

@@ -85,7 +85,9 @@ def test_a_failed_run_keeps_its_reason_and_the_next_starts_where_it_did(demo, fa
     watch.refresh_from_db()
     fake.answer("/eutils/esearch", "<html>maintenance</html>")
     run = services.run_watch(watch)
-    assert run.failed and run.error == "PubMed's answer was not JSON."
+    assert (
+        run.failed and run.error == "PubMed's search answer was neither esearch's JSON nor its XML."
+    )
     assert Candidate.objects.count() == 0
     watch.refresh_from_db()
     assert watch.last_success_at == last_success
@@ -177,9 +179,49 @@ def test_a_flow_count_per_cell(editor_client, queued):
     act(editor_client, "include_them", [trial])
     design = ExclusionReason.objects.get(name="Wrong study design")
     act(editor_client, "exclude_them", [cohort], reason=design.pk)
-    flow = services.flow(get_cell("alcohol", "E4"))
+    e4 = get_cell("alcohol", "E4")
+    flow = services.flow(e4)
     assert flow["included"] == 1 and flow["screened"] == 2
     assert flow["excluded"] == [("Wrong study design", 1)]
+    # Shown to editors on the cell's own form, leading to its queue; and on its queue.
+    form = editor_client.get(f"/admin/matrix/cell/{e4.pk}/change/").content.decode()
+    panel = form[form.index('class="module flow-count"') :]
+    panel = panel[: panel.index("</section>")]
+    assert '<th scope="row">Included</th><td>1</td>' in panel
+    assert "Wrong study design: 1" in panel and "0 still to screen" in panel
+    assert f'href="/admin/watch/candidate/?cell__id__exact={e4.pk}"' in panel
+    assert "is not watched yet" in panel  # imported, never searched: it can start watching
+    start = f"/admin/watch/watch/start/?cell={e4.pk}"
+    assert f'href="{start}"' in panel
+    chosen = editor_client.get(start).content.decode()
+    assert f'<option value="{e4.pk}" selected>' in chosen
+    queue = editor_client.get(QUEUE + f"?cell__id__exact={e4.pk}").content.decode()
+    assert '<th scope="row">Included</th><td>1</td>' in queue
+
+
+def test_a_watched_cells_form_counts_its_runs_and_links_its_watches(editor_client, demo, fake):
+    e4 = get_cell("alcohol", "E4")
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", EFETCH)
+    services.run_watch(pubmed_watch(e4))
+    form = editor_client.get(f"/admin/matrix/cell/{e4.pk}/change/").content.decode()
+    assert '<th scope="row">Records found</th><td>2</td>' in form
+    assert "2 still to screen" in form and "(2 waiting)" in form
+    assert f'href="/admin/watch/watch/?cell__id__exact={e4.pk}"' in form
+    assert "not watched yet" not in form
+    # A cell nobody watches says so; an editor without the queue's permission sees no panel.
+    b2 = get_cell("alcohol", "B2")
+    other = editor_client.get(f"/admin/matrix/cell/{b2.pk}/change/").content.decode()
+    assert "is not watched yet" in other
+    from django.contrib.auth.models import Permission, User
+
+    cells_only = User.objects.create_user("cells-only", is_staff=True)
+    cells_only.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="matrix", codename__endswith="_cell")
+    )
+    editor_client.force_login(cells_only)
+    page = editor_client.get(f"/admin/matrix/cell/{e4.pk}/change/")
+    assert page.status_code == 200 and "flow-count" not in page.content.decode()
 
 
 def test_scheduling_is_off_until_the_setting_and_an_editor_turn_it_on(
@@ -264,13 +306,16 @@ def test_readers_see_when_a_cells_literature_was_last_searched(client, demo, fak
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def flag_timko(fake, crossref, openalex=None, efetch=None):
-    """Timko's trial given a test DOI and PMID; the sources answer as told."""
+def flag_timko(fake, crossref, openalex=None, efetch=None, works=None):
+    """Timko's trial given a test DOI and PMID; the sources answer as told: Crossref's notices
+    (``updates:``) and works (``doi:``, with their ``updated-by``), OpenAlex, PubMed's XML."""
+    from tests.fake_literature import CROSSREF_NONE, crossref_by_filter, efetch_xml, pubmed_article
+
     timko = Document.objects.get(slug="timko-debenedetti-2007-intensive-referral")
     Document.objects.filter(pk=timko.pk).update(doi="10.5555/test.0001", pmid="9000001")
-    fake.answer("/crossref/works", crossref)
+    fake.answer("/crossref/works", crossref_by_filter(crossref, works or CROSSREF_NONE))
     fake.answer("/openalex/works", openalex or {"meta": {}, "results": []})
-    fake.answer("/eutils/efetch", efetch or EFETCH)
+    fake.answer("/eutils/efetch", efetch or efetch_xml(pubmed_article("9000001", "A test.")))
     return Document.objects.get(pk=timko.pk)
 
 
@@ -333,22 +378,53 @@ def test_a_retraction_is_flagged_everywhere_and_its_cells_followers_told(
 
 
 def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
-    from tests.fake_literature import OPENALEX_WORK
+    from tests.fake_literature import (
+        CROSSREF_NONE,
+        EFETCH_XML_NOTICE,
+        EFETCH_XML_RETRACTED,
+        OPENALEX_WORK,
+    )
 
-    empty = {"status": "ok", "message": {"items": []}}
-    timko = flag_timko(fake, empty, {"results": [OPENALEX_WORK]})
+    timko = flag_timko(fake, CROSSREF_NONE, {"results": [OPENALEX_WORK]})
     [(document, kind)] = services.check_notices([timko])
     assert kind == "retraction" and document.notice_source == "OpenAlex"
-    assert fake.requests[1]["params"]["filter"] == "doi:https://doi.org/10.5555/test.0001"
+    [asked] = [r for r in fake.requests if r["path"] == "/openalex/works"]
+    assert asked["params"]["filter"] == "doi:https://doi.org/10.5555/test.0001"
 
+    # PubMed: the record is typed "Retracted Publication" and links its notice, whose own
+    # record gives the notice's DOI and date.
     Document.objects.filter(pk=timko.pk).update(notice="", notice_source="")
     fake._answers.clear()
-    retracted = EFETCH.replace(
-        "TA  - J Test Stud", "PT  - Journal Article\nPT  - Retracted Publication\nTA  - J Test Stud"
-    )
-    timko = flag_timko(fake, empty, None, retracted)
+    timko = flag_timko(fake, CROSSREF_NONE, None, EFETCH_XML_RETRACTED)
+    fake.answer("/eutils/efetch", EFETCH_XML_NOTICE)
     [(document, kind)] = services.check_notices([timko])
-    assert document.notice_source == "PubMed"
+    assert (document.notice_source, document.notice_doi, document.notice_date) == (
+        "PubMed",
+        "10.5555/notice.0010",
+        "2026-06-02",
+    )
+    fetched = [r["params"] for r in fake.requests if r["path"] == "/eutils/efetch.fcgi"]
+    assert [(p["id"], p["retmode"]) for p in fetched][-2:] == [
+        ("9000001", "xml"),
+        ("9000010", "xml"),
+    ]
+
+
+def test_a_retraction_watch_record_on_the_work_itself_is_found(demo, fake):
+    """Crossref lists Retraction Watch's records in the retracted work's ``updated-by``, even
+    when no notice naming it (``update-to``) was registered; the gravest is recorded."""
+    from tests.fake_literature import CROSSREF_NONE, CROSSREF_UPDATED_BY
+
+    timko = flag_timko(fake, CROSSREF_NONE, works=CROSSREF_UPDATED_BY)
+    [(document, kind)] = services.check_notices([timko])
+    assert (kind, document.notice_doi, document.notice_date, document.notice_source) == (
+        "retraction",
+        "10.5555/rw.0001",
+        "2026-07-09",
+        "Retraction Watch (through Crossref)",
+    )
+    filters = [r["params"]["filter"] for r in fake.requests if r["path"] == "/crossref/works"]
+    assert filters == ["updates:10.5555/test.0001", "doi:10.5555/test.0001"]
 
 
 def test_a_graver_notice_is_never_replaced_by_a_lesser_one(demo, fake):

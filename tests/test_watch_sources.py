@@ -9,12 +9,18 @@ import pytest
 
 from tests.fake_literature import (
     CROSSREF_NOTICES,
+    CROSSREF_UPDATED_BY,
     CROSSREF_WORKS,
     EFETCH,
     ESEARCH,
+    ESEARCH_XML,
+    ESEARCH_XML_ERROR,
     OPENALEX_CITING,
     OPENALEX_WORK,
     FakeLiterature,
+    crossref_by_filter,
+    efetch_xml,
+    pubmed_article,
 )
 from watch.sources import SourceAnswerInvalid, SourceUnavailable
 from watch.sources.crossref import Crossref
@@ -90,8 +96,8 @@ def test_crossref_finds_works_indexed_since_and_notices_about_a_doi(fake):
     assert sent["query.bibliographic"] == "mutual aid referral"
     assert sent["filter"] == "from-index-date:2026-11-01"
     assert sent["mailto"] == "watch@example.org"
-    fake.answer("/crossref/works", CROSSREF_NOTICES)
-    fake._answers["/crossref/works"].pop(0)  # the next answers are the notices
+    fake._answers.clear()  # now the notices: a notice naming the DOI, the work's own list
+    fake.answer("/crossref/works", crossref_by_filter(CROSSREF_NOTICES, CROSSREF_UPDATED_BY))
     notices = Crossref().updates("10.5555/test.0001")
     assert notices == [
         {
@@ -99,9 +105,95 @@ def test_crossref_finds_works_indexed_since_and_notices_about_a_doi(fake):
             "notice_doi": "10.5555/notice.0001",
             "date": "2026-05-04",
             "source": "retraction-watch",
-        }
+        },
+        {
+            "kind": "expression_of_concern",
+            "notice_doi": "10.5555/eoc.0001",
+            "date": "2026-03-01",
+            "source": "publisher",
+        },
+        {
+            "kind": "retraction",
+            "notice_doi": "10.5555/rw.0001",
+            "date": "2026-07-09",
+            "source": "retraction-watch",
+        },
     ]
-    assert fake.requests[-1]["params"]["filter"] == "updates:10.5555/test.0001"
+    filters = [r["params"]["filter"] for r in fake.requests[-2:]]
+    assert filters == ["updates:10.5555/test.0001", "doi:10.5555/test.0001"]
+
+
+def test_crossref_asks_about_fifty_dois_in_one_request_each_and_tells_each_its_own(fake):
+    dois = [f"10.5555/test.{n:04d}" for n in range(50)]
+    fake.answer("/crossref/works", crossref_by_filter(CROSSREF_NOTICES, CROSSREF_UPDATED_BY))
+    found = Crossref().updates_of(dois + ["10.5555/TEST.0001"])  # told twice, asked once
+    assert sorted(found) == ["10.5555/test.0001"]
+    assert len(found["10.5555/test.0001"]) == 3
+    assert len(fake.requests) == 2
+    assert fake.requests[1]["params"]["filter"].count("doi:") == 50
+
+
+def test_pubmed_reads_esearch_xml_as_well_as_json(fake):
+    fake.answer("/eutils/esearch", ESEARCH_XML)
+    fake.answer("/eutils/efetch", EFETCH)
+    records = list(PubMed().records('"mutual aid"[Title/Abstract]', SINCE))
+    assert [r.pmid for r in records] == ["9000001", "9000002"]
+    assert fake.requests[1]["params"]["WebEnv"] == "MCID_TEST"
+    fake.answer("/eutils/esearch", ESEARCH_XML_ERROR)
+    fake._answers["/eutils/esearch"].pop(0)
+    with pytest.raises(SourceAnswerInvalid, match="not a list of PMIDs: Invalid query_key"):
+        PubMed().search("x")
+
+
+def test_pubmed_xml_says_which_records_are_retracted_corrected_or_of_concern(fake):
+    fake.answer(
+        "/eutils/efetch",
+        efetch_xml(
+            pubmed_article("9000001", "Retracted.", types=("Retracted Publication",)),
+            pubmed_article("9000002", "Corrected.", links=[("ErratumIn", "9000020")]),
+            pubmed_article("9000003", "Concern.", links=[("ExpressionOfConcernIn", "9000030")]),
+            pubmed_article("9000004", "Untouched.", links=[("CommentIn", "9000040")]),
+        ),
+    )
+    fake.answer(
+        "/eutils/efetch",
+        efetch_xml(
+            pubmed_article("9000020", "Erratum.", types=("Published Erratum",),
+                           doi="10.5555/err", date=(2026, 1, 5)),
+            pubmed_article("9000030", "Concern notice.", doi="10.5555/eoc"),
+        ),
+    )  # fmt: skip
+    found = PubMed().notices_of(["9000001", "9000002", "9000003", "9000004"])
+    assert found == {
+        "9000001": [{"kind": "retraction", "notice_doi": "", "date": "", "source": "pubmed"}],
+        "9000002": [
+            {"kind": "correction", "notice_doi": "10.5555/err", "date": "2026-01-05",
+             "source": "pubmed"}
+        ],
+        "9000003": [
+            {"kind": "expression_of_concern", "notice_doi": "10.5555/eoc", "date": "2026",
+             "source": "pubmed"}
+        ],
+    }  # fmt: skip
+    first, notices = (r["params"] for r in fake.requests)
+    assert first["id"] == "9000001,9000002,9000003,9000004" and first["retmode"] == "xml"
+    assert notices["id"] == "9000020,9000030"
+
+
+def test_pubmed_xml_expands_no_entity_and_fetches_no_dtd(fake):
+    """An answer carrying an entity bomb or an external entity is read without expanding
+    either: the check goes on, finding nothing in it."""
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        '<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+        "<ArticleTitle>&c;&x;</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+        "</PubmedArticleSet>"
+    )
+    fake.answer("/eutils/efetch", bomb)
+    assert PubMed().notices_of(["1"]) == {}
+    assert len(fake.requests) == 1
 
 
 def test_openalex_finds_works_citing_a_doi_and_whether_it_is_retracted(fake):
@@ -165,7 +257,12 @@ def test_an_unreachable_service_says_so(settings):
 @pytest.mark.parametrize(
     ("prefix", "body", "call", "message"),
     [
-        ("/eutils/esearch", "<html>maintenance</html>", lambda: PubMed().search("x"), "not JSON"),
+        ("/eutils/esearch", "<html>maintenance</html>", lambda: PubMed().search("x"),
+         "neither esearch's JSON nor its XML"),
+        ("/eutils/esearch", "Service unavailable", lambda: PubMed().search("x"),
+         "neither esearch's JSON nor its XML"),
+        ("/eutils/efetch", "<html>no</html>", lambda: PubMed().notices_of(["1"]), "PubMed XML"),
+        ("/eutils/efetch", "PMID- 1", lambda: PubMed().notices_of(["1"]), "PubMed XML"),
         ("/eutils/esearch", {"esearchresult": {"ERROR": "bad term"}},
          lambda: PubMed().search("x"), "not a list of PMIDs: bad term"),
         ("/eutils/efetch", "<html>no</html>", lambda: PubMed().fetch(["1"]), "MEDLINE"),

@@ -9,7 +9,7 @@ import datetime
 
 import reversion
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -322,39 +322,37 @@ def shown_again(cell):
 
 
 def flow(cell):
-    """The cell's flow of records (PRISMA-like): found, duplicates removed, screened,
-    excluded by reason, included; and when it was last searched."""
-    runs = WatchRun.objects.filter(watch__cell=cell, error="")
-    totals = {"found": 0, "in_bank": 0, "already_screened": 0}
-    last = None
-    for found, in_bank, already, finished in runs.values_list(
-        "found", "in_bank", "already_screened", "finished_at"
-    ):
-        totals["found"] += found
-        totals["in_bank"] += in_bank
-        totals["already_screened"] += already
-        last = max(filter(None, [last, finished]), default=None)
-    statuses = dict(
+    """The cell's flow of records (PRISMA-like): its watches, found, duplicates removed,
+    screened, excluded by reason, included; and when it was last searched. Two queries: the
+    watches with their successful runs' sums, and the candidates by status and reason."""
+    succeeded = Q(runs__error="")
+    runs = Watch.objects.filter(cell=cell).aggregate(
+        watches=Count("pk", distinct=True),
+        found=Sum("runs__found", filter=succeeded, default=0),
+        in_bank=Sum("runs__in_bank", filter=succeeded, default=0),
+        already_screened=Sum("runs__already_screened", filter=succeeded, default=0),
+        last=Max("runs__finished_at", filter=succeeded),
+    )
+    statuses, excluded = {}, {}
+    for status, reason, n in (
         Candidate.objects.filter(cell=cell)
-        .values_list("status")
+        .values_list("status", "reason__name")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    excluded = list(
-        Candidate.objects.filter(cell=cell, status=Candidate.Status.EXCLUDED)
-        .values_list("reason__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "reason__name")
-    )
+        .order_by()
+    ):
+        statuses[status] = statuses.get(status, 0) + n
+        if status == Candidate.Status.EXCLUDED:
+            excluded[reason] = excluded.get(reason, 0) + n
     decided = sum(n for status, n in statuses.items() if status != Candidate.Status.UNSCREENED)
     return {
-        "last_searched": last,
-        "found": totals["found"],
-        "duplicates": totals["in_bank"] + totals["already_screened"],
+        "watches": runs["watches"],
+        "last_searched": runs["last"],
+        "found": runs["found"],
+        "duplicates": runs["in_bank"] + runs["already_screened"],
         "screened": decided,
         "unscreened": statuses.get(Candidate.Status.UNSCREENED, 0),
         "maybe": statuses.get(Candidate.Status.MAYBE, 0),
-        "excluded": excluded,
+        "excluded": sorted(excluded.items(), key=lambda item: (-item[1], item[0] or "")),
         "included": statuses.get(Candidate.Status.INCLUDED, 0),
     }
 
@@ -401,8 +399,14 @@ def documents_to_check(doi=None):
 
 
 def most_serious(notices):
+    """The gravest notice; of equally grave ones, the first that names its notice's DOI (and
+    date), so a reader can be sent to it."""
     known = [n for n in notices if n["kind"] in SERIOUSNESS]
-    return min(known, key=lambda n: SERIOUSNESS.index(n["kind"]), default=None)
+    return min(
+        known,
+        key=lambda n: (SERIOUSNESS.index(n["kind"]), not n["notice_doi"], not n["date"]),
+        default=None,
+    )
 
 
 NOTICE_VERBS = {
@@ -438,12 +442,13 @@ def notice_news(document):
 
 
 def check_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
-    """Ask Crossref (its ``updates:`` filter, with the Retraction Watch records it serves),
-    OpenAlex (``is_retracted``) and PubMed ("Retracted Publication") about the documents'
-    DOIs and PMIDs, fifty at a time; record the most serious notice on each document through
-    the write path, as a revision its cells' followers are told of. Returns [(document,
-    notice kind)] for the documents whose notice changed. Raises SourceError, having kept
-    what it recorded before."""
+    """Ask Crossref (notices naming the DOIs in ``update-to``, and the works' own
+    ``updated-by``, where the Retraction Watch records it serves appear), OpenAlex
+    (``is_retracted``) and PubMed (publication types and links to notices) about the
+    documents' DOIs and PMIDs, fifty at a time; record the most serious notice on each
+    document through the write path, as a revision its cells' followers are told of. Returns
+    [(document, notice kind)] for the documents whose notice changed. Raises SourceError,
+    having kept what it recorded before."""
     from .sources.crossref import Crossref
     from .sources.openalex import OpenAlex
     from .sources.pubmed import PubMed
@@ -469,16 +474,14 @@ def _check_batch(documents, crossref, openalex, pubmed):
     notices = crossref.updates_of(dois) if dois else {}
     retracted = openalex.retracted_of(dois) if dois else set()
     pmids = [d.pmid for d in documents if d.pmid]
-    pubmed_retracted = pubmed.retracted_of(pmids) if pmids else set()
+    pubmed_notices = pubmed.notices_of(pmids) if pmids else {}
     changed = []
     for document in documents:
         key = normalise_doi(document.doi).casefold() if document.doi else ""
         found = list(notices.get(key, [])) if key else []
-        if not any(n["kind"] == "retraction" for n in found):
-            if key and key in retracted:
-                found.append(_reported("openalex"))
-            elif document.pmid and document.pmid in pubmed_retracted:
-                found.append(_reported("pubmed"))
+        found += pubmed_notices.get(document.pmid, []) if document.pmid else []
+        if key in retracted and not any(n["kind"] == "retraction" for n in found):
+            found.append(_reported("openalex"))
         notice = most_serious(found)
         if notice is not None and _record_notice(document, notice):
             changed.append((document, notice["kind"]))

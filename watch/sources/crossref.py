@@ -55,28 +55,52 @@ class Crossref:
         return self.updates_of([doi]).get(normalise_doi(doi).casefold(), [])
 
     def updates_of(self, dois, rows=1000):
-        """{DOI (case-folded): [notices]} for several DOIs in one request: Crossref ORs the
-        values of a filter given more than once (``updates:a,updates:b``)."""
+        """{DOI (case-folded): [notices]} for several DOIs, in two requests. Crossref keeps a
+        notice in two places: the notice's own record names what it updates (``update-to``,
+        found with the ``updates:`` filter), and the updated work's record lists its notices
+        (``updated-by``, where the Retraction Watch records appear even when no notice was
+        registered). Crossref ORs the values of a filter given more than once
+        (``updates:a,updates:b``), so each place is one request for the batch."""
         wanted = {normalise_doi(d).casefold() for d in dois if d}
         if not wanted:
             return {}
-        condition = ",".join(f"updates:{doi}" for doi in sorted(wanted))
         found = {}
-        for item in self._items({"filter": condition, "rows": rows}):
+
+        def add(about, update, notice_doi):
+            about = normalise_doi(str(about)).casefold()
+            if about not in wanted:
+                return
+            when = update.get("updated")
+            date = from_date_parts(when) if isinstance(when, dict) else None
+            notice = {
+                "kind": str(update.get("type", "")),
+                "notice_doi": normalise_doi(str(notice_doi or "")),
+                "date": date.iso if date else "",
+                "source": str(update.get("source") or "crossref"),
+            }
+            said = found.setdefault(about, [])
+            if not any(_same(n, notice) for n in said):  # both places may name one notice
+                said.append(notice)
+
+        notices = self._items({"filter": _any_of("updates", wanted), "rows": rows})
+        for item in notices:
             for update in item.get("update-to") or []:
-                if not isinstance(update, dict):
-                    continue
-                about = normalise_doi(str(update.get("DOI", ""))).casefold()
-                if about not in wanted:
-                    continue
-                when = update.get("updated")
-                date = from_date_parts(when) if isinstance(when, dict) else None
-                found.setdefault(about, []).append(
-                    {
-                        "kind": str(update.get("type", "")),
-                        "notice_doi": str(item.get("DOI", "")),
-                        "date": date.iso if date else "",
-                        "source": str(update.get("source") or "crossref"),
-                    }
-                )
+                if isinstance(update, dict):
+                    add(update.get("DOI", ""), update, item.get("DOI"))
+        works = self._items({"filter": _any_of("doi", wanted), "rows": rows})
+        for item in works:
+            for update in item.get("updated-by") or []:
+                if isinstance(update, dict):
+                    add(item.get("DOI", ""), update, update.get("DOI"))
         return found
+
+
+def _same(one, other):
+    return (one["kind"], one["notice_doi"].casefold()) == (
+        other["kind"],
+        other["notice_doi"].casefold(),
+    )
+
+
+def _any_of(name, values):
+    return ",".join(f"{name}:{value}" for value in sorted(values))
