@@ -22,6 +22,7 @@ from studies.appraisal import CertaintyReason
 from studies.models import Document
 
 from .models import BiteSection, Cell, CellEntry, CellVerdict, Chart, Column, Matrix, Role, Row
+from .notes import editor_panels_for
 from .refreshers import restored_certainty_news
 from .widgets import write_widgets_in_python
 
@@ -277,6 +278,7 @@ class BiteSectionInline(MarkupAdminMixin, admin.StackedInline):
 @admin.register(Cell)
 class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, EditorialAdmin):
     preview = True
+    change_form_template = "admin/matrix/cell/change_form.html"  # with apps' panels
     list_display = (
         "code_label",
         "matrix",
@@ -323,6 +325,9 @@ class CellAdmin(ProtectLinkedAdminMixin, PendingAnchorsMixin, MarkupAdminMixin, 
 
     def render_change_form(self, request, context, *args, **kwargs):
         write_widgets_in_python(context["adminform"].form)  # as the rows' (CellPartFormSet)
+        cell = kwargs.get("obj")
+        if cell is not None and cell.pk:
+            context["editor_panels"] = editor_panels_for(cell, request)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inline_instances(self, request, obj=None):

@@ -41,8 +41,9 @@ PICKER_QUERIES = 6 + WORD_PROBE
 # with their documents and who judged them, the bite sections (each inline's formset and the
 # stale-save fingerprint read the verdict, entries and sections: three more); the column and
 # row shown, then every column and row with its matrix for the two selects; the count of
-# bite sections for their folded section's heading.
-CELL_FORM_QUERIES = 22
+# bite sections for their folded section's heading; the literature watch's flow count (its
+# watches with their runs' sums, its candidates by status and reason).
+CELL_FORM_QUERIES = 24
 # Dashboard: the session, the user, the editors' group, documents and cells out for
 # consultation, scheduled, drafts (two each), messages and their count, the cells by
 # freshness, the permissions (two) for the app list, the recent actions; the cells with

@@ -272,7 +272,10 @@ class WatchAdmin(admin.ModelAdmin):
 
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = StartWatchingForm(request.POST or None)
+        # From a cell's form ("Watch this cell's literature"), that cell is chosen already.
+        chosen = request.GET.get("cell", "")
+        initial = {"cell": int(chosen)} if chosen.isdigit() else {}
+        form = StartWatchingForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             cell, topic = form.cleaned_data["cell"], form.cleaned_data["topic"]
             if cell:
