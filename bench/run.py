@@ -29,6 +29,7 @@ from bench import (  # noqa: E402
     growth_bench,
     mail_bench,
     markup_bench,
+    notices_bench,
     relevance_bench,
     search_bench,
     serve_bench,
@@ -100,6 +101,7 @@ def main(sections):
             "search": search_bench.run,
             "mail": mail_bench.run,
             "watch": watch_bench.run,
+            "notices": notices_bench.run,  # last: it adds 100,000 documents
         }
         for name, part in on_the_demo.items():
             if name in sections:
@@ -166,7 +168,7 @@ def pages_and_markup():
 
 if __name__ == "__main__":
     # make bench runs every section; name some to run only those: serve, admin, relevance, pages,
-    # appraisal, search, mail, growth, watch.
+    # appraisal, search, mail, growth, watch, notices.
     # BENCH_ONLY=search (or any section) does the same from make.
     chosen = sys.argv[1:] or os.environ.get("BENCH_ONLY", "").split() or None
     main(
@@ -181,5 +183,6 @@ if __name__ == "__main__":
             "mail",
             "growth",
             "watch",
+            "notices",
         ]
     )

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 class FakeLiterature:
     def __init__(self):
         self.requests = []
+        self.keep_requests = True  # off while the benchmark measures the client's memory
         self._answers = {}
         self._lock = threading.Lock()
         server = self
@@ -27,10 +28,11 @@ class FakeLiterature:
                 parts = urlsplit(self.path)
                 params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 with server._lock:
-                    server.requests.append(
-                        {"path": parts.path, "params": params, "headers": dict(self.headers),
-                         "at": time.monotonic()}
-                    )  # fmt: skip
+                    if server.keep_requests:
+                        server.requests.append(
+                            {"path": parts.path, "params": params,
+                             "headers": dict(self.headers), "at": time.monotonic()}
+                        )  # fmt: skip
                 status, headers, body, delay = server._next(parts.path)
                 if callable(body):
                     body = body(params)
@@ -79,3 +81,42 @@ class FakeLiterature:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# PubMed XML, as efetch writes it (retmode=xml), for the tests' and the benchmark's answers.
+
+
+def efetch_xml(*articles):
+    return (
+        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
+        '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+        f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>"
+    )
+
+
+def pubmed_article(pmid, title, types=("Journal Article",), links=(), doi="", date=None):
+    """One PubmedArticle as efetch's XML gives it: its types, its CommentsCorrections
+    (``links``: (RefType, PMID)), its DOI and its electronic date ((year, month, day))."""
+    types_xml = "".join(f"<PublicationType>{t}</PublicationType>" for t in types)
+    links_xml = "".join(
+        f'<CommentsCorrections RefType="{kind}"><RefSource>Test Journal</RefSource>'
+        f'<PMID Version="1">{linked}</PMID></CommentsCorrections>'
+        for kind, linked in links
+    )
+    date_xml = (
+        '<ArticleDate DateType="Electronic"><Year>{}</Year><Month>{:02d}</Month>'
+        "<Day>{:02d}</Day></ArticleDate>".format(*date)
+        if date
+        else ""
+    )
+    doi_xml = f'<ArticleId IdType="doi">{doi}</ArticleId>' if doi else ""
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
+        f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print-Electronic">'
+        f"<Journal><JournalIssue><PubDate><Year>2026</Year></PubDate></JournalIssue></Journal>"
+        f"<ArticleTitle>{title}</ArticleTitle>{date_xml}"
+        f"<PublicationTypeList>{types_xml}</PublicationTypeList></Article>"
+        f"<CommentsCorrectionsList>{links_xml}</CommentsCorrectionsList></MedlineCitation>"
+        f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>{doi_xml}'
+        "</ArticleIdList></PubmedData></PubmedArticle>"
+    )

@@ -2,7 +2,11 @@
 is scripts.fake_literature, shared with the benchmark). Test records are plainly test records.
 """
 
-from scripts.fake_literature import FakeLiterature  # noqa: F401  (the tests' server)
+from scripts.fake_literature import (  # noqa: F401  (the tests' server, PubMed XML's writers)
+    FakeLiterature,
+    efetch_xml,
+    pubmed_article,
+)
 
 # Test content in our own words: no real paper's facts.
 ESEARCH = {
@@ -104,42 +108,6 @@ ESEARCH_XML = """<?xml version="1.0" encoding="UTF-8" ?>
 ESEARCH_XML_ERROR = """<?xml version="1.0" encoding="UTF-8" ?>
 <eSearchResult><ERROR>Invalid query_key</ERROR></eSearchResult>
 """
-
-
-def efetch_xml(*articles):
-    return (
-        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
-        '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
-        f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>"
-    )
-
-
-def pubmed_article(pmid, title, types=("Journal Article",), links=(), doi="", date=None):
-    """One PubmedArticle as efetch's XML gives it: its types, its CommentsCorrections
-    (``links``: (RefType, PMID)), its DOI and its electronic date ((year, month, day))."""
-    types_xml = "".join(f"<PublicationType>{t}</PublicationType>" for t in types)
-    links_xml = "".join(
-        f'<CommentsCorrections RefType="{kind}"><RefSource>Test Journal</RefSource>'
-        f'<PMID Version="1">{linked}</PMID></CommentsCorrections>'
-        for kind, linked in links
-    )
-    date_xml = (
-        '<ArticleDate DateType="Electronic"><Year>{}</Year><Month>{:02d}</Month>'
-        "<Day>{:02d}</Day></ArticleDate>".format(*date)
-        if date
-        else ""
-    )
-    doi_xml = f'<ArticleId IdType="doi">{doi}</ArticleId>' if doi else ""
-    return (
-        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
-        f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print-Electronic">'
-        f"<Journal><JournalIssue><PubDate><Year>2026</Year></PubDate></JournalIssue></Journal>"
-        f"<ArticleTitle>{title}</ArticleTitle>{date_xml}"
-        f"<PublicationTypeList>{types_xml}</PublicationTypeList></Article>"
-        f"<CommentsCorrectionsList>{links_xml}</CommentsCorrectionsList></MedlineCitation>"
-        f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>{doi_xml}'
-        "</ArticleIdList></PubmedData></PubmedArticle>"
-    )
 
 
 # A test record PubMed says was retracted, and the retraction notice's own record.

@@ -385,6 +385,8 @@ SOURCE_NAMES = {
 
 
 BATCH = 50  # DOIs or PMIDs a request: OpenAlex's most for one filter
+NOTICE_FIELDS = ("notice", "notice_doi", "notice_date", "notice_source", "notice_found_at")
+CHECKED_FIELDS = ("pk", "slug", "kind", "doi", "pmid", *NOTICE_FIELDS)
 
 
 def documents_to_check(doi=None):
@@ -457,9 +459,13 @@ def check_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
     openalex = openalex or OpenAlex()
     pubmed = pubmed or PubMed()
     documents = documents if documents is not None else documents_to_check()
+    if hasattr(documents, "only"):
+        # Only what the check reads, a few hundred at a time: 100,000 documents' texts are
+        # never held; one whose notice changes is read whole before it is saved.
+        documents = documents.only(*CHECKED_FIELDS).iterator(chunk_size=500)
     changed = []
     batch = []
-    for document in documents.iterator() if hasattr(documents, "iterator") else documents:
+    for document in documents:
         batch.append(document)
         if len(batch) == BATCH:
             changed += _check_batch(batch, crossref, openalex, pubmed)
@@ -483,8 +489,8 @@ def _check_batch(documents, crossref, openalex, pubmed):
         if key in retracted and not any(n["kind"] == "retraction" for n in found):
             found.append(_reported("openalex"))
         notice = most_serious(found)
-        if notice is not None and _record_notice(document, notice):
-            changed.append((document, notice["kind"]))
+        if notice is not None and (saved := _record_notice(document, notice)) is not None:
+            changed.append((saved, notice["kind"]))
     return changed
 
 
@@ -493,20 +499,24 @@ def _reported(source):
 
 
 def _record_notice(document, notice):
-    """Record ``notice`` on the document unless it has it, or a graver one, already."""
+    """Record ``notice`` on the document unless it has it, or a graver one, already; returns
+    the document saved, or None."""
     from editorial.services import save_content
     from studies.models import Notice
 
     if document.notice == notice["kind"] and document.notice_doi == notice["notice_doi"]:
-        return False
+        return None
     if (
         document.notice
         and SERIOUSNESS.index(document.notice) <= SERIOUSNESS.index(notice["kind"])
         and document.notice != notice["kind"]
     ):
-        return False  # never downgrade what is recorded (an editor's, or a graver one)
+        return None  # never downgrade what is recorded (an editor's, or a graver one)
     if document.notice == notice["kind"] and not notice["notice_doi"]:
-        return False  # the same, reported again without its notice's DOI
+        return None  # the same, reported again without its notice's DOI
+    checked = document
+    if document.get_deferred_fields():  # read for the check only: read whole to be saved
+        document = type(document).objects.get(pk=document.pk)
     document.notice = notice["kind"]
     document.notice_doi = notice["notice_doi"]
     document.notice_date = notice["date"]
@@ -518,4 +528,6 @@ def _record_notice(document, notice):
             f"{Notice(notice['kind']).label}, as {document.notice_source} reports."
         )
         save_content(document, editor=None, revised=True, note=said[:300], validated=True)
-    return True
+    for name in NOTICE_FIELDS:  # what is returned is the light copy: a long check holds few
+        setattr(checked, name, getattr(document, name))
+    return checked
