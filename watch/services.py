@@ -504,6 +504,13 @@ def _record_notice(document, notice):
     from editorial.services import save_content
     from studies.models import Notice
 
+    checked = document
+    if document.get_deferred_fields():
+        # Read for the check only, perhaps minutes ago: read whole, and as it is now (an
+        # editor may have set a notice since), before deciding and saving.
+        document = type(document).objects.filter(pk=document.pk).first()
+        if document is None:
+            return None  # deleted since
     if document.notice == notice["kind"] and document.notice_doi == notice["notice_doi"]:
         return None
     if (
@@ -514,9 +521,6 @@ def _record_notice(document, notice):
         return None  # never downgrade what is recorded (an editor's, or a graver one)
     if document.notice == notice["kind"] and not notice["notice_doi"]:
         return None  # the same, reported again without its notice's DOI
-    checked = document
-    if document.get_deferred_fields():  # read for the check only: read whole to be saved
-        document = type(document).objects.get(pk=document.pk)
     document.notice = notice["kind"]
     document.notice_doi = notice["notice_doi"]
     document.notice_date = notice["date"]
