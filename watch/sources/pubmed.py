@@ -174,14 +174,16 @@ class PubMed:
         return root.iterfind("PubmedArticle")
 
 
-# PubMed XML, read with lxml refusing what an answer has no business carrying: no entity is
-# expanded, no DTD or anything else is fetched, and no tree is deeper than lxml's default.
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
 def read_xml(body):
+    """The answer's root, read with lxml refusing what an answer has no business carrying: no
+    entity is expanded, no DTD or anything else is fetched, and no tree is deeper than lxml's
+    default. A parser each time: lxml's parsers are not to be shared between threads (the
+    worker's)."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
-        return etree.fromstring(body, PARSER)
+        return etree.fromstring(body, parser)
     except etree.XMLSyntaxError:
         return None
 
