@@ -2,13 +2,13 @@
 BENCH_ONLY=notices).
 
 The bank is filled with test documents, nine in ten with a DOI and nine in ten with a PMID.
-``check_notices`` asks about all of them, fifty a request, at each service's published pace
-(Crossref and OpenAlex 10 requests a second, PubMed 10 with an API key), against a local
-server answering in the services' formats (scripts.fake_literature): Crossref's notices
-(``updates:``) and works (``doi:``, with ``updated-by``), OpenAlex's works (``is_retracted``),
-PubMed's XML (publication types and linked notices, then the notices' own records). One
-document in 250 has a notice, from one of the four places; the benchmark checks that each is
-recorded, once, through the write path.
+``flag_notices`` (what ``check_retractions`` and the weekly task run) asks about all of them,
+fifty a request, at each service's published pace (Crossref and OpenAlex 10 requests a second,
+PubMed 10 with an API key), against a local server answering in the services' formats
+(scripts.fake_literature): Crossref's notices (``updates:``) and works (``doi:``, with
+``updated-by``), OpenAlex's works (``is_retracted``), PubMed's XML (publication types and
+linked notices, then the notices' own records). One document in 250 has a notice, from one of
+the four places; the benchmark checks that each is recorded, once, through the write path.
 
 The baseline, alternated with it, is the same check with the same answers made in the
 process: no network and no pacing, the same parsing, reading and saving. Printed per size:
@@ -215,7 +215,7 @@ def run():
 
 def measure(pks, server):
     from studies.models import Document
-    from watch.services import check_notices
+    from watch.services import flag_notices
     from watch.sources.crossref import Crossref
     from watch.sources.http import PoliteClient
     from watch.sources.openalex import OpenAlex
@@ -232,9 +232,9 @@ def measure(pks, server):
         clear_notices()
         before = len(server.requests)
         start = time.perf_counter()
-        changed = check_notices(documents, **sources)
+        changed = sum(1 for _ in flag_notices(documents, **sources))  # as the command does
         elapsed = time.perf_counter() - start
-        assert len(changed) == expected, (len(changed), expected)  # it found what it claims
+        assert changed == expected, (changed, expected)  # it found what it claims
         sent = server.requests[before:]
         # The services' pace alone: each client's requests at its interval (10 a second).
         pace = max(
@@ -275,7 +275,7 @@ def measure(pks, server):
     clear_notices()
     server.keep_requests = False  # the server runs in this process: its log is not the check's
     tracemalloc.start()
-    check_notices(documents, **unpaced)
+    sum(1 for _ in flag_notices(documents, **unpaced))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     server.keep_requests = True

@@ -410,6 +410,34 @@ def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
     ]
 
 
+def test_what_a_check_flagged_before_a_source_failed_is_kept_and_told_at_once(demo, fake):
+    """The check yields each document as it flags it: a source failing in a later batch of
+    fifty loses nothing the earlier batches recorded."""
+    import json
+
+    from tests.fake_literature import CROSSREF_NONE, CROSSREF_NOTICES
+    from watch.sources import SourceAnswerInvalid
+
+    timko = flag_timko(fake, CROSSREF_NONE)
+    asked = []
+
+    def crossref(params):  # the first batch's two answers, then nonsense
+        asked.append(params["filter"])
+        if len(asked) > 2:
+            return "<html>overloaded</html>"
+        return json.dumps(CROSSREF_NOTICES if len(asked) == 1 else CROSSREF_NONE)
+
+    fake._answers.pop("/crossref/works")
+    fake.answer("/crossref/works", crossref)
+    others = [Document(slug=f"other-{n}", doi=f"10.5555/other.{n}") for n in range(50)]
+    flagging = services.flag_notices([timko, *others])
+    document, kind = next(flagging)
+    assert (document.slug, kind) == (timko.slug, "retraction")
+    with pytest.raises(SourceAnswerInvalid):
+        next(flagging)
+    assert Document.objects.get(pk=timko.pk).notice == "retraction"
+
+
 def test_a_retraction_watch_record_on_the_work_itself_is_found(demo, fake):
     """Crossref lists Retraction Watch's records in the retracted work's ``updated-by``, even
     when no notice naming it (``update-to``) was registered; the gravest is recorded."""

@@ -443,14 +443,21 @@ def notice_news(document):
     return f"A {what}{where} was {NOTICE_VERBS[document.notice]}{when} ({document.notice_source})."
 
 
-def check_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
+def check_notices(documents=None, **sources):
+    """``flag_notices`` as a list: [(document, notice kind)] for the documents whose notice
+    changed."""
+    return list(flag_notices(documents, **sources))
+
+
+def flag_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
     """Ask Crossref (notices naming the DOIs in ``update-to``, and the works' own
     ``updated-by``, where the Retraction Watch records it serves appear), OpenAlex
     (``is_retracted``) and PubMed (publication types and links to notices) about the
     documents' DOIs and PMIDs, fifty at a time; record the most serious notice on each
-    document through the write path, as a revision its cells' followers are told of. Returns
-    [(document, notice kind)] for the documents whose notice changed. Raises SourceError,
-    having kept what it recorded before."""
+    document through the write path, as a revision its cells' followers are told of. Yields
+    (document, notice kind) for each document whose notice changed, as it is recorded: a
+    check of the whole bank holds none of them, and a command prints each as it comes.
+    Raises SourceError, having kept what it recorded before."""
     from .sources.crossref import Crossref
     from .sources.openalex import OpenAlex
     from .sources.pubmed import PubMed
@@ -463,16 +470,14 @@ def check_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
         # Only what the check reads, a few hundred at a time: 100,000 documents' texts are
         # never held; one whose notice changes is read whole before it is saved.
         documents = documents.only(*CHECKED_FIELDS).iterator(chunk_size=500)
-    changed = []
     batch = []
     for document in documents:
         batch.append(document)
         if len(batch) == BATCH:
-            changed += _check_batch(batch, crossref, openalex, pubmed)
+            yield from _check_batch(batch, crossref, openalex, pubmed)
             batch = []
     if batch:
-        changed += _check_batch(batch, crossref, openalex, pubmed)
-    return changed
+        yield from _check_batch(batch, crossref, openalex, pubmed)
 
 
 def _check_batch(documents, crossref, openalex, pubmed):
@@ -532,6 +537,6 @@ def _record_notice(document, notice):
             f"{Notice(notice['kind']).label}, as {document.notice_source} reports."
         )
         save_content(document, editor=None, revised=True, note=said[:300], validated=True)
-    for name in NOTICE_FIELDS:  # what is returned is the light copy: a long check holds few
+    for name in NOTICE_FIELDS:  # the light copy is what is told of; the whole one is let go
         setattr(checked, name, getattr(document, name))
     return checked

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from watch.services import check_notices, documents_to_check
+from watch.services import documents_to_check, flag_notices
 from watch.sources import SourceError
 
 
@@ -20,16 +20,20 @@ class Command(BaseCommand):
         documents = documents_to_check(doi)
         if doi and not documents.exists():
             raise CommandError(f"No document in the bank has the DOI {doi!r}.")
+        flagged = 0
         try:
-            changed = check_notices(documents)
+            # Each line as its document is flagged: a check of the whole bank takes minutes,
+            # and what it flagged before a source failed is printed as well as recorded.
+            for document, _kind in flag_notices(documents):
+                flagged += 1
+                self.stdout.write(
+                    f"{document.slug}: {document.get_notice_display()}"
+                    f"{f' ({document.notice_date})' if document.notice_date else ''}, "
+                    f"reported by {document.notice_source}"
+                )
         except SourceError as problem:
             raise CommandError(
-                f"The check stopped: {problem} What it found before was recorded."
+                f"The check stopped: {problem} What it found before was recorded "
+                f"({flagged} document(s) flagged)."
             ) from None
-        for document, _kind in changed:
-            self.stdout.write(
-                f"{document.slug}: {document.get_notice_display()}"
-                f"{f' ({document.notice_date})' if document.notice_date else ''}, "
-                f"reported by {document.notice_source}"
-            )
-        self.stdout.write(f"{len(changed)} document(s) newly flagged.")
+        self.stdout.write(f"{flagged} document(s) newly flagged.")
