@@ -28,6 +28,8 @@ from collections import Counter
 
 from django.db import connection
 
+from bench.watch_bench import report_growth
+
 ROUNDS = int(os.environ.get("BENCH_NOTICES_ROUNDS", "1"))
 SIZES = [int(n) for n in os.environ.get("BENCH_NOTICES_SIZES", "10000 100000").split()]
 TARGET_SECONDS = 30 * 60  # 100,000 documents, a weekly job: within half an hour, pacing included
@@ -203,14 +205,7 @@ def run():
         for size in SIZES:
             peaks[size] = measure(pks[:size], server)
     clear_notices()
-    if len(peaks) > 1:
-        small, large = min(peaks), max(peaks)
-        growth = peaks[large] / peaks[small]
-        print(
-            f"peak memory: {growth:.2f}x for {large // small}x the documents "
-            f"({peaks[small] / 2**20:.1f} -> {peaks[large] / 2**20:.1f} MiB): "
-            f"{'flat' if growth <= 2 else 'GROWS'} (target <= 2x)"
-        )
+    report_growth(peaks, "documents")
 
 
 def measure(pks, server):

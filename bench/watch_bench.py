@@ -65,15 +65,23 @@ def run():
     # Flat: the run holds a batch of 200, never the whole answer, so ten times the records
     # must not take anything like ten times the memory. (What does grow, about 55 bytes a
     # record, is Django's and psycopg's bookkeeping of the queries, not the records.)
-    if len(peaks) > 1:
-        small, large = min(peaks), max(peaks)
-        growth = peaks[large] / peaks[small]
-        print(
-            f"peak memory: {growth:.2f}x for {large // small}x the records "
-            f"({peaks[small] / 2**20:.1f} -> {peaks[large] / 2**20:.1f} MiB; the records' "
-            f"text {texts[large] / 2**20:.1f} MiB): {'flat' if growth <= 2 else 'GROWS'} "
-            "(target <= 2x)"
-        )
+    if texts:
+        report_growth(peaks, "records", f"the records' text {max(texts.values()) / 2**20:.1f} MiB")
+
+
+def report_growth(peaks, what, aside=""):
+    """Flat memory: ten times the ``what`` take at most twice the peak (``peaks``: size ->
+    bytes)."""
+    if len(peaks) < 2:
+        return
+    small, large = min(peaks), max(peaks)
+    growth = peaks[large] / peaks[small]
+    aside = f"; {aside}" if aside else ""
+    print(
+        f"peak memory: {growth:.2f}x for {large // small}x the {what} "
+        f"({peaks[small] / 2**20:.1f} -> {peaks[large] / 2**20:.1f} MiB{aside}): "
+        f"{'flat' if growth <= 2 else 'GROWS'} (target <= 2x)"
+    )
 
 
 def measure(size, watch, server):

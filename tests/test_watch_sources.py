@@ -265,7 +265,6 @@ def test_an_unreachable_service_says_so(settings):
         ("/eutils/efetch", "PMID- 1", lambda: PubMed().notices_of(["1"]), "PubMed XML"),
         ("/eutils/esearch", {"esearchresult": {"ERROR": "bad term"}},
          lambda: PubMed().search("x"), "not a list of PMIDs: bad term"),
-        ("/eutils/efetch", "<html>no</html>", lambda: PubMed().fetch(["1"]), "MEDLINE"),
         ("/crossref/works", {"status": "failed", "message": "x"},
          lambda: Crossref().works("x"), "no list of works"),
         ("/openalex/works/https://doi.org/", {"unexpected": True},
@@ -284,3 +283,10 @@ def test_a_long_retry_after_is_capped_and_a_single_timeout_is_both(fake):
     client = PoliteClient("Crossref", fake.url, min_interval=0, timeout=5, backoff_max=60)
     assert client.session.get_adapter("http://").max_retries.parse_retry_after("3600") == 60
     assert client.timeout == (5, 5)
+
+
+def test_efetch_answering_anything_but_medline_fails_the_search(fake):
+    fake.answer("/eutils/esearch", ESEARCH)
+    fake.answer("/eutils/efetch", "<html>no</html>")
+    with pytest.raises(SourceAnswerInvalid, match="not in MEDLINE format"):
+        list(PubMed().records("x"))

@@ -148,16 +148,29 @@ def nojs_page(new_context):
 
 
 @pytest.fixture
-def editor_page(new_context, site):
+def editor_page(sign_in_editor):
     """A signed-in editor's page on a desktop."""
+    return sign_in_editor()
+
+
+@pytest.fixture
+def sign_in_editor(new_context, site):
+    """Signs in a new editor ("ed", in the Editors group) on a desktop-sized page of a new
+    browser context (``context_options``: without JavaScript, say), and gives the page."""
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user("ed", password="a long pass phrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "a long pass phrase")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    def sign_in(email="", **context_options):
+        user = User.objects.create_user(
+            "ed", email=email, password="a long pass phrase", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name="Editors"))
+        context = new_context(viewport={"width": 1280, "height": 900}, **context_options)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.fill("#id_username", "ed")
+        page.fill("#id_password", "a long pass phrase")
+        page.click("input[type=submit]")
+        page.wait_for_url("**/admin/")
+        return page
+
+    return sign_in

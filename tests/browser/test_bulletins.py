@@ -2,7 +2,6 @@
 form holds and saves nothing; the action buttons act (no form is nested in another)."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from editorial.changes import record
 from editorial.models import Change
@@ -17,19 +16,9 @@ TIMKO = "timko-debenedetti-2007-intensive-referral"
 
 
 @pytest.fixture
-def editor_page(new_context, site):
-    user = User.objects.create_user(
-        "ed", email="ed@example.org", password="a long pass phrase", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    page = new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    page = page.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "a long pass phrase")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+def editor_page(sign_in_editor):
+    """The editor's page without JavaScript: the form must work as plain HTML."""
+    return sign_in_editor(email="ed@example.org", java_script_enabled=False)
 
 
 def test_preview_saves_nothing_and_the_buttons_do_what_they_say(editor_page, browser_errors):

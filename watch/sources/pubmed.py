@@ -78,24 +78,11 @@ class PubMed:
             raise SourceAnswerInvalid("PubMed's search answer had no list of PMIDs.")
         return [str(i) for i in ids]
 
-    def batches(self, pmids):
-        """MEDLINE text of ``pmids``, one ``efetch`` of up to 200 at a time."""
-        for start in range(0, len(pmids), BATCH):
-            batch = pmids[start : start + BATCH]
-            response = self.client.get(
-                "efetch.fcgi",
-                {"db": "pubmed", "id": ",".join(batch), "rettype": "medline", "retmode": "text"},
-            )
-            yield self._medline(response.text)
-
     @staticmethod
     def _medline(text):
         if not any(line.startswith("PMID-") for line in text.splitlines()):
             raise SourceAnswerInvalid("PubMed's records were not in MEDLINE format.")
         return text.strip()
-
-    def fetch(self, pmids):
-        return "\n\n".join(self.batches(pmids))
 
     def found_on_history(self, query, since=None):
         """(how many match, WebEnv, query_key): the search kept on NCBI's history server, as
