@@ -1,7 +1,8 @@
 """gunicorn's settings for the Evidence Bank (``gunicorn config.wsgi``), from the environment.
 
 Each variable below can be overridden with an environment variable of the same name in
-capitals (WEB_WORKERS, WEB_THREADS, WEB_BIND, WEB_TIMEOUT).
+capitals (WEB_WORKERS, WEB_THREADS, WEB_BIND, WEB_TIMEOUT, WEB_MAX_REQUESTS,
+WEB_LIMIT_REQUEST_LINE).
 
 What this assumes of the proxy in front (Caddy or nginx, as docs/deploy.md configures them;
 tests/test_proxies.py runs both):
@@ -41,4 +42,8 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" id=%({x-request-i
 # gunicorn 27 opens a control socket in the home folder by default, so two instances on one
 # host collide; this site does not use it.
 control_socket_disable = True
+# The longest request line gunicorn reads (its maximum; its default is 4094): the API draws
+# its own line lower (API_MAX_ADDRESS_BYTES) and answers it in its documented 414, which
+# gunicorn's own plain page would otherwise pre-empt. 0 lifts it (make test-api, see there).
+limit_request_line = int(os.environ.get("WEB_LIMIT_REQUEST_LINE", "8190"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

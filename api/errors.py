@@ -8,6 +8,7 @@ from ninja.errors import HttpError, ValidationError
 CODES = {
     400: "bad_request",
     404: "not_found",
+    414: "too_long",
     422: "invalid_parameters",
     429: "too_many_requests",
     503: "unavailable",
@@ -33,9 +34,17 @@ def error_body(status, message, code=None, fields=()):
 
 
 # What any operation may answer besides its 200: 304 (an unchanged answer, asked with
-# If-None-Match), 400 (an unusable address), 404, 422 (a parameter out of its description),
-# 429 (too many searches) and 503 (the search busy, or too slow).
-ERRORS = {400: ApiError, 404: ApiError, 422: ApiError, 429: ApiError, 503: ApiError}
+# If-None-Match), 400 (an unusable address), 404, 414 (an address over
+# API_MAX_ADDRESS_BYTES, config.middleware), 422 (a parameter out of its description), 429
+# (too many searches) and 503 (the search busy, or too slow).
+ERRORS = {
+    400: ApiError,
+    404: ApiError,
+    414: ApiError,
+    422: ApiError,
+    429: ApiError,
+    503: ApiError,
+}
 NOT_MODIFIED = {304: None}
 
 

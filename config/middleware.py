@@ -80,6 +80,33 @@ class StripControlCharactersMiddleware:
         return self.get_response(request)
 
 
+class ApiAddressLimitMiddleware:
+    """An API address (path and query, as sent) over ``API_MAX_ADDRESS_BYTES`` is refused
+    with 414 in the API's error shape, which its description lists for every operation.
+
+    Without it the line is drawn by whatever reads the request first: gunicorn (its
+    ``limit_request_line``) or the proxy, each with its own HTML page, so a client of a JSON
+    API got an answer its description did not mention. gunicorn's limit is raised above this
+    one (gunicorn.conf.py), so the API's own answer is the one clients meet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(JSON_PATHS):
+            # QUERY_STRING is as sent; the path as sent is its percent-encoded form.
+            size = len(request.get_full_path())
+            if size > settings.API_MAX_ADDRESS_BYTES:
+                message = (
+                    f"The address is {size} bytes long; the API accepts up to "
+                    f"{settings.API_MAX_ADDRESS_BYTES}."
+                )
+                return JsonResponse(
+                    {"code": "too_long", "message": message, "fields": []}, status=414
+                )
+        return self.get_response(request)
+
+
 class RequestBodyLimitMiddleware:
     """No request body over ``REQUEST_MAX_BYTES`` is read: 413 (the site's own page, or JSON
     under /api/) before anything takes a byte of it into memory or onto disk.

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     # Before anything reads a body (StripControlCharactersMiddleware reads forms), after the
     # headers, so its 413 page carries them.
     "config.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.ApiAddressLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for every page; then gzip/brotli for responses holding no secret (BREACH).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -326,6 +327,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 # writes to disk; only the import's larger uploads from staff can.
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+# An API address (path and query) longer than this is refused with the API's 414
+# (config.middleware.ApiAddressLimitMiddleware); browsers and proxies take 8 KB request lines.
+API_MAX_ADDRESS_BYTES = 4_096
 # A cell's admin page shows this many entries at a time, so its form stays within the limit.
 ADMIN_ENTRIES_PER_PAGE = 20
 

@@ -97,7 +97,7 @@ def test_every_error_has_one_shape_and_every_status_is_described(client, demo):
     schema = client.get(f"{API}/openapi.json").json()
     for path, operations in schema["paths"].items():
         responses = operations["get"]["responses"]
-        assert {"200", "304", "400", "404", "422", "429", "503"} <= set(responses), path
+        assert {"200", "304", "400", "404", "414", "422", "429", "503"} <= set(responses), path
         error = responses["404"]["content"]["application/json"]["schema"]["$ref"]
         assert error.endswith("/ApiError")
     shape = schema["components"]["schemas"]["ApiError"]["properties"]
@@ -110,6 +110,9 @@ def test_every_error_has_one_shape_and_every_status_is_described(client, demo):
         f"{API}/search?q=aid%01": (400, "bad_request"),
         f"{API}/search?page=0": (422, "invalid_parameters"),
         f"{API}/search?sort=sideways": (422, "invalid_parameters"),
+        # Over API_MAX_ADDRESS_BYTES, valid or not: the API's own 414, not the server's page.
+        f"{API}/documents?" + "page=1&" * 700: (414, "too_long"),
+        f"{API}/search?q=" + "x" * 4_100: (414, "too_long"),
     }
     for address, (status, code) in answers.items():
         response = client.get(address)
