@@ -4,6 +4,7 @@ import pytest
 
 from matrix.models import CellEntry
 from tests.admin_forms import cell_change_url, entry_index, form_data
+from tests.htmlparse import ids, page
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,40 @@ def test_view_on_site_everywhere_content_is_shown(editor_client, e4):
         assert page.status_code == 200
         assert "View on site" in page.text, model
     assert section.get_absolute_url() == "/matrices/alcohol/E4/?bite=open#care-coordination"
+
+
+def test_every_admin_form_ties_its_aria_references_to_ids_on_the_page(admin_client, demo):
+    """A screen reader reads a field's help from the id its aria-describedby names. Django's
+    fieldset names "_helptext" for a group of radio buttons or check boxes and leaves their
+    help without an id, and its tabular inlines name help that is only on the column's
+    heading (templates/admin/ mends both): every reference, on every add page and on one
+    change page of each model, names an id that is there."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    checked, missing = 0, []
+    for model in admin.site._registry:
+        meta = model._meta
+        addresses = [reverse(f"admin:{meta.app_label}_{meta.model_name}_add")]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            addresses.append(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
+            )
+        for address in addresses:
+            response = admin_client.get(address)
+            if response.status_code != 200:
+                continue  # no add page (a log, a record of runs): 403
+            tree = page(response)
+            present = set(ids(tree))
+            for node in tree.iter():
+                missing += [
+                    f"{address}: <{node.tag}> names #{name}"
+                    for name in node.get("aria-describedby", "").split()
+                    # Django's date and time widgets name the time-zone warning its script
+                    # adds only when the editor's clock is in another zone than the site's.
+                    if name not in present and not name.endswith("_timezone_warning_helptext")
+                ]
+            checked += 1
+    assert checked > 20
+    assert not missing, "\n".join(missing)
