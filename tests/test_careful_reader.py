@@ -47,6 +47,15 @@ def test_the_fiorentine_papers_name_only_whom_the_seeds_name(client, demo, slug)
     assert "Hillhouse" not in client.get(document.get_absolute_url()).content.decode()
 
 
+def test_the_ideology_paper_claims_no_volume_the_seed_does_not_give(client, demo):
+    """Seed 002 prints "2000, 25(3)" for it, a volume that does not fit the year. The demo
+    had "35", from outside the seeds; it now claims neither, and keeps the issue and pages."""
+    document = Document.objects.get(slug="fiorentine-2000-twelve-step-ideology")
+    assert (document.volume, document.issue, document.pages) == ("", "3", "367-397")
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert "35(3)" not in html and "25(3)" not in html
+
+
 def test_each_matrix_has_its_own_more_search(demo):
     alcohol = Cell.objects.with_labels().by_key("alcohol", "E4")
     drug = Cell.objects.with_labels().by_key("drug", "E4")
