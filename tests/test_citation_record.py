@@ -394,6 +394,16 @@ def test_apa_with_no_authors_does_not_repeat_the_title():
     assert text == "A test title. (2006). <i>J Example</i>, <i>9</i>, 1–9."
 
 
+def test_a_title_ending_in_a_question_mark_takes_no_period_after_it(client, demo):
+    item = {**ITEM, "title": "Does it matter?", "issued": {"date-parts": [[2000]]}}
+    assert render(item, "apa") == "Does it matter? (2000). <i>J Example</i>, <i>9</i>, 1–9."
+    item["author"] = [{"family": "Testwell", "given": "C."}]
+    assert "Does it matter? J Example." in render(item, "vancouver")
+    html = client.get("/documents/fiorentine-2000-twelve-step-ideology/").content.decode()
+    assert "ideology matter? <i>Substance Use and Misuse</i>" in html
+    assert "matter?." not in html
+
+
 def test_an_author_list_cut_short_never_ends_with_its_last_listed_author(client, demo):
     tree = page(client.get(f"/documents/{STUDY}/"))  # seven names and "et al." (seed 001)
     styles = {

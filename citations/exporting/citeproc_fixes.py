@@ -8,10 +8,23 @@ styles' own rules apply (each fix is tested against the behaviour it replaces):
   specification requires: APA's entry for a work with no author, which puts the title in
   the author's place, no longer repeats it (citeproc-py only did this when the substitute
   was a lone ``<text variable>``, not a macro or a choice).
+- A period a style puts after a title that ends in "?" or "!" is dropped, as CSL processors
+  collapse punctuation (citeproc-js, the reference, does): "does twelve-step ideology
+  matter?", not "matter?.". citeproc-py adds the style's period regardless
+  (``collapse_punctuation``, on the rendered entry, across the ``<i>`` or ``<b>`` between).
 """
+
+import re
 
 from citeproc import model
 from citeproc.source import VariableError
+
+# "?." or "!." with any italic or bold tags between the mark and the period.
+DOUBLED_STOP_RE = re.compile(r"([?!])((?:</?[ib]>)*)\.")
+
+
+def collapse_punctuation(text):
+    return DOUBLED_STOP_RE.sub(r"\1\2", text)
 
 
 def _render_single_date(self, date, show_parts=None, context=None):

@@ -85,12 +85,13 @@ def render(item, name):
     )
     bibliography.register(Citation([CitationItem(item["id"])]))
     text = NUMBER_RE.sub("", str(bibliography.bibliography()[0]))
-    return nh3.clean(text, tags={"i", "b"}, attributes={})
+    return citeproc_fixes.collapse_punctuation(nh3.clean(text, tags={"i", "b"}, attributes={}))
 
 
 def formatted(item):
     """{style: (label, html, plain text)} for an item, cached by its content."""
-    key = "cite:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+    # The version names how entries are rendered: a fix to them must not meet old copies.
+    key = "cite:2:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
     try:
         found = cache.get(key)
     except CACHE_ERRORS:  # the cache is down: render them afresh
