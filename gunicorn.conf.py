@@ -44,6 +44,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" id=%({x-request-i
 control_socket_disable = True
 # The longest request line gunicorn reads (its maximum; its default is 4094): the API draws
 # its own line lower (API_MAX_ADDRESS_BYTES) and answers it in its documented 414, which
-# gunicorn's own plain page would otherwise pre-empt. 0 lifts it (make test-api, see there).
+# gunicorn's own plain page would otherwise pre-empt. 0: 1 MB, gunicorn's "no limit"
+# (make test-api, see there).
 limit_request_line = int(os.environ.get("WEB_LIMIT_REQUEST_LINE", "8190"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

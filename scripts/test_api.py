@@ -55,9 +55,10 @@ def main():
     print(f"API contract on {site.database}: preparing a site with the demo content…", flush=True)
     try:
         site.prepare(compress=False)
-        # gunicorn reads request lines of any length here, so every over-long address the
-        # fuzzer makes meets the API's own 414 (API_MAX_ADDRESS_BYTES), not gunicorn's plain
-        # page for lines over its 8190-byte maximum, a limit of the server, not the contract.
+        # gunicorn's "no limit" (0; it then reads request lines up to 1 MB), so every
+        # over-long address the fuzzer makes meets the API's own 414 (API_MAX_ADDRESS_BYTES),
+        # not gunicorn's plain page for lines over its 8190-byte maximum, a limit of the
+        # server, not of the contract.
         port = site.serve(WEB_LIMIT_REQUEST_LINE="0")
         url = f"http://127.0.0.1:{port}/api/v1/openapi.json"
         failed = [seed for seed in (FIXED_SEED, random.randrange(2, 2**31)) if run(url, seed)]
