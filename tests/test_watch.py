@@ -374,7 +374,7 @@ def test_a_retraction_is_flagged_everywhere_and_its_cells_followers_told(
     dashboard = editor_client.get("/admin/").content.decode()
     assert "Publishers' notices found this month" in dashboard
     # A second check finds nothing new.
-    assert services.check_notices([timko]) == []
+    assert list(services.flag_notices([timko])) == []
 
 
 def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
@@ -386,7 +386,7 @@ def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
     )
 
     timko = flag_timko(fake, CROSSREF_NONE, {"results": [OPENALEX_WORK]})
-    [(document, kind)] = services.check_notices([timko])
+    [(document, kind)] = list(services.flag_notices([timko]))
     assert kind == "retraction" and document.notice_source == "OpenAlex"
     [asked] = [r for r in fake.requests if r["path"] == "/openalex/works"]
     assert asked["params"]["filter"] == "doi:https://doi.org/10.5555/test.0001"
@@ -397,7 +397,7 @@ def test_openalex_or_pubmed_alone_can_report_a_retraction(demo, fake):
     fake._answers.clear()
     timko = flag_timko(fake, CROSSREF_NONE, None, EFETCH_XML_RETRACTED)
     fake.answer("/eutils/efetch", EFETCH_XML_NOTICE)
-    [(document, kind)] = services.check_notices([timko])
+    [(document, kind)] = list(services.flag_notices([timko]))
     assert (document.notice_source, document.notice_doi, document.notice_date) == (
         "PubMed",
         "10.5555/notice.0010",
@@ -444,7 +444,7 @@ def test_a_retraction_watch_record_on_the_work_itself_is_found(demo, fake):
     from tests.fake_literature import CROSSREF_NONE, CROSSREF_UPDATED_BY
 
     timko = flag_timko(fake, CROSSREF_NONE, works=CROSSREF_UPDATED_BY)
-    [(document, kind)] = services.check_notices([timko])
+    [(document, kind)] = list(services.flag_notices([timko]))
     assert (kind, document.notice_doi, document.notice_date, document.notice_source) == (
         "retraction",
         "10.5555/rw.0001",
@@ -470,13 +470,13 @@ def test_a_graver_notice_is_never_replaced_by_a_lesser_one(demo, fake):
     timko = flag_timko(fake, correction)
     Document.objects.filter(pk=timko.pk).update(notice="retraction", notice_doi="10.5555/r")
     timko.refresh_from_db()
-    assert services.check_notices([timko]) == []
+    assert list(services.flag_notices([timko])) == []
     timko.refresh_from_db()
     assert (timko.notice, timko.notice_doi) == ("retraction", "10.5555/r")
     # A correction alone is shown as such.
     Document.objects.filter(pk=timko.pk).update(notice="", notice_doi="")
     timko.refresh_from_db()
-    [(document, kind)] = services.check_notices([timko])
+    [(document, kind)] = list(services.flag_notices([timko]))
     assert kind == "correction" and document.get_notice_display() == "Corrected"
 
 

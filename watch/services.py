@@ -443,12 +443,6 @@ def notice_news(document):
     return f"A {what}{where} was {NOTICE_VERBS[document.notice]}{when} ({document.notice_source})."
 
 
-def check_notices(documents=None, **sources):
-    """``flag_notices`` as a list: [(document, notice kind)] for the documents whose notice
-    changed."""
-    return list(flag_notices(documents, **sources))
-
-
 def flag_notices(documents=None, *, crossref=None, openalex=None, pubmed=None):
     """Ask Crossref (notices naming the DOIs in ``update-to``, and the works' own
     ``updated-by``, where the Retraction Watch records it serves appear), OpenAlex
